@@ -1,0 +1,271 @@
+"""Executes a Plan: resumes concurrently, each resume's changes in the plan's (privacy) order.
+
+Within one resume, consecutive changes of one phase (same action and list) go out together;
+the next phase starts only when the previous one fully succeeded, so a failed tightening is
+never followed by a loosening. A failure stops that resume only. No rollback: the next run
+converges, since every call is idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+from resumesync.client import (
+    BadJsonDataError,
+    ClientError,
+    HHClient,
+    NotFoundError,
+    PublishNotYet,
+    RetryEvent,
+    gather_or_cancel,
+)
+from resumesync.model import Action, Change, JsonPath, Plan
+from resumesync.problems import dotted
+
+_INDEX = re.compile(r"0|[1-9][0-9]*")
+
+
+class Outcome(enum.Enum):
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # an earlier change of the same resume failed
+    NOT_YET = "not_yet"  # publish answered 429: hh.ru does not allow renewing yet
+
+
+class EventKind(enum.Enum):
+    STARTED = "started"
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    NOT_YET = "not_yet"
+
+
+@dataclass(frozen=True)
+class ApplyEvent:
+    """Progress for the CLI: one per change and state."""
+
+    kind: EventKind
+    change: Change
+    index: int  # position of the change in plan.changes
+    total: int  # len(plan.changes)
+    error: ClientError | None = None
+
+    @property
+    def finished(self) -> bool:
+        """Every change gets exactly one finishing event (done, failed, skipped, not yet)."""
+        return self.kind is not EventKind.STARTED
+
+    def describe(self) -> str:
+        """One line: `done: list_add backend blacklist (100 employers)`, failures with the error."""
+        text = f"{self.kind.value.replace('_', ' ')}: {describe_change(self.change)}"
+        return f"{text}: {self.error}" if self.kind is EventKind.FAILED and self.error else text
+
+
+@dataclass(frozen=True)
+class ServerFieldError:
+    """One `bad_json_data` error of the server, with its pointer as a path into the document."""
+
+    pointer: str
+    path: JsonPath
+    reason: str = ""
+    value: str = ""  # the field the server names
+    description: str = ""
+
+    def __str__(self) -> str:
+        where = dotted(self.path) or self.value or "(body)"
+        return f"{where}: {self.description or self.reason or 'rejected by the server'}"
+
+
+@dataclass(frozen=True)
+class ChangeOutcome:
+    change: Change
+    outcome: Outcome
+    error: ClientError | None = None
+
+    @property
+    def message(self) -> str:
+        if self.outcome is Outcome.SKIPPED:
+            return "skipped: an earlier change of this resume failed"
+        if self.outcome is Outcome.NOT_YET:
+            return "publish not yet: hh.ru does not allow renewing this resume yet"
+        if isinstance(self.error, NotFoundError):
+            return f"resume {self.change.resume_id} is not in this account ({self.error})"
+        return str(self.error) if self.error else self.outcome.value
+
+    def line(self) -> str:
+        """One line for a summary: what the change was and what became of it."""
+        return f"{describe_change(self.change)}: {self.message}"
+
+    @property
+    def field_errors(self) -> list[ServerFieldError]:
+        """The server's per-field errors (400 bad_json_data), for mapping to YAML lines."""
+        if not isinstance(self.error, BadJsonDataError):
+            return []
+        return [_field_error(raw) for raw in self.error.field_errors]
+
+
+@dataclass
+class ApplyResult:
+    outcomes: list[ChangeOutcome]  # one per change, in plan order
+    retries: list[RetryEvent] = field(default_factory=list)  # retried attempts during the apply
+
+    def _with(self, outcome: Outcome) -> list[ChangeOutcome]:
+        return [item for item in self.outcomes if item.outcome is outcome]
+
+    @property
+    def succeeded(self) -> list[ChangeOutcome]:
+        return self._with(Outcome.DONE)
+
+    @property
+    def failed(self) -> list[ChangeOutcome]:
+        return self._with(Outcome.FAILED)
+
+    @property
+    def skipped(self) -> list[ChangeOutcome]:
+        return self._with(Outcome.SKIPPED)
+
+    @property
+    def not_yet(self) -> list[ChangeOutcome]:
+        return self._with(Outcome.NOT_YET)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed ("publish not yet" is not a failure)."""
+        return not self.failed and not self.skipped
+
+    def failure_lines(self) -> list[str]:
+        return [item.line() for item in self.failed]
+
+    def skipped_lines(self) -> list[str]:
+        return [item.line() for item in self.skipped]
+
+    def not_yet_lines(self) -> list[str]:
+        return [describe_change(item.change) for item in self.not_yet]
+
+    def retry_lines(self) -> list[str]:
+        return [str(event) for event in self.retries]
+
+
+async def apply_plan(
+    plan: Plan,
+    client: HHClient,
+    *,
+    on_event: Callable[[ApplyEvent], None] | None = None,
+) -> ApplyResult:
+    """Executes every change of `plan`; never raises for an API failure (see ApplyResult)."""
+    total = len(plan.changes)
+    outcomes: dict[int, ChangeOutcome] = {}
+
+    def emit(kind: EventKind, index: int, error: ClientError | None = None) -> None:
+        if on_event is not None:
+            on_event(ApplyEvent(kind, plan.changes[index], index, total, error))
+
+    async def run(index: int) -> ChangeOutcome:
+        change = plan.changes[index]
+        emit(EventKind.STARTED, index)
+        try:
+            await client.request(change.method, change.path, json=_body(change))
+        except PublishNotYet as error:
+            if error.maybe_applied:  # our own earlier attempt published it, then the line dropped
+                result = ChangeOutcome(change, Outcome.DONE)
+                emit(EventKind.DONE, index)
+            else:
+                result = ChangeOutcome(change, Outcome.NOT_YET, error)
+                emit(EventKind.NOT_YET, index, error)
+        except ClientError as error:
+            result = ChangeOutcome(change, Outcome.FAILED, error)
+            emit(EventKind.FAILED, index, error)
+        else:
+            result = ChangeOutcome(change, Outcome.DONE)
+            emit(EventKind.DONE, index)
+        outcomes[index] = result
+        return result
+
+    async def apply_resume(indexes: list[int]) -> None:
+        phases = list(_phases(plan.changes, indexes))
+        for number, phase in enumerate(phases):
+            results = await asyncio.gather(*(run(index) for index in phase))
+            if any(result.outcome is Outcome.FAILED for result in results):
+                for later in phases[number + 1 :]:
+                    for index in later:
+                        outcomes[index] = ChangeOutcome(plan.changes[index], Outcome.SKIPPED)
+                        emit(EventKind.SKIPPED, index)
+                return
+
+    by_resume: dict[str, list[int]] = {}
+    for index, change in enumerate(plan.changes):
+        by_resume.setdefault(change.resume_id, []).append(index)
+    retried_before = len(client.retry_events)
+    await gather_or_cancel(apply_resume(indexes) for indexes in by_resume.values())
+    return ApplyResult(
+        [outcomes[index] for index in range(total)],
+        retries=client.retry_events[retried_before:],
+    )
+
+
+def describe_change(change: Change) -> str:
+    """A change in a few words: `update backend (title, salary)`, `publish backend`.
+
+    Names fields and counts employers, never values: a diff may hold personal data.
+    """
+    text = f"{change.action.value} {change.resume}"
+    if change.list_kind:
+        text += f" {change.list_kind}"
+    if change.employers:
+        count = len(change.employers)
+        text += f" ({count} employer{'s' if count != 1 else ''})"
+    elif change.action is Action.UPDATE and change.body:
+        text += f" ({', '.join(change.body)})"
+    return text
+
+
+def _phases(changes: list[Change], indexes: list[int]) -> Iterator[list[int]]:
+    """Runs of consecutive changes with the same action and list: they may go out together."""
+    for _, run in groupby(indexes, key=lambda i: (changes[i].action, changes[i].list_kind)):
+        yield list(run)
+
+
+def _body(change: Change) -> dict[str, Any] | None:
+    if change.body is None and change.action is Action.LIST_ADD and change.employers:
+        return {"items": [{"id": employer} for employer in change.employers]}
+    return change.body
+
+
+def _field_error(raw: dict[str, Any]) -> ServerFieldError:
+    pointer = str(raw.get("pointer") or "")
+    value = str(raw.get("value") or "")
+    path = pointer_to_path(pointer) if pointer else ((value,) if value else ())
+    return ServerFieldError(
+        pointer=pointer,
+        path=path,
+        reason=str(raw.get("reason") or ""),
+        value=value,
+        description=str(raw.get("description") or ""),
+    )
+
+
+def pointer_to_path(pointer: str) -> JsonPath:
+    """RFC 6901: "/education/additional/1/year" -> ("education", "additional", 1, "year").
+
+    Array indexes become ints; "~1" and "~0" unescape to "/" and "~" (in that order, as the
+    RFC requires). A pointer without the leading "/" is read as if it had one.
+    """
+    if pointer == "":
+        return ()
+    body = pointer[1:] if pointer.startswith("/") else pointer
+    path: list[str | int] = []
+    for token in body.split("/"):
+        text = token.replace("~1", "/").replace("~0", "~")
+        path.append(int(text) if _INDEX.fullmatch(text) else text)
+    return tuple(path)
+
+
+def path_to_pointer(path: JsonPath) -> str:
+    """The inverse of pointer_to_path: ("a/b", 0) -> "/a~1b/0"."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)

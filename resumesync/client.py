@@ -1,0 +1,576 @@
+"""The async hh.ru API client: auth, retries with backoff, a client-side rate limit, pagination.
+
+Every call goes through `HHClient.request`, which bounds concurrency (a semaphore), paces
+requests (`RateLimiter`), retries 429 / 5xx / connection errors with backoff, and turns error
+answers into typed exceptions whose messages never contain the token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json as jsonlib
+import logging
+import math
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from resumesync import __version__
+from resumesync.model import LIST_KINDS, ListKind
+from resumesync.ratelimit import Clock, RateLimiter, Sleep, backoff_delay, parse_retry_after
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api.hh.ru"
+DEFAULT_USER_AGENT = f"resumesync/{__version__} (+https://github.com/resumesync/resumesync)"
+PER_PAGE = 100  # the documented maximum of `per_page`
+MAX_BATCH = 100  # employers per list POST / DELETE call (documented limit for POST)
+
+# 408 and 5xx are transient; 429 is "slow down" (except on publish, see PublishNotYet).
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Connection failures worth another attempt; everything we send is idempotent, so a request
+# whose connection dropped after it was sent may be repeated safely.
+RETRY_EXCEPTIONS: tuple[type[Exception], ...] = (
+    httpx.TimeoutException,
+    httpx.NetworkError,
+    httpx.RemoteProtocolError,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RetryEvent:
+    """One failed attempt that is about to be retried (for the CLI's "retrying ..." lines)."""
+
+    method: str
+    path: str
+    attempt: int  # 1-based number of the attempt that failed
+    retries: int  # the configured maximum number of retries
+    reason: str  # "HTTP 503", "connection error (ReadError)", ...
+    delay: float  # seconds before the next attempt
+
+    def __str__(self) -> str:
+        return (
+            f"{self.method} {self.path}: {self.reason}; "
+            f"retry {self.attempt} of {self.retries} in {self.delay:.2f}s"
+        )
+
+
+@dataclass
+class ClientSettings:
+    base_url: str = DEFAULT_API_URL
+    token: str | None = field(default=None, repr=False)  # never shown, not even in repr
+    user_agent: str = DEFAULT_USER_AGENT
+    parallelism: int = 8  # concurrent requests
+    max_rps: float | None = 10.0  # requests per second for the whole client; None or <= 0: off
+    retries: int = 5  # extra attempts after the first
+    backoff_base: float = 0.5  # seconds; the first retry waits up to this much
+    backoff_cap: float = 30.0  # no wait is longer, `Retry-After` included
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    on_retry: Callable[[RetryEvent], None] | None = None
+
+
+def resume_write_call(resume_id: str) -> tuple[str, str]:
+    """The method and path that save a resume's fields.
+
+    The spec deprecates `PUT /resumes/{id}` in favour of `PUT /resume_profile/{id}`: this is the
+    one place to change when the API moves (planner and client both ask here).
+    """
+    return "PUT", f"/resumes/{_segment(resume_id)}"
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+class ClientError(Exception):
+    """Anything the client raises about the API or the network."""
+
+
+class TransportError(ClientError):
+    """The server could not be reached or dropped the connection, after every retry."""
+
+    def __init__(self, base_url: str, method: str, path: str, attempts: int, cause: str) -> None:
+        self.base_url = base_url
+        self.method = method
+        self.path = path
+        self.attempts = attempts
+        self.cause = cause
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        super().__init__(f"cannot reach {base_url}: {method} {path} failed{tries}: {cause}")
+
+
+class ApiError(ClientError):
+    """The server answered with an error status."""
+
+    def __init__(
+        self,
+        status: int,
+        method: str,
+        path: str,
+        errors: list[dict[str, Any]] | None = None,
+        description: str = "",
+        *,
+        message: str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        self.status = status
+        self.method = method
+        self.path = path
+        self.errors = errors or []
+        self.description = description
+        self.attempts = attempts
+        text = message or self._default_message()
+        if attempts > 1:
+            text += f" (gave up after {attempts} attempts)"
+        super().__init__(f"{method} {path}: HTTP {status}: {text}")
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        return tuple(str(error.get("type")) for error in self.errors if error.get("type"))
+
+    def _default_message(self) -> str:
+        details = describe_errors(self.errors)
+        if details and self.description:
+            return f"{details} ({self.description})"
+        return details or self.description or _reason_phrase(self.status)
+
+
+class AuthError(ApiError):
+    """401, or 403 with an `oauth` error: the token is missing, wrong, expired or revoked."""
+
+    @property
+    def oauth_value(self) -> str | None:
+        for error in self.errors:
+            if error.get("type") == "oauth":
+                return str(error.get("value") or "") or None
+        return None
+
+
+class NotFoundError(ApiError):
+    """404: callers say "resume <id> is not in this account"."""
+
+
+class BadUserAgentError(ApiError):
+    """400 bad_user_agent: the API refuses requests without a proper User-Agent."""
+
+
+class BadJsonDataError(ApiError):
+    """400 bad_json_data: the body was rejected; each error keeps its RFC 6901 `pointer`."""
+
+    @property
+    def field_errors(self) -> list[dict[str, Any]]:
+        """The bad_json_data entries: `pointer`, `value` (field), `reason`, `description`."""
+        return [error for error in self.errors if error.get("type") == "bad_json_data"]
+
+
+class PublishNotYet(ApiError):
+    """429 on publish: hh.ru does not allow renewing the resume yet. Not a failure.
+
+    `maybe_applied` is set when an earlier attempt of the same call lost its connection after
+    the request was sent: the 429 then most likely answers our own successful publication.
+    """
+
+    maybe_applied: bool = False
+
+
+_OAUTH_MESSAGES = {
+    "bad_authorization": "the token was rejected (bad_authorization): set HH_TOKEN / --token",
+    "token_expired": (
+        "the token has expired (token_expired): access tokens live 14 days; refresh it "
+        "and set HH_TOKEN / --token"
+    ),
+    "token_revoked": (
+        "the token was revoked (token_revoked): authorize again and set HH_TOKEN / --token"
+    ),
+    "application_not_found": (
+        "the application that issued the token was deleted (application_not_found): "
+        "get a new token and set HH_TOKEN / --token"
+    ),
+    "user_auth_expected": (
+        "this is an application token (user_auth_expected): these methods need the account "
+        "holder's token in HH_TOKEN / --token"
+    ),
+}
+
+
+def describe_errors(errors: Iterable[dict[str, Any]]) -> str:
+    """The server's error list in one line: "bad_json_data: year (invalid) at /education/..."."""
+    parts = []
+    for error in errors:
+        text = str(error.get("type") or "error")
+        if error.get("value") not in (None, ""):
+            text += f": {error['value']}"
+        if error.get("reason"):
+            text += f" ({error['reason']})"
+        if error.get("pointer"):
+            text += f" at {error['pointer']}"
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def error_from_response(
+    status: int,
+    method: str,
+    path: str,
+    body: Any,
+    *,
+    attempts: int = 1,
+) -> ApiError:
+    """The typed exception for an error answer (body: the parsed JSON, or None)."""
+    errors: list[dict[str, Any]] = []
+    description = ""
+    if isinstance(body, dict):
+        raw = body.get("errors")
+        if isinstance(raw, list):
+            errors = [error for error in raw if isinstance(error, dict)]
+        if isinstance(body.get("description"), str):
+            description = body["description"]
+    types = {str(error.get("type")) for error in errors}
+    args = (status, method, path, errors, description)
+    if status == 401 or (status == 403 and "oauth" in types):
+        values = [str(e.get("value") or "") for e in errors if e.get("type") == "oauth"]
+        value = next((v for v in values if v), "")
+        message = _OAUTH_MESSAGES.get(
+            value, f"the token was rejected ({value or status}): set HH_TOKEN / --token"
+        )
+        return AuthError(*args, message=message)
+    if status == 404:
+        return NotFoundError(*args, message="not found")
+    if status == 400 and "bad_user_agent" in types:
+        value = next((str(e.get("value")) for e in errors if e.get("type") == "bad_user_agent"), "")
+        message = (
+            f"the API rejected the User-Agent (bad_user_agent: {value or 'unset'}): set "
+            "HH_USER_AGENT / --user-agent to something like 'myapp/1.0 (me@example.com)'"
+        )
+        return BadUserAgentError(*args, message=message)
+    if status == 400 and "bad_json_data" in types:
+        return BadJsonDataError(*args)
+    if status == 429 and _is_publish(method, path):
+        return PublishNotYet(*args, message="the resume cannot be published again yet")
+    return ApiError(*args, attempts=attempts)
+
+
+def _reason_phrase(status: int) -> str:
+    try:
+        return httpx.codes(status).phrase
+    except ValueError:
+        return "error"
+
+
+def _is_publish(method: str, path: str) -> bool:
+    return method.upper() == "POST" and urlsplit(path).path.rstrip("/").endswith("/publish")
+
+
+def _segment(value: str) -> str:
+    return quote(str(value), safe="")
+
+
+def _list_path(resume_id: str, kind: ListKind) -> str:
+    if kind not in LIST_KINDS:
+        raise ValueError(f"unknown list kind {kind!r}: expected one of {', '.join(LIST_KINDS)}")
+    return f"/resumes/{_segment(resume_id)}/{kind}"
+
+
+def _batches(ids: Sequence[str], size: int = MAX_BATCH) -> list[list[str]]:
+    return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
+
+
+async def gather_or_cancel(awaitables: Iterable[Awaitable[T]]) -> list[T]:
+    """Like asyncio.gather, but the first error cancels (and awaits) the siblings."""
+    tasks = [asyncio.ensure_future(awaitable) for awaitable in awaitables]
+    try:
+        return list(await asyncio.gather(*tasks))
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+# --- the client -----------------------------------------------------------------------------
+
+
+class HHClient:
+    """`async with HHClient(settings) as client: await client.get_mine()`.
+
+    `request_count` counts calls (one per `request`), `attempt_count` the HTTP attempts made,
+    retries included; `retry_count` is the difference and `retry_events` says what they were.
+    """
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+        rng: Callable[[], float] | None = None,
+    ) -> None:
+        if settings.parallelism < 1:
+            raise ValueError("parallelism must be at least 1")
+        if settings.retries < 0:
+            raise ValueError("retries must be >= 0")
+        self.settings = settings
+        self._transport = transport
+        self._sleep: Sleep = sleep or asyncio.sleep
+        self._rng = rng or random.Random().random
+        self._limiter = RateLimiter(
+            settings.max_rps, clock=clock or time.monotonic, sleep=self._sleep
+        )
+        self._semaphore = asyncio.Semaphore(settings.parallelism)
+        self._http: httpx.AsyncClient | None = None
+        self.request_count = 0
+        self.attempt_count = 0
+        self.retry_events: list[RetryEvent] = []  # every retry of this client, for summaries
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.base_url.rstrip("/")
+
+    @property
+    def retry_count(self) -> int:
+        return self.attempt_count - self.request_count
+
+    async def __aenter__(self) -> HHClient:
+        settings = self.settings
+        headers = {
+            "Accept": "application/json",
+            "User-Agent": settings.user_agent,
+            "HH-User-Agent": settings.user_agent,
+        }
+        if settings.token:
+            headers["Authorization"] = f"Bearer {settings.token}"
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers=headers,
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout,
+                read=settings.read_timeout,
+                write=settings.read_timeout,
+                pool=None,  # the semaphore, not the pool, bounds concurrency
+            ),
+            limits=httpx.Limits(
+                max_connections=settings.parallelism,
+                max_keepalive_connections=settings.parallelism,
+            ),
+            transport=self._transport,
+            follow_redirects=False,
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
+    # --- the one HTTP entry point -------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+    ) -> Any:
+        """Send one call (retrying as configured); the parsed JSON body, or None when empty."""
+        if self._http is None:
+            raise RuntimeError("HHClient is not open: use `async with HHClient(...)`")
+        method = method.upper()
+        self.request_count += 1
+        retries = self.settings.retries
+        dropped_after_send = False
+        attempt = 0
+        while True:
+            attempt += 1
+            self.attempt_count += 1
+            try:
+                async with self._semaphore:
+                    await self._limiter.acquire()
+                    response = await self._http.request(method, path, params=params, json=json)
+            except RETRY_EXCEPTIONS as exc:
+                if attempt > retries:
+                    raise self._transport_error(method, path, attempt, exc) from None
+                # A read error or a remote close means the request may have been applied.
+                sent = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                dropped_after_send = dropped_after_send or sent
+                reason = f"connection error ({type(exc).__name__})"
+                delay = self._backoff(attempt, None)
+            except httpx.RequestError as exc:
+                raise self._transport_error(method, path, attempt, exc) from None
+            else:
+                status = response.status_code
+                if response.is_success:
+                    return self._parse(response, method, path)
+                if (
+                    status not in RETRY_STATUSES
+                    or attempt > retries
+                    or (status == 429 and _is_publish(method, path))
+                ):
+                    error = error_from_response(
+                        status, method, path, _json_or_none(response), attempts=attempt
+                    )
+                    if isinstance(error, PublishNotYet):
+                        error.maybe_applied = dropped_after_send
+                    raise self._redacted(error)
+                reason = f"HTTP {status}"
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                delay = self._backoff(attempt, retry_after)
+            event = RetryEvent(method, path, attempt, retries, reason, delay)
+            logger.info("retrying: %s", event)
+            self.retry_events.append(event)
+            if self.settings.on_retry is not None:
+                self.settings.on_retry(event)
+            await self._sleep(delay)
+
+    def _backoff(self, attempt: int, retry_after: float | None) -> float:
+        return backoff_delay(
+            attempt - 1,
+            base=self.settings.backoff_base,
+            cap=self.settings.backoff_cap,
+            retry_after=retry_after,
+            rng=self._rng,
+        )
+
+    def _parse(self, response: httpx.Response, method: str, path: str) -> Any:
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(
+                response.status_code,
+                method,
+                path,
+                message="the server answered with a body that is not JSON",
+            ) from None
+
+    def _transport_error(
+        self, method: str, path: str, attempts: int, exc: Exception
+    ) -> TransportError:
+        cause = self._redact(f"{type(exc).__name__}: {exc}".rstrip(": "))
+        return TransportError(self.base_url, method, path, attempts, cause)
+
+    def _redact(self, text: str) -> str:
+        token = self.settings.token
+        return text.replace(token, "(token)") if token else text
+
+    def _redacted(self, error: ApiError) -> ApiError:
+        """Defence in depth: should a server echo the token, it still never reaches a message."""
+        token = self.settings.token
+        if token and token in str(error):
+            error.args = (self._redact(str(error)),)
+            error.description = self._redact(error.description)
+            error.errors = [
+                jsonlib.loads(self._redact(jsonlib.dumps(item, ensure_ascii=False)))
+                for item in error.errors
+            ]
+        return error
+
+    # --- reads ------------------------------------------------------------------------------
+
+    async def _get_all_pages(
+        self, path: str, params: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Page 0 first (it says how many pages there are), then the rest concurrently."""
+        query = {**(params or {}), "per_page": PER_PAGE}
+        first = await self.request("GET", path, params={**query, "page": 0}) or {}
+        pages = _page_count(first)
+        rest = await gather_or_cancel(
+            self.request("GET", path, params={**query, "page": page}) for page in range(1, pages)
+        )
+        items: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for body in [first, *rest]:
+            for item in (body or {}).get("items") or []:
+                key = str(item.get("id"))
+                if key not in seen:  # a list that moved between pages must not duplicate
+                    seen.add(key)
+                    items.append(item)
+        return first, items
+
+    async def get_mine(self) -> list[dict[str, Any]]:
+        """Every resume of the account (GET /resumes/mine, all pages)."""
+        _, items = await self._get_all_pages("/resumes/mine")
+        return items
+
+    async def get_resume(self, resume_id: str) -> dict[str, Any]:
+        return await self.request("GET", f"/resumes/{_segment(resume_id)}") or {}
+
+    async def get_list(self, resume_id: str, kind: ListKind) -> dict[str, Any]:
+        """A visibility list with all its pages: {"items", "limit", "can_add", "found"}."""
+        first, items = await self._get_all_pages(_list_path(resume_id, kind))
+        return {
+            "items": items,
+            "limit": first.get("limit"),
+            "can_add": first.get("can_add"),
+            "found": first.get("found", len(items)),
+        }
+
+    async def get_conditions(self, resume_id: str) -> dict[str, Any]:
+        return await self.request("GET", f"/resumes/{_segment(resume_id)}/conditions") or {}
+
+    async def get_employer(self, employer_id: str) -> dict[str, Any]:
+        return await self.request("GET", f"/employers/{_segment(employer_id)}") or {}
+
+    # --- writes (all idempotent) -------------------------------------------------------------
+
+    async def put_resume(self, resume_id: str, body: dict[str, Any]) -> None:
+        method, path = resume_write_call(resume_id)
+        await self.request(method, path, json=body)
+
+    async def add_to_list(self, resume_id: str, kind: ListKind, ids: Sequence[str]) -> None:
+        """POST the employers in batches of at most 100 (an empty list is a no-op)."""
+        path = _list_path(resume_id, kind)
+        await gather_or_cancel(
+            self.request("POST", path, json={"items": [{"id": str(i)} for i in batch]})
+            for batch in _batches(ids)
+        )
+
+    async def remove_from_list(self, resume_id: str, kind: ListKind, ids: Sequence[str]) -> None:
+        """DELETE .../employer?id=..&id=.. in batches of at most 100 ids."""
+        path = f"{_list_path(resume_id, kind)}/employer"
+        await gather_or_cancel(
+            self.request("DELETE", path, params={"id": [str(i) for i in batch]})
+            for batch in _batches(ids)
+        )
+
+    async def clear_list(self, resume_id: str, kind: ListKind) -> None:
+        await self.request("DELETE", _list_path(resume_id, kind))
+
+    async def publish(self, resume_id: str) -> None:
+        """POST .../publish; raises PublishNotYet when hh.ru says "not yet" (429)."""
+        await self.request("POST", f"/resumes/{_segment(resume_id)}/publish")
+
+
+def _page_count(body: dict[str, Any]) -> int:
+    pages = body.get("pages")
+    if isinstance(pages, int) and pages >= 1:
+        return pages
+    found, per_page = body.get("found"), body.get("per_page") or PER_PAGE
+    if isinstance(found, int) and isinstance(per_page, int) and per_page > 0:
+        return max(1, math.ceil(found / per_page))
+    return 1
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None  # 5xx answers may carry HTML: the status alone decides (errors.md)

@@ -1,0 +1,477 @@
+"""The user's repository -> DesiredState.
+
+    resumesync.yaml     optional settings (load_config)
+    resumes/*.yaml      one resume per file, the file stem is its key; `_*.yaml` are bases
+    visibility.yaml     access type and employer lists per resume (optional: absent = unmanaged)
+
+Every file is read once per run; every problem of every file is collected and raised together
+as one ProblemsError, so `validate` shows them all at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from resumesync.model import (
+    LIST_KINDS,
+    DesiredList,
+    DesiredResume,
+    DesiredState,
+    JsonPath,
+    ListKind,
+    Location,
+    PublishMode,
+    SourceMap,
+)
+from resumesync.problems import Problem, ProblemsError
+from resumesync.validation import (
+    OUR_KEYS,
+    check_resume_document,
+    check_visibility,
+    employer_id,
+    list_members,
+    sort_problems,
+    validate_config,
+)
+from resumesync.yamlfile import YamlDocument, interpolate, parse_yaml, read_yaml_text
+
+CONFIG_FILE = "resumesync.yaml"
+VISIBILITY_FILE = "visibility.yaml"
+RESUMES_DIR = "resumes"
+RESUME_SUFFIXES = (".yaml", ".yml")
+NOT_INHERITED = ("id", "extends")  # a variant never takes its parent's identity
+
+PUBLISH_MODES: dict[Any, PublishMode] = {
+    False: PublishMode.NEVER,
+    True: PublishMode.ONCE,
+    "renew": PublishMode.RENEW,
+}
+
+
+class RepositoryError(ProblemsError):
+    """Every error of a load, with the warnings found on the way (shown next to the errors)."""
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem]) -> None:
+        super().__init__(problems)
+        self.warnings = warnings
+
+
+@dataclass(frozen=True)
+class ProfileConfig:
+    """One account of a multi-account repository (`profiles:` in resumesync.yaml)."""
+
+    name: str
+    dir: str  # the profile's repository, relative to the directory of resumesync.yaml
+    token_env: str  # the environment variable holding this account's token
+    api_url: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class RepositoryConfig:
+    """resumesync.yaml. Values are taken as written (no ${VAR}: tokens come from token_env)."""
+
+    file: str
+    api_url: str | None = None
+    user_agent: str | None = None
+    profiles: dict[str, ProfileConfig] = field(default_factory=dict)
+
+
+@dataclass
+class LoadedRepository:
+    """Everything read from a repository: the desired state, plus what renderers may want."""
+
+    state: DesiredState
+    warnings: list[Problem] = field(default_factory=list)
+    # resume key -> paths of `fields` whose value came from ${VAR} (renderers may hide them)
+    interpolated: dict[str, frozenset[JsonPath]] = field(default_factory=dict)
+    config: RepositoryConfig | None = None
+
+
+def load_repository(directory: Path, env: Mapping[str, str]) -> DesiredState:
+    """The desired state of the repository at `directory`.
+
+    Raises RepositoryError (a ProblemsError) listing every problem of every file.
+    """
+    return read_repository(directory, env).state
+
+
+def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository:
+    """Like load_repository, with the warnings, interpolated paths and settings kept."""
+    run = _Run(Path(directory), env)
+    config = run.config()
+    resumes = run.resumes()
+    run.check_ids(resumes)
+    run.apply_visibility(resumes)
+    if run.problems:
+        raise RepositoryError(sort_problems(run.problems), sort_problems(run.warnings))
+    return LoadedRepository(
+        state=DesiredState(root=str(directory), resumes=[item.resume for item in resumes]),
+        warnings=sort_problems(run.warnings),
+        interpolated={item.resume.key: item.interpolated for item in resumes},
+        config=config,
+    )
+
+
+def load_config(directory: Path) -> RepositoryConfig | None:
+    """resumesync.yaml of `directory`, None when there is none; ProblemsError when invalid."""
+    run = _Run(Path(directory), {})
+    config = run.config()
+    if run.problems:
+        raise ProblemsError(sort_problems(run.problems))
+    return config
+
+
+@dataclass
+class _Tree:
+    """A document's data with the location of every path (possibly spanning several files)."""
+
+    data: Any
+    locations: dict[JsonPath, Location]
+    interpolated: frozenset[JsonPath] = frozenset()
+
+    @classmethod
+    def of(cls, document: YamlDocument) -> _Tree:
+        locations = {path: Location(document.file, line) for path, line in document.lines.items()}
+        return cls(document.data, locations, document.interpolated)
+
+
+def merge(base: _Tree, over: _Tree) -> _Tree:
+    """`over` deep-merged onto `base`: mappings merge, anything else in `over` replaces.
+
+    Each path keeps the location (and interpolation mark) of the file that supplied it.
+    """
+    locations: dict[JsonPath, Location] = {}
+    interpolated: set[JsonPath] = set()
+
+    def mark(path: JsonPath, owner: _Tree) -> None:
+        if path in owner.locations:
+            locations[path] = owner.locations[path]
+        if path in owner.interpolated:
+            interpolated.add(path)
+
+    def copy(value: Any, path: JsonPath, owner: _Tree) -> Any:
+        mark(path, owner)
+        if isinstance(value, dict):
+            return {key: copy(item, (*path, key), owner) for key, item in value.items()}
+        if isinstance(value, list):
+            return [copy(item, (*path, index), owner) for index, item in enumerate(value)]
+        return value
+
+    def combine(low: Any, high: Any, path: JsonPath) -> Any:
+        if not (isinstance(low, dict) and isinstance(high, dict)):
+            return copy(high, path, over)
+        mark(path, over)
+        result = {
+            key: copy(value, (*path, key), base) for key, value in low.items() if key not in high
+        }
+        for key, value in high.items():
+            if key in low:
+                result[key] = combine(low[key], value, (*path, key))
+            else:
+                result[key] = copy(value, (*path, key), over)
+        return result
+
+    data = combine(base.data, over.data, ())
+    return _Tree(data, locations, frozenset(interpolated))
+
+
+@dataclass
+class _Loaded:
+    resume: DesiredResume
+    interpolated: frozenset[JsonPath]
+    id_location: Location | None
+
+
+class _Run:
+    """The state of one load: the root, the environment, parsed files and problems so far."""
+
+    def __init__(self, root: Path, env: Mapping[str, str]) -> None:
+        self.root = root
+        self.env = env
+        self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.documents: dict[Path, YamlDocument | None] = {}
+
+    def relative(self, path: Path) -> str:
+        return Path(os.path.relpath(path, self.root)).as_posix()
+
+    def read(self, path: Path, env: Mapping[str, str] | None = None) -> YamlDocument | None:
+        """Parse (and interpolate) a file once; None, with its problems recorded, if it fails."""
+        path = Path(os.path.normpath(path))
+        if path in self.documents:
+            return self.documents[path]
+        file = self.relative(path)
+        document: YamlDocument | None = None
+        try:
+            document = parse_yaml(read_yaml_text(path.read_bytes(), file), file)
+            if env is not None:
+                document = interpolate(document, env)
+        except OSError as error:
+            self.problems.append(Problem(f"cannot read: {error.strerror}", Location(file, 1)))
+            document = None
+        except ProblemsError as error:
+            self.problems.extend(error.problems)
+            document = None
+        self.documents[path] = document
+        return document
+
+    # --- resumesync.yaml -----------------------------------------------------------------
+
+    def config(self) -> RepositoryConfig | None:
+        path = self.root / CONFIG_FILE
+        if not path.is_file():
+            return None
+        document = self.read(path)
+        if document is None:
+            return None
+        problems = validate_config(document.data, document.source_map())
+        if problems:
+            self.problems.extend(problems)
+            return None
+        data = document.data or {}
+        profiles = {
+            name: ProfileConfig(
+                name=name,
+                dir=profile["dir"],
+                token_env=profile["token_env"],
+                api_url=profile.get("api_url"),
+                user_agent=profile.get("user_agent"),
+            )
+            for name, profile in (data.get("profiles") or {}).items()
+        }
+        return RepositoryConfig(
+            file=document.file,
+            api_url=data.get("api_url"),
+            user_agent=data.get("user_agent"),
+            profiles=profiles,
+        )
+
+    # --- resumes/ ------------------------------------------------------------------------
+
+    def resume_files(self) -> list[Path]:
+        directory = self.root / RESUMES_DIR
+        if not directory.is_dir():
+            self.problems.append(
+                Problem(f"{RESUMES_DIR}/ not found in {self.root}: one YAML file per resume")
+            )
+            return []
+        files = sorted(
+            path
+            for path in directory.iterdir()
+            if path.suffix in RESUME_SUFFIXES
+            and path.is_file()
+            and not path.name.startswith(("_", "."))
+        )
+        stems: dict[str, Path] = {}
+        for path in files:
+            if path.stem in stems:
+                self.problems.append(
+                    Problem(
+                        f"two files for the resume key `{path.stem}` "
+                        f"(also {self.relative(stems[path.stem])})",
+                        Location(self.relative(path), 1),
+                    )
+                )
+            stems.setdefault(path.stem, path)
+        return list(stems.values())
+
+    def resumes(self) -> list[_Loaded]:
+        loaded = []
+        for path in self.resume_files():
+            item = self.resume(path)
+            if item is not None:
+                loaded.append(item)
+        return loaded
+
+    def resume(self, path: Path) -> _Loaded | None:
+        document = self.read(path, self.env)
+        if document is None:
+            return None
+        tree = self.with_bases(path, document)
+        source = SourceMap(dict(tree.locations), Location(document.file, document.first_line))
+        findings = check_resume_document(tree.data, source)
+        self.problems.extend(findings.errors)
+        self.warnings.extend(findings.warnings)
+        data = tree.data if isinstance(tree.data, dict) else {}
+        resume_id = data.get("id")
+        declared = data.get("publish", False)
+        publish = PUBLISH_MODES.get(declared) if isinstance(declared, bool | str) else None
+        resume = DesiredResume(
+            key=path.stem,
+            resume_id=resume_id if isinstance(resume_id, str) else "",
+            file=document.file,
+            publish=publish or PublishMode.NEVER,  # an invalid value is an error already
+            fields={key: value for key, value in data.items() if key not in OUR_KEYS},
+            source=SourceMap(
+                {p: loc for p, loc in tree.locations.items() if p and p[0] not in OUR_KEYS},
+                source.default,
+            ),
+        )
+        fields_interpolated = frozenset(p for p in tree.interpolated if p and p[0] not in OUR_KEYS)
+        return _Loaded(resume, fields_interpolated, tree.locations.get(("id",)))
+
+    def with_bases(self, path: Path, document: YamlDocument) -> _Tree:
+        """The document deep-merged onto its `extends` chain (bases first)."""
+        chain = [_Tree.of(document)]
+        seen = [Path(os.path.normpath(path))]
+        current = document
+        while isinstance(current.data, dict) and isinstance(current.data.get("extends"), str):
+            target = Path(os.path.normpath(seen[-1].parent / current.data["extends"]))
+            where = current.location(("extends",))
+            if target in seen:
+                cycle = " -> ".join(self.relative(p) for p in [*seen, target])
+                self.problems.append(Problem(f"extends cycle: {cycle}", where, "extends"))
+                break
+            if not _is_file(target):
+                self.problems.append(
+                    Problem(f"file not found: {self.relative(target)}", where, "extends")
+                )
+                break
+            parent = self.read(target, self.env)
+            if parent is None:
+                break
+            if (
+                isinstance(parent.data, dict)
+                and target.name.startswith("_")
+                and "id" in parent.data
+            ):
+                self.problems.append(
+                    Problem(
+                        "a base (file name starting with `_`) is not a resume: it has no id",
+                        parent.location(("id",)),
+                        "id",
+                    )
+                )
+            if not isinstance(parent.data, dict | None):
+                self.problems.append(
+                    Problem("a base must be a mapping of resume fields", parent.location(()))
+                )
+                break
+            chain.append(_Tree.of(parent))
+            seen.append(target)
+            current = parent
+        tree = chain[-1]
+        for child in reversed(chain[:-1]):
+            tree = merge(_inheritable(tree), child)
+        return tree
+
+    def check_ids(self, resumes: list[_Loaded]) -> None:
+        owners: dict[str, _Loaded] = {}
+        for item in resumes:
+            resume_id = item.resume.resume_id
+            if not resume_id:
+                continue
+            if resume_id in owners:
+                other = owners[resume_id].resume.file
+                self.problems.append(
+                    Problem(f"the same id as {other}: one file per resume", item.id_location, "id")
+                )
+            else:
+                owners[resume_id] = item
+
+    # --- visibility.yaml -----------------------------------------------------------------
+
+    def apply_visibility(self, resumes: list[_Loaded]) -> None:
+        path = self.root / VISIBILITY_FILE
+        if not path.is_file():
+            return
+        document = self.read(path, self.env)
+        if document is None:
+            return
+        keys = {item.resume.key: item.resume.resume_id for item in resumes}
+        source = document.source_map()
+        findings = check_visibility(document.data, source, keys)
+        self.problems.extend(findings.errors)
+        self.warnings.extend(findings.warnings)
+        if findings.errors:
+            return
+        data = document.data or {}
+        defaults = data.get("defaults") or {}
+        entries = data.get("resumes") or {}
+        for item in resumes:
+            resume = item.resume
+            entry_key = resume.key if resume.key in entries else resume.resume_id
+            entry = entries.get(entry_key) or {}
+            entry_path: JsonPath = ("resumes", entry_key)
+            resume.access = entry.get("access")
+            for kind in LIST_KINDS:
+                desired = desired_list(kind, defaults, entry, entry_path, source)
+                if desired is not None:
+                    resume.lists[kind] = desired
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for the OS, and the like
+        return False
+
+
+def _inheritable(tree: _Tree) -> _Tree:
+    """A parent's tree without what a child never inherits (`id`, `extends`)."""
+    if not isinstance(tree.data, dict):  # an empty base
+        return _Tree({}, {})
+    data = {key: value for key, value in tree.data.items() if key not in NOT_INHERITED}
+    locations = {p: loc for p, loc in tree.locations.items() if not p or p[0] not in NOT_INHERITED}
+    return _Tree(data, locations, tree.interpolated)
+
+
+def desired_list(
+    kind: ListKind,
+    defaults: Mapping[str, Any],
+    entry: Mapping[str, Any],
+    entry_path: JsonPath,
+    source: SourceMap,
+) -> DesiredList | None:
+    """One resume's list: `defaults` merged with its own entry (validated input).
+
+    - Neither declares the list: None (unmanaged).
+    - Members are the union, the defaults' first, each employer once; ids are digit strings.
+    - Mode: if the resume's entry declares the list, its own mode wins (a plain sequence is
+      exact, `{include: [...]}` is not). If only `defaults` declare it, the list is `include`:
+      defaults guarantee their members without owning the whole list, so a default never
+      removes employers that a resume did not ask about.
+    - `source.locations` maps `(employer_id,)` to the line that lists it (the resume's entry
+      wins over defaults); `source.default` is the line of the list's key.
+    - `names`: the `name` written next to an id (`{id: "3529", name: Sberbank}`).
+    """
+    parts: list[tuple[list[Any], JsonPath]] = []
+    exact = False
+    default_location: Location | None = None
+    for owner, path, own in ((defaults, ("defaults",), False), (entry, entry_path, True)):
+        members = list_members(owner.get(kind)) if kind in owner else None
+        if members is None:
+            continue
+        items, is_exact, sub = members
+        parts.append((items, (*path, kind, *sub)))
+        default_location = source.locate((*path, kind)) or default_location
+        if own:
+            exact = is_exact
+    if not parts:
+        return None
+    employers: dict[str, None] = {}  # ordered and unique
+    names: dict[str, str] = {}
+    locations: dict[JsonPath, Location] = {}
+    for items, path in parts:
+        for index, item in enumerate(items):
+            employer = employer_id(item)
+            if employer is None:
+                continue
+            employers.setdefault(employer)
+            location = source.locate((*path, index))
+            if location is not None:
+                locations[(employer,)] = location
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                names[employer] = item["name"]
+    return DesiredList(
+        kind=kind,
+        employers=tuple(employers),
+        exact=exact,
+        names=names,
+        source=SourceMap(locations, default_location),
+    )

@@ -1,0 +1,203 @@
+"""The data model that flows through the pipeline.
+
+files -> DesiredState;  API -> LiveState;  planner(desired, live) -> Plan;  applier(plan).
+Everything here is plain data: no I/O, no HTTP, no click.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ListKind = Literal["whitelist", "blacklist"]
+LIST_KINDS: tuple[ListKind, ...] = ("blacklist", "whitelist")
+
+# `access.type` values that can be saved (`everyone` cannot since 2021).
+ACCESS_TYPES: tuple[str, ...] = ("no_one", "whitelist", "blacklist", "clients", "direct")
+
+JsonPath = tuple[str | int, ...]
+"""A path into a resume document, e.g. ("experience", 0, "start")."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value came from: a file (relative to the repository) and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class SourceMap:
+    """Maps paths inside a resume (or visibility entry) to the line that declared them."""
+
+    locations: dict[JsonPath, Location] = field(default_factory=dict)
+    default: Location | None = None
+
+    def locate(self, path: JsonPath) -> Location | None:
+        """The location of `path`, or of its nearest declared ancestor."""
+        probe = tuple(path)
+        while True:
+            if probe in self.locations:
+                return self.locations[probe]
+            if not probe:
+                return self.default
+            probe = probe[:-1]
+
+
+class PublishMode(enum.Enum):
+    NEVER = "false"
+    ONCE = "true"
+    RENEW = "renew"
+
+
+@dataclass
+class DesiredList:
+    """A visibility list as declared in visibility.yaml (plus `defaults`)."""
+
+    kind: ListKind
+    employers: tuple[str, ...]  # employer ids, as strings, in file order, unique
+    exact: bool  # a plain sequence is exact; `{include: [...]}` only guarantees its members
+    names: dict[str, str] = field(default_factory=dict)  # id -> name written next to it
+    source: SourceMap = field(default_factory=SourceMap)
+
+
+@dataclass
+class DesiredResume:
+    key: str  # the file stem: "backend" for resumes/backend.yaml
+    resume_id: str
+    file: str  # path relative to the repository root
+    publish: PublishMode = PublishMode.NEVER
+    fields: dict[str, Any] = field(default_factory=dict)  # declared writable fields only
+    access: str | None = None  # desired access.type from visibility.yaml (None: unmanaged)
+    lists: dict[ListKind, DesiredList] = field(default_factory=dict)  # absent: unmanaged
+    source: SourceMap = field(default_factory=SourceMap)  # paths of `fields` -> lines
+
+
+@dataclass
+class DesiredState:
+    root: str  # the repository directory
+    resumes: list[DesiredResume] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, DesiredResume]:
+        return {resume.resume_id: resume for resume in self.resumes}
+
+
+@dataclass
+class LiveList:
+    kind: ListKind
+    employers: dict[str, str]  # id -> name, as the server lists them
+    limit: int
+    can_add: int
+
+
+@dataclass
+class LiveResume:
+    resume_id: str
+    document: dict[str, Any]  # the full GET /resumes/{id} body
+    lists: dict[ListKind, LiveList] = field(default_factory=dict)  # only the lists that were read
+
+    @property
+    def title(self) -> str:
+        return str(self.document.get("title") or "")
+
+    @property
+    def access(self) -> str | None:
+        access = self.document.get("access") or {}
+        return (access.get("type") or {}).get("id")
+
+    @property
+    def status(self) -> str | None:
+        return (self.document.get("status") or {}).get("id")
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.document.get("blocked"))
+
+    @property
+    def can_publish_or_update(self) -> bool:
+        return bool(self.document.get("can_publish_or_update"))
+
+    @property
+    def next_publish_at(self) -> str | None:
+        return self.document.get("next_publish_at")
+
+    @property
+    def missing_mandatory(self) -> list[str]:
+        progress = self.document.get("progress") or {}
+        return [str(item.get("id")) for item in progress.get("mandatory") or []]
+
+
+@dataclass(frozen=True)
+class ResumeSummary:
+    resume_id: str
+    title: str
+
+
+@dataclass
+class LiveState:
+    api_url: str
+    resumes: dict[str, LiveResume] = field(default_factory=dict)  # managed resumes, by id
+    account: list[ResumeSummary] = field(default_factory=list)  # every resume on the account
+
+
+class Action(enum.Enum):
+    UPDATE = "update"
+    LIST_ADD = "list_add"
+    LIST_REMOVE = "list_remove"
+    LIST_CLEAR = "list_clear"
+    PUBLISH = "publish"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One HTTP call of a plan."""
+
+    action: Action
+    resume: str  # resume key (file stem)
+    resume_id: str
+    method: str
+    path: str  # with the query string for list_remove
+    body: dict[str, Any] | None = None
+    diff: dict[str, dict[str, Any]] | None = None  # update: field -> {"old": ..., "new": ...}
+    list_kind: ListKind | None = None
+    employers: tuple[str, ...] = ()  # list_add / list_remove / list_clear: the employer ids
+    widens_visibility: bool = False  # more employers may see the resume after this change
+    reason: str | None = None  # publish: "first publication" / "renew"
+
+
+class NoticeKind(enum.Enum):
+    UNMANAGED_RESUME = "unmanaged_resume"
+    OUT_OF_BAND = "out_of_band"  # employers on an `include` list that no file declares
+    PUBLISH_SKIPPED = "publish_skipped"
+    PUBLISH_NOT_YET = "publish_not_yet"
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: NoticeKind
+    message: str
+    resume: str | None = None
+    resume_id: str | None = None
+    employers: tuple[str, ...] = ()
+
+
+@dataclass
+class Plan:
+    changes: list[Change] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    fingerprint: str = ""
+    api_url: str = ""
+    # id -> name of every employer the plan mentions (from the live lists and from the files)
+    employer_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    def changes_for(self, resume_id: str) -> list[Change]:
+        return [change for change in self.changes if change.resume_id == resume_id]

@@ -1,0 +1,497 @@
+"""The planner: a pure function from (desired state, live state) to an ordered Plan.
+
+No I/O. Each Change is exactly one HTTP call; see DESIGN "The plan". Per resume, privacy first:
+
+1. tightening list changes (blacklist additions, whitelist removals or clear);
+2. the update PUT (which carries a new `access.type`);
+3. loosening list changes (blacklist removals or clear, whitelist additions);
+4. publish.
+
+An employer hidden from a resume before and after the apply is then hidden at every step: while
+the old access type holds, the whitelist only shrinks and the blacklist only grows; once the PUT
+switched the type, the new lists are already complete on the hiding side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from resumesync.fingerprint import fingerprint
+from resumesync.model import (
+    LIST_KINDS,
+    Action,
+    Change,
+    DesiredList,
+    DesiredResume,
+    DesiredState,
+    ListKind,
+    LiveList,
+    LiveResume,
+    LiveState,
+    Location,
+    Notice,
+    NoticeKind,
+    Plan,
+    PublishMode,
+)
+from resumesync.normalize import (
+    MetroAreas,
+    fields_equal,
+    live_field,
+    normalize_field,
+    server_ignores,
+)
+from resumesync.problems import Problem, ProblemsError
+
+BATCH_SIZE = 100  # employers per POST, ids per DELETE (resume_visibility docs)
+
+# Safety (as octoDNS): refuse removing more than this share of a list of at least SAFE_MIN_SIZE.
+SAFE_REMOVE_SHARE = 0.30
+SAFE_MIN_SIZE = 10
+
+# How many employers can see a resume, narrowest first. `direct` (anyone holding the link) is
+# wider than a list of chosen employers and narrower than search by every employer but a few.
+# `everyone` can no longer be saved but may still be what the live resume has.
+ACCESS_BREADTH: dict[str, int] = {
+    "no_one": 0,
+    "whitelist": 1,
+    "direct": 2,
+    "blacklist": 3,
+    "clients": 4,
+    "everyone": 5,
+}
+
+# `progress.mandatory` ids that name something other than the writable field that fills them.
+MANDATORY_ALIASES: dict[str, tuple[str, ...]] = {
+    "skills": ("skills", "skill_set"),  # "Key skills"
+    "specialization": ("specialization", "professional_roles"),
+}
+
+
+class UnsafePlanError(ProblemsError):
+    """The plan removes too much of a list; `--force` overrides."""
+
+
+def build_plan(
+    desired: DesiredState,
+    live: LiveState,
+    *,
+    force: bool = False,
+    now: dt.datetime | None = None,
+    metro_areas: MetroAreas | None = None,
+) -> Plan:
+    """The changes that make `live` match `desired`, in the order they must be applied.
+
+    `now` enables the renew timing check (`next_publish_at` in the past); without it the
+    planner trusts `can_publish_or_update`. `metro_areas` (station id -> area id) lets the
+    normaliser see a metro station the server would ignore.
+
+    Raises ProblemsError (nothing may be written) when a list has no room for its additions or
+    a managed resume is not on the account, and UnsafePlanError unless `force`.
+    """
+    result = Plan(api_url=live.api_url, fingerprint=fingerprint(live))
+    problems: list[Problem] = []
+    sources: dict[tuple[str, ListKind], Location | None] = {}
+    for resume in desired.resumes:
+        live_resume = live.resumes.get(resume.resume_id)
+        if live_resume is None:
+            problems.append(
+                Problem(
+                    f"resume {resume.resume_id} ({resume.key}) is not on the account",
+                    location=resume.source.default or Location(resume.file, 1),
+                )
+            )
+            continue
+        part = _plan_resume(resume, live_resume, now=now, metro_areas=metro_areas)
+        result.changes.extend(part.changes)
+        result.notices.extend(part.notices)
+        problems.extend(part.problems)
+        for kind, desired_list in resume.lists.items():
+            sources[(resume.resume_id, kind)] = desired_list.source.locate(())
+        _collect_names(result.employer_names, resume, live_resume, part)
+    managed = {resume.resume_id for resume in desired.resumes}
+    for summary in live.account:
+        if summary.resume_id not in managed:
+            result.notices.append(
+                Notice(
+                    NoticeKind.UNMANAGED_RESUME,
+                    f'resume "{summary.title}" ({summary.resume_id}) is on the account '
+                    "but no file manages it; it is left alone",
+                    resume_id=summary.resume_id,
+                )
+            )
+    if problems:
+        raise ProblemsError(problems)
+    raise_if_unsafe(result, live, force=force, sources=sources)
+    return result
+
+
+def access_widens(old: str | None, new: str) -> bool:
+    """Whether switching access type `old` -> `new` lets more employers see the resume."""
+    if old not in ACCESS_BREADTH:
+        return new != "no_one"  # unknown before: only "nobody" is surely not wider
+    return ACCESS_BREADTH.get(new, len(ACCESS_BREADTH)) > ACCESS_BREADTH[old]
+
+
+@dataclass(frozen=True)
+class UnsafeRemoval:
+    resume: str
+    resume_id: str
+    kind: ListKind
+    removed: int
+    size: int
+
+    def __str__(self) -> str:
+        share = round(100 * self.removed / self.size)
+        return (
+            f"resume {self.resume}: the plan removes {self.removed} of the {self.size} "
+            f"employers on its {self.kind} ({share} %, more than "
+            f"{round(100 * SAFE_REMOVE_SHARE)} % of a list of {SAFE_MIN_SIZE} or more); "
+            "check visibility.yaml, or use --force if this is intended"
+        )
+
+
+def unsafe_removals(plan: Plan, live: LiveState) -> list[UnsafeRemoval]:
+    """The lists from which `plan` removes more than 30 % (lists of 10 or more employers)."""
+    removed: dict[tuple[str, ListKind], int] = {}
+    keys: dict[str, str] = {}
+    for change in plan.changes:
+        if change.action in (Action.LIST_REMOVE, Action.LIST_CLEAR) and change.list_kind:
+            slot = (change.resume_id, change.list_kind)
+            removed[slot] = removed.get(slot, 0) + len(change.employers)
+            keys[change.resume_id] = change.resume
+    found = []
+    for (resume_id, kind), count in removed.items():
+        live_resume = live.resumes.get(resume_id)
+        live_list = live_resume.lists.get(kind) if live_resume else None
+        size = len(live_list.employers) if live_list else count
+        if size >= SAFE_MIN_SIZE and count > SAFE_REMOVE_SHARE * size:
+            found.append(UnsafeRemoval(keys[resume_id], resume_id, kind, count, size))
+    return found
+
+
+def raise_if_unsafe(
+    plan: Plan,
+    live: LiveState,
+    *,
+    force: bool = False,
+    sources: Mapping[tuple[str, ListKind], Location | None] | None = None,
+) -> None:
+    """Raise UnsafePlanError for a plan that removes too much, unless `force`.
+
+    Works on a plan loaded from a file too (then without `sources`, the lines of the lists).
+    """
+    if force:
+        return
+    found = unsafe_removals(plan, live)
+    if found:
+        sources = sources or {}
+        raise UnsafePlanError(
+            [
+                Problem(str(item), location=sources.get((item.resume_id, item.kind)))
+                for item in found
+            ]
+        )
+
+
+def json_safe(value: Any) -> Any:
+    """`value` as JSON data: YAML dates become ISO strings, tuples lists."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value
+
+
+# --- one resume -------------------------------------------------------------------------------
+
+
+@dataclass
+class _ResumePlan:
+    changes: list[Change] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _ListPlan:
+    tightening: list[Change] = field(default_factory=list)
+    loosening: list[Change] = field(default_factory=list)
+
+
+def _plan_resume(
+    resume: DesiredResume,
+    live_resume: LiveResume,
+    *,
+    now: dt.datetime | None,
+    metro_areas: MetroAreas | None,
+) -> _ResumePlan:
+    part = _ResumePlan()
+    lists = _ListPlan()
+    for kind in LIST_KINDS:
+        desired_list = resume.lists.get(kind)
+        if desired_list is not None:
+            _plan_list(resume, desired_list, _live_list(live_resume, kind), lists, part)
+    update = _plan_update(resume, live_resume, metro_areas)
+    part.changes.extend(lists.tightening)
+    if update is not None:
+        part.changes.append(update)
+    part.changes.extend(lists.loosening)
+    publish = _plan_publish(resume, live_resume, update, now, part.notices)
+    if publish is not None:
+        part.changes.append(publish)
+    return part
+
+
+def _live_list(live_resume: LiveResume, kind: ListKind) -> LiveList:
+    try:
+        return live_resume.lists[kind]
+    except KeyError:
+        raise ValueError(
+            f"the live {kind} of resume {live_resume.resume_id} was not read, but a file manages it"
+        ) from None
+
+
+def _plan_update(
+    resume: DesiredResume, live_resume: LiveResume, metro_areas: MetroAreas | None
+) -> Change | None:
+    document = live_resume.document
+    body: dict[str, Any] = {}
+    diff: dict[str, dict[str, Any]] = {}
+    for name, value in resume.fields.items():
+        if name == "access" and resume.access is not None:
+            continue  # visibility.yaml decides the access type
+        if server_ignores(name, resume.fields, document, metro_areas):
+            continue
+        old = live_field(document, name)
+        if not fields_equal(name, value, old):
+            body[name] = json_safe(value)
+            diff[name] = {"old": old, "new": body[name]}
+    widens = False
+    if resume.access is not None and resume.access != live_resume.access:
+        body["access"] = {"type": {"id": resume.access}}
+        diff["access"] = {"old": live_resume.access, "new": resume.access}
+    new_access = normalize_field("access", body.get("access"))
+    if isinstance(new_access, dict) and new_access.get("type"):
+        widens = access_widens(live_resume.access, new_access["type"]["id"])
+    if not body:
+        return None
+    return Change(
+        action=Action.UPDATE,
+        resume=resume.key,
+        resume_id=resume.resume_id,
+        method="PUT",
+        path=f"/resumes/{resume.resume_id}",
+        body=body,
+        diff=diff,
+        widens_visibility=widens,
+    )
+
+
+def _plan_list(
+    resume: DesiredResume,
+    desired_list: DesiredList,
+    live_list: LiveList,
+    lists: _ListPlan,
+    part: _ResumePlan,
+) -> None:
+    kind = desired_list.kind
+    live_ids = list(live_list.employers)
+    wanted = set(desired_list.employers)
+    present = set(live_ids)
+    to_add = [employer for employer in desired_list.employers if employer not in present]
+    extra = [employer for employer in live_ids if employer not in wanted]
+    removals: list[Change] = []
+    if desired_list.exact and extra:
+        if not desired_list.employers:
+            removals = [_clear_change(resume, kind, live_ids)]
+        else:
+            removals = _remove_changes(resume, kind, extra)
+    elif extra:
+        part.notices.append(
+            Notice(
+                NoticeKind.OUT_OF_BAND,
+                f"{len(extra)} employer{'' if len(extra) == 1 else 's'} on the {kind} that no "
+                "file declares (added on hh.ru; kept, as the list is `include`)",
+                resume=resume.key,
+                resume_id=resume.resume_id,
+                employers=tuple(extra),
+            )
+        )
+    removed = sum(len(change.employers) for change in removals)
+    # Whitelist removals run before its additions and free room; blacklist additions run first.
+    room = live_list.can_add + (removed if kind == "whitelist" else 0)
+    if len(to_add) > room:
+        part.problems.append(
+            Problem(
+                f"resume {resume.key}: {len(to_add)} employers to add to the {kind}, but it has "
+                f"room for {room} (limit {live_list.limit})",
+                location=desired_list.source.locate(()),
+            )
+        )
+    additions = _add_changes(resume, kind, to_add)
+    if kind == "blacklist":
+        lists.tightening.extend(additions)
+        lists.loosening.extend(removals)
+    else:
+        lists.tightening.extend(removals)
+        lists.loosening.extend(additions)
+
+
+def _batches(items: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(items), BATCH_SIZE):
+        yield items[start : start + BATCH_SIZE]
+
+
+def _add_changes(resume: DesiredResume, kind: ListKind, employers: list[str]) -> list[Change]:
+    return [
+        Change(
+            action=Action.LIST_ADD,
+            resume=resume.key,
+            resume_id=resume.resume_id,
+            method="POST",
+            path=f"/resumes/{resume.resume_id}/{kind}",
+            body={"items": [{"id": employer} for employer in batch]},
+            list_kind=kind,
+            employers=tuple(batch),
+            widens_visibility=kind == "whitelist",
+        )
+        for batch in _batches(employers)
+    ]
+
+
+def _remove_changes(resume: DesiredResume, kind: ListKind, employers: list[str]) -> list[Change]:
+    changes = []
+    for batch in _batches(employers):
+        query = "&".join(f"id={quote(employer, safe='')}" for employer in batch)
+        changes.append(
+            Change(
+                action=Action.LIST_REMOVE,
+                resume=resume.key,
+                resume_id=resume.resume_id,
+                method="DELETE",
+                path=f"/resumes/{resume.resume_id}/{kind}/employer?{query}",
+                list_kind=kind,
+                employers=tuple(batch),
+                widens_visibility=kind == "blacklist",
+            )
+        )
+    return changes
+
+
+def _clear_change(resume: DesiredResume, kind: ListKind, employers: list[str]) -> Change:
+    return Change(
+        action=Action.LIST_CLEAR,
+        resume=resume.key,
+        resume_id=resume.resume_id,
+        method="DELETE",
+        path=f"/resumes/{resume.resume_id}/{kind}",
+        list_kind=kind,
+        employers=tuple(employers),
+        widens_visibility=kind == "blacklist",
+    )
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+
+def _plan_publish(
+    resume: DesiredResume,
+    live_resume: LiveResume,
+    update: Change | None,
+    now: dt.datetime | None,
+    notices: list[Notice],
+) -> Change | None:
+    if resume.publish is PublishMode.NEVER:
+        return None
+
+    def notice(kind: NoticeKind, message: str) -> None:
+        notices.append(Notice(kind, message, resume=resume.key, resume_id=resume.resume_id))
+
+    if live_resume.blocked or live_resume.status == "blocked":
+        notice(NoticeKind.PUBLISH_SKIPPED, "not published: the resume is blocked by a moderator")
+        return None
+    if live_resume.status == "on_moderation":
+        notice(NoticeKind.PUBLISH_SKIPPED, "not published: a moderator is checking the resume")
+        return None
+    if live_resume.status == "published":
+        if resume.publish is not PublishMode.RENEW:
+            return None
+        if not live_resume.can_publish_or_update or not _renew_time_reached(live_resume, now):
+            when = live_resume.next_publish_at
+            notice(
+                NoticeKind.PUBLISH_NOT_YET,
+                f"not renewed: hh.ru allows the next renewal at {when}"
+                if when
+                else "not renewed: hh.ru does not allow a renewal yet",
+            )
+            return None
+        reason = "renew"
+    else:
+        reason = "first publication"
+    missing = _still_missing(live_resume.missing_mandatory, update)
+    if missing:
+        notice(
+            NoticeKind.PUBLISH_SKIPPED,
+            "not published: mandatory fields are empty: " + ", ".join(missing),
+        )
+        return None
+    return Change(
+        action=Action.PUBLISH,
+        resume=resume.key,
+        resume_id=resume.resume_id,
+        method="POST",
+        path=f"/resumes/{resume.resume_id}/publish",
+        reason=reason,
+    )
+
+
+def _renew_time_reached(live_resume: LiveResume, now: dt.datetime | None) -> bool:
+    if now is None or not live_resume.next_publish_at:
+        return True  # no timing information: trust can_publish_or_update
+    try:
+        next_at = dt.datetime.fromisoformat(live_resume.next_publish_at)
+    except ValueError:
+        return True
+    return _aware(next_at) <= _aware(now)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _still_missing(missing: list[str], update: Change | None) -> list[str]:
+    """The mandatory fields that stay empty after this plan's PUT."""
+    body = (update.body or {}) if update else {}
+    filled = {name for name, value in body.items() if value not in (None, "", [], {})}
+    return [
+        item for item in missing if not filled.intersection(MANDATORY_ALIASES.get(item, (item,)))
+    ]
+
+
+# --- names ------------------------------------------------------------------------------------
+
+
+def _collect_names(
+    names: dict[str, str], resume: DesiredResume, live_resume: LiveResume, part: _ResumePlan
+) -> None:
+    """Names of the employers this resume's changes and notices mention."""
+    mentioned: set[str] = set()
+    for change in part.changes:
+        mentioned.update(change.employers)
+    for item in part.notices:
+        mentioned.update(item.employers)
+    known: dict[str, str] = {}
+    for desired_list in resume.lists.values():
+        known.update(desired_list.names)
+    for live_list in live_resume.lists.values():
+        known.update({key: value for key, value in live_list.employers.items() if value})
+    for employer in mentioned:
+        if employer in known:
+            names[employer] = known[employer]

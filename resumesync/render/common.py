@@ -1,0 +1,126 @@
+"""What the text and markdown renderers share: grouping, change lines, the summary line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from resumesync.model import Action, Change, Notice, NoticeKind, Plan
+from resumesync.render.fielddiff import field_diff_lines, format_value
+
+WIDENS = "(widens visibility)"
+NO_CHANGES = "No changes. The account matches the files."
+
+
+@dataclass
+class ResumeSection:
+    """Everything the plan says about one resume, in plan order."""
+
+    key: str
+    resume_id: str
+    changes: list[Change] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+
+    @property
+    def header(self) -> str:
+        sign = "~ " if self.changes else ""
+        return f"{sign}resume {self.key} ({short_id(self.resume_id)})"
+
+
+def short_id(resume_id: str) -> str:
+    return resume_id if len(resume_id) <= 4 else resume_id[:4] + "…"
+
+
+def sections(plan: Plan) -> tuple[list[ResumeSection], list[Notice]]:
+    """Per-resume sections (in plan order) and the notices about no managed resume."""
+    by_id: dict[str, ResumeSection] = {}
+    for change in plan.changes:
+        section = by_id.setdefault(change.resume_id, ResumeSection(change.resume, change.resume_id))
+        section.changes.append(change)
+    loose: list[Notice] = []
+    for notice in plan.notices:
+        if notice.resume is None or notice.resume_id is None:
+            loose.append(notice)
+            continue
+        section = by_id.setdefault(notice.resume_id, ResumeSection(notice.resume, notice.resume_id))
+        section.notices.append(notice)
+    return list(by_id.values()), loose
+
+
+def employer_label(plan: Plan, employer: str) -> str:
+    name = plan.employer_names.get(employer)
+    return f"{employer} ({name})" if name else employer
+
+
+def change_lines(plan: Plan, change: Change, *, show_sensitive: bool = False) -> list[str]:
+    """The lines of one change; each starts with its sign (`~`, `+`, `-`) or a word."""
+    marker = f" {WIDENS}" if change.widens_visibility else ""
+    kind = change.list_kind or ""
+    if change.action is Action.UPDATE:
+        lines: list[str] = []
+        for name, values in (change.diff or {}).items():
+            if name == "access":
+                old, new = values.get("old"), values.get("new")
+                lines.append(f"~ access: {format_value(old)} -> {format_value(new)}{marker}")
+                continue
+            lines.extend(
+                field_diff_lines(
+                    name, values.get("old"), values.get("new"), show_sensitive=show_sensitive
+                )
+            )
+        return lines
+    if change.action is Action.LIST_ADD:
+        return [f"+ {kind} {employer_label(plan, item)}{marker}" for item in change.employers]
+    if change.action is Action.LIST_REMOVE:
+        return [f"- {kind} {employer_label(plan, item)}{marker}" for item in change.employers]
+    if change.action is Action.LIST_CLEAR:
+        count = len(change.employers)
+        head = f"- {kind} (clear, {count} employer{_s(count)}){marker}"
+        return [head, *(f"    - {employer_label(plan, item)}" for item in change.employers)]
+    return [f"publish ({change.reason or 'publish'})"]
+
+
+def notice_lines(plan: Plan, notice: Notice) -> list[str]:
+    lines = [f"! {notice.message}"]
+    if notice.kind is NoticeKind.OUT_OF_BAND:
+        lines.extend(f"    {employer_label(plan, item)}" for item in notice.employers)
+    return lines
+
+
+@dataclass(frozen=True)
+class Totals:
+    resumes: int
+    publish: int
+    add: int
+    remove: int
+    widening: int
+
+
+def totals(plan: Plan) -> Totals:
+    updated = {change.resume_id for change in plan.changes if change.action is not Action.PUBLISH}
+    return Totals(
+        resumes=len(updated),
+        publish=sum(1 for change in plan.changes if change.action is Action.PUBLISH),
+        add=sum(len(c.employers) for c in plan.changes if c.action is Action.LIST_ADD),
+        remove=sum(
+            len(c.employers)
+            for c in plan.changes
+            if c.action in (Action.LIST_REMOVE, Action.LIST_CLEAR)
+        ),
+        widening=sum(1 for change in plan.changes if change.widens_visibility),
+    )
+
+
+def summary_line(plan: Plan) -> str:
+    """`Plan: 2 resumes to update, 1 to publish, 250 employers to add, 30 to remove.`"""
+    if not plan.changes:
+        return NO_CHANGES
+    count = totals(plan)
+    return (
+        f"Plan: {count.resumes} resume{_s(count.resumes)} to update, "
+        f"{count.publish} to publish, "
+        f"{count.add} employer{_s(count.add)} to add, {count.remove} to remove."
+    )
+
+
+def _s(count: int) -> str:
+    return "" if count == 1 else "s"

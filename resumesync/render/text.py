@@ -1,0 +1,55 @@
+"""The plan for a terminal, in the spirit of `terraform plan`.
+
+```
+~ resume backend (7f3c…)
+    + blacklist 1455 (HeadHunter)
+    ~ title: "Python developer" -> "Senior Python developer"
+    publish (renew)
+
+Plan: 1 resume to update, 1 to publish, 1 employer to add, 0 to remove.
+```
+
+Every employer is listed, one per line. Colour only when the caller says so (the CLI: a TTY
+and no NO_COLOR).
+"""
+
+from __future__ import annotations
+
+from resumesync.model import Plan
+from resumesync.render.common import change_lines, notice_lines, sections, summary_line
+
+_GREEN, _RED, _YELLOW, _BOLD, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m"
+_INDENT = "    "
+
+
+def render_text(plan: Plan, *, color: bool = False, show_sensitive: bool = False) -> str:
+    """The whole plan as text, ending with the summary line and a newline."""
+    out: list[str] = []
+    resume_sections, loose = sections(plan)
+    for section in resume_sections:
+        out.append(_paint(section.header, _BOLD if not section.changes else _YELLOW, color))
+        for change in section.changes:
+            for line in change_lines(plan, change, show_sensitive=show_sensitive):
+                out.append(_INDENT + _colored(line, color))
+        for notice in section.notices:
+            out.extend(_INDENT + line for line in notice_lines(plan, notice))
+        out.append("")
+    if loose:
+        out.append("Notices:")
+        for notice in loose:
+            out.extend(_INDENT + line for line in notice_lines(plan, notice))
+        out.append("")
+    out.append(_paint(summary_line(plan), _BOLD, color))
+    return "\n".join(out) + "\n"
+
+
+def _colored(line: str, color: bool) -> str:
+    if not color:
+        return line
+    stripped = line.lstrip()
+    code = {"+": _GREEN, "-": _RED, "~": _YELLOW}.get(stripped[:1])
+    return _paint(line, code, color) if code else line
+
+
+def _paint(text: str, code: str | None, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color and code else text

@@ -1,0 +1,203 @@
+"""Routing and the checks every call shares (user agent, token), then the endpoints.
+
+Each endpoint is a function of a Call (the request, the caller's account, the sandbox
+state) that returns a Response or raises ApiError. Endpoints run under the state lock.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from resumesync.sandbox import errors
+from resumesync.sandbox.account import Account, Resume
+from resumesync.sandbox.conditions import missing_mandatory, resume_conditions
+from resumesync.sandbox.render import View, full_resume, page_of, summary_resume
+from resumesync.sandbox.saving import check_body, saved_fields
+from resumesync.sandbox.state import Request, Response, SandboxState
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+# Default agents of HTTP libraries: hh.ru wants the application named (errors.md,
+# bad_user_agent/blacklisted), which is what HH-User-Agent is for.
+LIBRARY_AGENTS = re.compile(r"^(python-httpx|python-requests|python-urllib|aiohttp)\b", re.I)
+
+
+@dataclass
+class Call:
+    request: Request
+    state: SandboxState
+    base_url: str
+    token: str | None
+    params: dict[str, str]
+
+    @property
+    def account(self) -> Account:
+        assert self.token is not None, "routes that need an account check the token"
+        return self.state.accounts[self.token]
+
+    @property
+    def view(self) -> View:
+        return View(self.base_url, self.state.now(), self.state.dictionaries)
+
+    def resume(self) -> Resume:
+        resume = self.account.resumes.get(self.params["resume_id"])
+        if resume is None:
+            raise errors.not_found()
+        return resume
+
+    def json_body(self) -> Any:
+        try:
+            return json.loads(self.request.body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise errors.bad_request("the body is not valid JSON") from None
+
+    def page(self, default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
+        page = _integer(self.request.query, "page", 0)
+        per_page = _integer(self.request.query, "per_page", default_per_page)
+        if page < 0:
+            raise errors.bad_argument("page")
+        if not 0 < per_page <= MAX_PER_PAGE:
+            raise errors.bad_argument("per_page")
+        return page, per_page
+
+
+def _integer(query: dict[str, list[str]], name: str, default: int) -> int:
+    values = query.get(name)
+    if not values:
+        return default
+    try:
+        return int(values[-1])
+    except ValueError:
+        raise errors.bad_argument(name) from None
+
+
+Endpoint = Callable[[Call], Response]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    pattern: re.Pattern[str]
+    endpoint: Endpoint
+    needs_token: bool = True
+
+
+def route(method: str, path: str, endpoint: Endpoint, needs_token: bool = True) -> Route:
+    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", path)
+    return Route(method, re.compile(f"^{regex}$"), endpoint, needs_token)
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("Authorization") or ""
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def user_agent(request: Request) -> str:
+    """HH-User-Agent wins over User-Agent when both are sent."""
+    return (request.headers.get("HH-User-Agent") or request.headers.get("User-Agent") or "").strip()
+
+
+def dispatch(routes: list[Route], request: Request, state: SandboxState, base_url: str) -> Response:
+    matches = [
+        (candidate, match)
+        for candidate in routes
+        if (match := candidate.pattern.match(request.path))
+    ]
+    if not matches:
+        raise errors.not_found()
+    chosen = next(
+        ((candidate, match) for candidate, match in matches if candidate.method == request.method),
+        None,
+    )
+    if chosen is None:
+        raise errors.ApiError(405, [{"type": "method_not_allowed"}])
+    agent = user_agent(request)
+    if not agent:
+        raise errors.bad_user_agent()
+    if LIBRARY_AGENTS.match(agent):
+        raise errors.ApiError(400, [{"type": "bad_user_agent", "value": "blacklisted"}])
+    endpoint_route, match = chosen
+    token = bearer_token(request)
+    if endpoint_route.needs_token and token not in state.accounts:
+        raise errors.bad_authorization()
+    call = Call(
+        request, state, base_url, token if token in state.accounts else None, match.groupdict()
+    )
+    with state.lock:
+        return endpoint_route.endpoint(call)
+
+
+# --- resumes ---------------------------------------------------------------------------
+
+
+def mine(call: Call) -> Response:
+    page, per_page = call.page()
+    view = call.view
+    items = [summary_resume(resume, view) for resume in call.account.resumes.values()]
+    return Response(200, page_of(items, page, per_page))
+
+
+def get_resume(call: Call) -> Response:
+    return Response(200, full_resume(call.resume(), call.view))
+
+
+def edit_resume(call: Call) -> Response:
+    resume = call.resume()
+    body = call.json_body()
+    if not isinstance(body, dict):
+        raise errors.bad_request("the body must be a JSON object")
+    context = call.account.save_context(resume.id, call.state.dictionaries, call.state.today())
+    problems = check_body(body, context)
+    if problems:
+        raise errors.bad_json_data(problems)
+    resume.fields = saved_fields(body, context)
+    resume.state.updated_at = call.state.now()
+    return Response(204)
+
+
+def publish(call: Call) -> Response:
+    resume = call.resume()
+    now = call.state.now()
+    if resume.state.blocked:
+        raise errors.bad_request("the resume is blocked by a moderator")
+    mandatory = missing_mandatory(resume.fields, resume_conditions(call.state.today()))
+    if mandatory:
+        raise errors.bad_request("mandatory fields are empty: " + ", ".join(mandatory))
+    if resume.state.next_publish_at is not None and now < resume.state.next_publish_at:
+        raise errors.touch_limit_exceeded()
+    resume.state.status = "published"
+    resume.state.next_publish_at = now + call.state.publish_interval
+    resume.state.updated_at = now
+    return Response(204)
+
+
+def conditions(call: Call) -> Response:
+    call.resume()
+    return Response(200, resume_conditions(call.state.today()))
+
+
+def all_routes() -> list[Route]:
+    from resumesync.sandbox import artifacts, lists
+
+    return [
+        route("GET", "/resumes/mine", mine),
+        route("GET", "/resumes/{resume_id}", get_resume),
+        route("PUT", "/resumes/{resume_id}", edit_resume),
+        route("POST", "/resumes/{resume_id}/publish", publish),
+        route("GET", "/resumes/{resume_id}/conditions", conditions),
+        route("GET", "/resumes/{resume_id}/access_types", lists.access_types_of),
+        route("GET", "/resumes/{resume_id}/{list_type}", lists.get_list),
+        route("POST", "/resumes/{resume_id}/{list_type}", lists.add_to_list),
+        route("DELETE", "/resumes/{resume_id}/{list_type}", lists.clear_list),
+        route("DELETE", "/resumes/{resume_id}/{list_type}/employer", lists.remove_from_list),
+        route("GET", "/employers/{employer_id}", lists.employer, needs_token=False),
+        route("GET", "/artifacts/{artifact_type}", artifacts.list_artifacts),
+        route("POST", "/artifacts", artifacts.upload),
+        route("PUT", "/artifacts/{artifact_id}", artifacts.edit),
+        route("DELETE", "/artifacts/{artifact_id}", artifacts.delete),
+    ]

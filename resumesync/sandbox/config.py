@@ -1,0 +1,126 @@
+"""How a sandbox runs: its accounts, its clock, and the faults it injects.
+
+Faults can be set in three places: SandboxConfig, environment variables (read by `serve`
+and `persistent_sandbox`, which the command line uses), and at run time with
+`RunningSandbox.set_faults(...)`:
+
+    HH_SANDBOX_LATENCY     seconds added to every request
+    HH_SANDBOX_ERROR_RATE  probability of a 5xx answer (503 or 500), nothing applied
+    HH_SANDBOX_429_RATE    probability of a 429 with Retry-After, nothing applied
+    HH_SANDBOX_DROP_RATE   probability of closing the connection without an answer after
+                           a write was applied
+    HH_SANDBOX_SEED        seed of the fault dice: the same seed gives the same faults
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from resumesync.sandbox.account import Account
+
+ENVIRONMENT = {
+    "HH_SANDBOX_LATENCY": "latency",
+    "HH_SANDBOX_ERROR_RATE": "error_rate",
+    "HH_SANDBOX_429_RATE": "rate_limit_rate",
+    "HH_SANDBOX_DROP_RATE": "drop_rate",
+    "HH_SANDBOX_SEED": "seed",
+}
+RATES = ("error_rate", "rate_limit_rate", "drop_rate")
+
+
+@dataclass(frozen=True)
+class Faults:
+    latency: float = 0.0
+    error_rate: float = 0.0
+    rate_limit_rate: float = 0.0
+    drop_rate: float = 0.0
+    retry_after: float = 1.0  # the Retry-After of an injected 429 (fractions allowed)
+
+    def __post_init__(self) -> None:
+        for name in RATES:
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1")
+        if self.latency < 0 or self.retry_after < 0:
+            raise ValueError("latency and retry_after must not be negative")
+
+
+@dataclass
+class SandboxConfig:
+    accounts: dict[str, Account] | None = None  # token -> account; None: USERsandbox -> example
+    latency: float = 0.0
+    error_rate: float = 0.0
+    rate_limit_rate: float = 0.0
+    drop_rate: float = 0.0
+    seed: int | None = 0
+    publish_interval_seconds: float = 4 * 3600
+    retry_after: float = 1.0
+    clock: Callable[[], float] | None = None  # time.time when None
+    log_limit: int = 100_000  # the request log keeps the newest entries
+
+    def __post_init__(self) -> None:
+        self.faults()  # validates the rates
+
+    def faults(self) -> Faults:
+        return Faults(
+            self.latency, self.error_rate, self.rate_limit_rate, self.drop_rate, self.retry_after
+        )
+
+    def with_env(self, env: Mapping[str, str]) -> SandboxConfig:
+        """This config with the HH_SANDBOX_* variables that are set in `env` applied."""
+        changes: dict[str, Any] = {}
+        for variable, name in ENVIRONMENT.items():
+            text = env.get(variable, "").strip()
+            if not text:
+                continue
+            try:
+                changes[name] = int(text) if name == "seed" else float(text)
+            except ValueError:
+                raise ValueError(f"{variable} must be a number") from None
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What happens to one request: decided up front, so a seed fixes the whole sequence."""
+
+    latency: float = 0.0
+    rate_limited: bool = False
+    error_status: int | None = None
+    drop_after_write: bool = False
+    retry_after: float = 1.0
+
+
+class FaultDice:
+    """One random.Random per server, guarded by a lock; every request draws the same four
+    numbers whatever happens to it, so the same seed gives the same sequence of faults."""
+
+    def __init__(self, faults: Faults, seed: int | None) -> None:
+        self._faults = faults
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+
+    @property
+    def faults(self) -> Faults:
+        with self._lock:
+            return self._faults
+
+    def set(self, **changes: float) -> None:
+        with self._lock:
+            self._faults = dataclasses.replace(self._faults, **changes)
+
+    def draw(self) -> Decision:
+        with self._lock:
+            faults = self._faults
+            limit, error, kind, drop = (self._random.random() for _ in range(4))
+        return Decision(
+            latency=faults.latency,
+            rate_limited=limit < faults.rate_limit_rate,
+            error_status=(503 if kind < 0.5 else 500) if error < faults.error_rate else None,
+            drop_after_write=drop < faults.drop_rate,
+            retry_after=faults.retry_after,
+        )

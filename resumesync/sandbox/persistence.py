@@ -1,0 +1,94 @@
+"""`--sandbox` on plan / apply / import: an in-process sandbox whose account lives in
+DIR/.resumesync/sandbox.json between runs (git-ignored), seeded with the example account.
+
+Times in the file are Unix timestamps, so a resume published in one run can be renewed by
+a run four hours later, as on hh.ru.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from resumesync.sandbox.account import Account
+from resumesync.sandbox.config import SandboxConfig
+from resumesync.sandbox.server import RunningSandbox, running_sandbox
+
+SANDBOX_TOKEN = "USERsandbox"
+STATE_DIRECTORY = ".resumesync"
+STATE_FILE = "sandbox.json"
+FORMAT_VERSION = 1
+
+
+def state_path(directory: Path) -> Path:
+    return Path(directory) / STATE_DIRECTORY / STATE_FILE
+
+
+def load_state(path: Path) -> Account:
+    try:
+        return Account.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise ValueError(
+            f"{path}: cannot load the sandbox state ({error}); "
+            "`resumesync sandbox --reset --dir DIR` restores the seed"
+        ) from None
+
+
+def save_state(path: Path, account: Account) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ignore = path.parent / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    text = (
+        json.dumps(
+            {"format_version": FORMAT_VERSION, **account.to_json()},
+            ensure_ascii=False,
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )
+    # Written next to the target and renamed: an interrupted run never leaves half a file.
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sandbox-", suffix=".json")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def persistent_sandbox(
+    directory: Path, config: SandboxConfig | None = None
+) -> Iterator[RunningSandbox]:
+    """A running sandbox for the account kept in DIR (the example account the first time),
+    serving token SANDBOX_TOKEN; the account is saved back on exit, whatever happened.
+    HH_SANDBOX_* variables apply (see config.py)."""
+    path = state_path(directory)
+    account = load_state(path) if path.exists() else Account.example()
+    settings = dataclasses.replace(
+        config or SandboxConfig(), accounts={SANDBOX_TOKEN: account}
+    ).with_env(os.environ)
+    with running_sandbox(settings) as sandbox:
+        try:
+            yield sandbox
+        finally:
+            save_state(path, sandbox.account(SANDBOX_TOKEN))
+
+
+def reset_persistent_sandbox(directory: Path) -> bool:
+    """Forget the saved account (the next run starts from the seed). True if there was one."""
+    path = state_path(directory)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    return True

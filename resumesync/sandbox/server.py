@@ -1,0 +1,414 @@
+"""The sandbox over real HTTP, on loopback.
+
+Built on the standard library's http.server.ThreadingHTTPServer: it adds no dependency to
+the product, a thread per connection is plenty for a loopback test server, and dropping a
+connection right after a write was applied (a fault hh.ru clients must survive) is a
+matter of shutting the socket instead of answering.
+
+`running_sandbox(config)` serves in a background thread on an ephemeral port (tests,
+`--sandbox`); `serve(config, port)` serves in the foreground until Ctrl+C.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import itertools
+import json
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from resumesync.sandbox.account import Account
+from resumesync.sandbox.api import all_routes, bearer_token, dispatch, user_agent
+from resumesync.sandbox.config import Decision, FaultDice, SandboxConfig
+from resumesync.sandbox.errors import ApiError
+from resumesync.sandbox.multipart import FormFile, parse_form
+from resumesync.sandbox.state import Request, Response, SandboxState
+
+DEFAULT_TOKEN = "USERsandbox"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+CONTROL_PREFIX = "/_sandbox/"
+WRITES = ("PUT", "POST", "DELETE", "PATCH")
+POLL_INTERVAL = 0.02  # how fast serve_forever notices shutdown()
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request the sandbox answered (or dropped). The token is kept for tests that check
+    which profile was used, and never shown: not in repr, not over HTTP."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    status: int
+    body: Any
+    token: str | None = field(default=None, repr=False)
+    account_index: int | None = None
+    user_agent: str = ""
+    dropped: bool = False  # the connection was closed after the write, without an answer
+    fault: str | None = None  # "rate_limit", "error" or "drop" when injected
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "status": self.status,
+            "body": self.body,
+            "account": self.account_index,
+            "user_agent": self.user_agent,
+            "dropped": self.dropped,
+            "fault": self.fault,
+        }
+
+
+class SandboxServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # connections are closed and joined by close_connections()
+
+    def __init__(self, host: str, port: int, config: SandboxConfig) -> None:
+        if host not in LOOPBACK:
+            raise ValueError("the sandbox serves on loopback only (127.0.0.1)")
+        accounts = (
+            config.accounts if config.accounts is not None else {DEFAULT_TOKEN: Account.example()}
+        )
+        self.state = SandboxState(
+            accounts, config.clock or time.time, config.publish_interval_seconds
+        )
+        self.dice = FaultDice(config.faults(), config.seed)
+        self.routes = all_routes()
+        self.log: collections.deque[LoggedRequest] = collections.deque(maxlen=config.log_limit)
+        self.internal_errors: list[str] = []
+        self._request_ids = itertools.count(1)
+        self._connections: dict[socket.socket, threading.Thread] = {}
+        self._connections_lock = threading.Lock()
+        family = socket.AF_INET6 if host == "::1" else socket.AF_INET
+        self.address_family = family
+        super().__init__((host, port), SandboxHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://[{host}]:{port}" if ":" in str(host) else f"http://{host}:{port}"
+
+    def next_request_id(self) -> str:
+        return f"sandbox-{next(self._request_ids):08d}"
+
+    # A thread per connection, remembered so that close_connections() can end them.
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self.process_request_thread,
+            args=(request, client_address),
+            daemon=True,
+            name="resumesync-sandbox-connection",
+        )
+        with self._connections_lock:
+            self._connections[request] = thread
+        thread.start()
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.pop(request, None)
+        super().shutdown_request(request)
+
+    def close_connections(self, timeout: float = 2.0) -> None:
+        """End idle keep-alive connections so that no handler thread outlives the server."""
+        with self._connections_lock:
+            connections = list(self._connections.items())
+        for connection, _ in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        for _, thread in connections:
+            if thread is not threading.current_thread():
+                thread.join(timeout)
+
+    def answer(self, request: Request) -> Response:
+        try:
+            return dispatch(self.routes, request, self.state, self.url)
+        except ApiError as error:
+            return Response(error.status, error.body(self.next_request_id()), error.headers)
+        except Exception:  # a sandbox bug: answer 500 and keep the evidence for tests
+            self.internal_errors.append(traceback.format_exc())
+            return Response(
+                500, {"errors": [{"type": "internal_error"}], "request_id": self.next_request_id()}
+            )
+
+    def record(
+        self,
+        request: Request,
+        status: int,
+        decision: Decision,
+        dropped: bool = False,
+        fault: str | None = None,
+    ) -> None:
+        token = bearer_token(request)
+        tokens = self.state.tokens
+        self.log.append(
+            LoggedRequest(
+                method=request.method,
+                path=request.path,
+                query=request.query,
+                status=status,
+                body=logged_body(request),
+                token=token,
+                account_index=tokens.index(token) if token in tokens else None,
+                user_agent=user_agent(request),
+                dropped=dropped,
+                fault=fault,
+            )
+        )
+
+
+def logged_body(request: Request) -> Any:
+    """The request body as the log shows it: parsed JSON, form fields, or None."""
+    if not request.body:
+        return None
+    content_type = request.headers.get("Content-Type") or ""
+    if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
+            form = parse_form(content_type, request.body)
+            return {
+                name: (
+                    {"filename": value.filename, "size": len(value.content)}
+                    if isinstance(value, FormFile)
+                    else value
+                )
+                for name, value in form.items()
+            }
+    try:
+        return json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return request.body.decode("utf-8", "replace")
+
+
+class SandboxHandler(BaseHTTPRequestHandler):
+    server: SandboxServer
+    protocol_version = "HTTP/1.1"  # keep-alive, as hh.ru
+    server_version = "resumesync-sandbox"
+    sys_version = ""
+    timeout = 60  # an idle keep-alive connection is closed after a minute
+    disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms ACK stalls
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: the request log is in memory (and never shows tokens)."""
+
+    def do_GET(self) -> None:
+        self.handle_call()
+
+    do_PUT = do_POST = do_DELETE = do_PATCH = do_GET
+
+    def read_body(self) -> bytes:
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def handle_call(self) -> None:
+        body = self.read_body()
+        parts = urlsplit(self.path)
+        request = Request(
+            method=self.command,
+            path=unquote(parts.path),
+            query=parse_qs(parts.query, keep_blank_values=True),
+            headers=self.headers,
+            body=body,
+        )
+        if request.path.startswith(CONTROL_PREFIX):
+            self.send(control(self.server, request))
+            return
+        server = self.server
+        decision = server.dice.draw()
+        if decision.latency:
+            time.sleep(decision.latency)
+        if decision.rate_limited:
+            response = Response(
+                429,
+                {"errors": [{"type": "too_many_requests"}], "request_id": server.next_request_id()},
+                {"Retry-After": f"{decision.retry_after:g}"},
+            )
+            server.record(request, 429, decision, fault="rate_limit")
+        elif decision.error_status is not None:
+            response = injected_error(decision.error_status, server.next_request_id())
+            server.record(request, response.status, decision, fault="error")
+        else:
+            response = server.answer(request)
+            applied = request.method in WRITES and 200 <= response.status < 300
+            if applied and decision.drop_after_write:
+                server.record(request, response.status, decision, dropped=True, fault="drop")
+                self.drop_connection()
+                return
+            server.record(request, response.status, decision)
+        self.send(response)
+
+    def drop_connection(self) -> None:
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
+
+    def send(self, response: Response) -> None:
+        if isinstance(response.body, bytes):
+            payload = response.body
+        elif response.body is None:
+            payload = b""
+        else:
+            payload = json.dumps(response.body, ensure_ascii=False).encode("utf-8")
+        self.send_response(response.status)
+        headers = dict(response.headers)
+        if payload and "Content-Type" not in headers:
+            headers["Content-Type"] = "application/json; charset=UTF-8"
+        headers["Content-Length"] = str(len(payload))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        with contextlib.suppress(OSError):
+            self.wfile.write(payload)
+
+
+def injected_error(status: int, request_id: str) -> Response:
+    """503 is documented with a JSON body; a 500 may come without valid JSON (errors.md)."""
+    if status == 503:
+        return Response(
+            503, {"errors": [{"type": "service_unavailable"}], "request_id": request_id}
+        )
+    return Response(
+        500,
+        b"<html><body>500 Internal Server Error</body></html>",
+        {"Content-Type": "text/html; charset=UTF-8"},
+    )
+
+
+def control(server: SandboxServer, request: Request) -> Response:
+    """The reserved /_sandbox/ endpoints: inspection and control, never faults or logging."""
+    state = server.state
+    name = request.path.removeprefix(CONTROL_PREFIX).strip("/")
+    if (request.method, name) == ("GET", "requests"):
+        return Response(200, {"requests": [entry.to_json() for entry in list(server.log)]})
+    if (request.method, name) == ("GET", "state"):
+        with state.lock:
+            accounts = [
+                {"account": index, **state.accounts[token].to_json()}
+                for index, token in enumerate(state.tokens)
+            ]
+        return Response(200, {"accounts": accounts, "now": state.now()})
+    if (request.method, name) == ("POST", "reset"):
+        state.reset()
+        server.log.clear()
+        return Response(204)
+    if (request.method, name) == ("GET", "faults"):
+        return Response(200, vars(server.dice.faults))
+    if (request.method, name) == ("POST", "faults"):
+        try:
+            server.dice.set(**json.loads(request.body or b"{}"))
+        except (ValueError, TypeError) as error:
+            return Response(400, {"errors": [{"type": "bad_argument", "value": str(error)}]})
+        return Response(204)
+    return Response(404, {"errors": [{"type": "not_found"}]})
+
+
+class RunningSandbox:
+    """A sandbox serving in a background thread (see running_sandbox)."""
+
+    def __init__(self, server: SandboxServer) -> None:
+        self._server = server
+
+    def __repr__(self) -> str:
+        return f"RunningSandbox({self.url})"
+
+    @property
+    def url(self) -> str:
+        return self._server.url
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def tokens(self) -> list[str]:
+        return self._server.state.tokens
+
+    @property
+    def requests(self) -> list[LoggedRequest]:
+        return list(self._server.log)
+
+    def clear_requests(self) -> None:
+        self._server.log.clear()
+
+    @property
+    def internal_errors(self) -> list[str]:
+        """Tracebacks of sandbox bugs (answered with 500); empty in a healthy run."""
+        return list(self._server.internal_errors)
+
+    def account(self, token: str | None = None) -> Account:
+        """A snapshot of the live state of an account (the first one when token is None)."""
+        return self._server.state.snapshot(token)
+
+    def set_faults(self, **changes: float) -> None:
+        """latency=, error_rate=, rate_limit_rate=, drop_rate=, retry_after= at run time."""
+        self._server.dice.set(**changes)
+
+    def reset(self) -> None:
+        """Back to the seed accounts, with an empty request log."""
+        self._server.state.reset()
+        self._server.log.clear()
+
+
+@contextlib.contextmanager
+def running_sandbox(
+    config: SandboxConfig | None = None, port: int = 0, host: str = "127.0.0.1"
+) -> Iterator[RunningSandbox]:
+    """Serves the sandbox in a daemon thread (an ephemeral port by default) while inside."""
+    server = SandboxServer(host, port, config or SandboxConfig())
+    thread = threading.Thread(
+        target=server.serve_forever, args=(POLL_INTERVAL,), daemon=True, name="resumesync-sandbox"
+    )
+    thread.start()
+    try:
+        yield RunningSandbox(server)
+    finally:
+        server.shutdown()
+        server.close_connections()
+        server.server_close()
+        thread.join()
+
+
+def connection_help(url: str, token: str) -> str:
+    """What to tell people who want to point a client at a running sandbox."""
+    return f"HH_API_URL={url}\nHH_TOKEN={token}"
+
+
+def serve(
+    config: SandboxConfig,
+    port: int = 0,
+    host: str = "127.0.0.1",
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serves in the foreground until KeyboardInterrupt. HH_SANDBOX_* variables apply.
+    `on_ready(url)` is called once the port is open (default: print HH_API_URL/HH_TOKEN)."""
+    import os
+
+    server = SandboxServer(host, port, config.with_env(os.environ))
+    try:
+        if on_ready is not None:
+            on_ready(server.url)
+        else:
+            print(connection_help(server.url, server.state.tokens[0]), flush=True)
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close_connections()
+        server.server_close()

@@ -1,0 +1,66 @@
+"""Run settings: token, API URL, user agent and limits, from options and the environment.
+
+Precedence, highest first: command-line option, environment variable, `resumesync.yaml`, default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from resumesync import __version__
+
+DEFAULT_API_URL = "https://api.hh.ru"
+DEFAULT_USER_AGENT = f"resumesync/{__version__} (+https://github.com/resumesync/resumesync)"
+DEFAULT_PARALLELISM = 8
+DEFAULT_MAX_RPS = 10.0  # hh.ru limits requests per IP, about 10 a second by its maintainers' word
+
+
+@dataclass(frozen=True)
+class Settings:
+    directory: Path
+    token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    user_agent: str = DEFAULT_USER_AGENT
+    parallelism: int = DEFAULT_PARALLELISM
+    max_rps: float = DEFAULT_MAX_RPS
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    retries: int = 5
+
+    def __repr__(self) -> str:
+        # The token must never reach a log or a traceback.
+        token = "set" if self.token else "unset"
+        return f"Settings(directory={self.directory!s}, api_url={self.api_url}, token={token})"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **{key: value for key, value in changes.items() if value is not None})
+
+
+def resolve_settings(
+    directory: Path,
+    env: Mapping[str, str],
+    *,
+    token: str | None = None,
+    api_url: str | None = None,
+    user_agent: str | None = None,
+    parallelism: int | None = None,
+    max_rps: float | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+    config_api_url: str | None = None,
+    config_user_agent: str | None = None,
+    token_env: str = "HH_TOKEN",
+) -> Settings:
+    """Settings for one account: options win over the environment, which wins over the config."""
+    base = Settings(directory=directory)
+    return base.with_overrides(
+        token=token or env.get(token_env) or None,
+        api_url=(api_url or env.get("HH_API_URL") or config_api_url or DEFAULT_API_URL).rstrip("/"),
+        user_agent=user_agent or env.get("HH_USER_AGENT") or config_user_agent,
+        parallelism=parallelism,
+        max_rps=max_rps,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+    )

@@ -1,0 +1,636 @@
+"""Offline checks of the user's files: JSON Schema (schemas/) plus the documented rules.
+
+Pure functions: data and a SourceMap in, Problems at FILE:LINE out. Messages never repeat the
+checked value (it may be a contact, a birth date or an interpolated secret); they name the
+field and what is expected.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from resumesync.model import ACCESS_TYPES, LIST_KINDS, JsonPath, Location, SourceMap
+from resumesync.problems import Problem, dotted
+from resumesync.resources import load_schema
+
+RESUME_SCHEMA = "resume.schema.json"
+VISIBILITY_SCHEMA = "visibility.schema.json"
+CONFIG_SCHEMA = "config.schema.json"
+
+OUR_KEYS = ("id", "publish", "extends")  # every other top-level key is a resume field
+READ_ONLY = "read-only field: the server sets it"
+TOP_LEVEL_MESSAGES = {
+    "access": "declare access in visibility.yaml",
+    "specialization": "not writable in the current API: use professional_roles",
+}
+# Dictionary entries ({id: ...}) may carry these for humans: the server uses only the id.
+INFORMATIONAL = ("name", "url")
+NATIVE_LEVEL = "l1"
+PHONE_PARTS = ("country", "city", "number")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DIGITS = re.compile(r"[0-9]+")
+_EMPLOYER_ID = re.compile(r"[1-9][0-9]*")
+
+
+@dataclass
+class Findings:
+    """Errors stop the run; warnings are shown and the run goes on."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Report:
+    """Problems of one document, and the paths already explained by a specific message."""
+
+    source: SourceMap
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    handled: list[JsonPath] = field(default_factory=list)
+
+    def where(self, path: JsonPath) -> Location | None:
+        return self.source.locate(path)
+
+    def error(self, path: JsonPath, message: str, handled: bool = False) -> None:
+        self.errors.append(Problem(message, self.where(path), dotted(path)))
+        if handled:
+            self.handled.append(path)
+
+    def line_of(self, path: JsonPath) -> str:
+        location = self.where(path)
+        return str(location.line) if location else "?"
+
+    def warn(self, path: JsonPath, message: str) -> None:
+        self.warnings.append(Problem(message, self.where(path), dotted(path)))
+
+    def is_handled(self, path: JsonPath) -> bool:
+        return any(path[: len(done)] == done for done in self.handled)
+
+    def findings(self) -> Findings:
+        return Findings(sort_problems(self.errors), sort_problems(self.warnings))
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Unique problems, in file and line order (a base shared by variants reports once)."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(
+        unique, key=lambda p: (p.location.file, p.location.line) if p.location else ("", 0)
+    )
+
+
+# --- resume files --------------------------------------------------------------------------
+
+
+def validate_resume_document(doc: Any, source: SourceMap) -> list[Problem]:
+    """Errors of one resume document (after extends and interpolation)."""
+    return check_resume_document(doc, source).errors
+
+
+def check_resume_document(doc: Any, source: SourceMap) -> Findings:
+    """Errors and warnings of one resume document: schema, top-level keys, documented rules."""
+    report = _Report(source)
+    schema = load_schema(RESUME_SCHEMA)
+    if isinstance(doc, dict):
+        _top_level_keys(doc, schema, report)
+        _unknown_nested(doc, schema, report)
+        _contact_rules(doc, report)
+        _experience_rules(doc, report)
+        _language_rules(doc, report)
+        _skill_set_rules(doc, report)
+        _metro_rules(doc, report)
+    _finite_numbers(doc, (), report)
+    _schema_errors(RESUME_SCHEMA, doc, report)
+    return report.findings()
+
+
+def _top_level_keys(doc: dict[str, Any], schema: dict[str, Any], report: _Report) -> None:
+    properties: dict[str, Any] = schema["properties"]
+    writable = [
+        name for name, sub in properties.items() if not sub.get("readOnly") and name not in OUR_KEYS
+    ]
+    for key in doc:
+        path = (key,)
+        if key in TOP_LEVEL_MESSAGES:
+            report.error(path, TOP_LEVEL_MESSAGES[key], handled=True)
+        elif key in properties and properties[key].get("readOnly"):
+            report.error(path, READ_ONLY + _did_you_mean(key, writable, cutoff=0.85), handled=True)
+        elif key not in properties:
+            report.error(path, "unknown field" + _did_you_mean(key, writable), handled=True)
+    if "id" not in doc:
+        report.error((), "missing `id`: the id of the live resume (`resumesync import` writes it)")
+        report.handled.append(("id",))
+
+
+def _did_you_mean(key: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
+    close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=cutoff)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+# Nested objects of the API's shapes are open (the spec sets no additionalProperties), so a typo
+# there would be sent and ignored: warn, naming the closest declared field.
+def _unknown_nested(doc: dict[str, Any], schema: dict[str, Any], report: _Report) -> None:
+    for key, value in doc.items():
+        sub = schema["properties"].get(key)
+        if key not in OUR_KEYS and isinstance(sub, dict) and not sub.get("readOnly"):
+            _walk_unknown(value, [sub], schema, (key,), report)
+
+
+def _walk_unknown(
+    value: Any, schemas: list[Any], root: dict[str, Any], path: JsonPath, report: _Report
+) -> None:
+    leaves = _expand(schemas, root)
+    if isinstance(value, dict):
+        declared: dict[str, list[Any]] = {}
+        for leaf in leaves:
+            for name, sub in leaf.get("properties", {}).items():
+                declared.setdefault(name, []).append(sub)
+        if not declared:
+            return
+        for key, item in value.items():
+            if "id" in declared and key in INFORMATIONAL:
+                continue
+            if key in declared:
+                _walk_unknown(item, declared[key], root, (*path, key), report)
+            else:
+                hint = _did_you_mean(key, declared)
+                report.warn((*path, key), "unknown field: not part of the API's shape" + hint)
+    elif isinstance(value, list):
+        items = [leaf["items"] for leaf in leaves if "items" in leaf]
+        if items:
+            for index, item in enumerate(value):
+                _walk_unknown(item, items, root, (*path, index), report)
+
+
+def _expand(schemas: list[Any], root: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
+    """Schemas with $ref resolved and allOf / oneOf / anyOf flattened (all branches)."""
+    result: list[dict[str, Any]] = []
+    for schema in schemas:
+        if not isinstance(schema, dict) or depth > 32:
+            continue
+        result.append(schema)
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            result.extend(_expand([root["$defs"][ref[len("#/$defs/") :]]], root, depth + 1))
+        for keyword in ("allOf", "oneOf", "anyOf"):
+            result.extend(_expand(schema.get(keyword, []), root, depth + 1))
+    return result
+
+
+def _entry_id(value: Any) -> str | None:
+    """The id of a dictionary entry ({id: ..., name: ...})."""
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return value["id"]
+    return None
+
+
+def _contact_rules(doc: dict[str, Any], report: _Report) -> None:
+    """The documented contact rules ("Conditions for contacts in a resume")."""
+    if "contact" not in doc or not isinstance(doc["contact"], list | None):
+        return
+    contacts = doc["contact"] or []
+    emails: list[int] = []
+    phone_types: dict[str, int] = {}
+    preferred: list[int] = []
+    for index, contact in enumerate(contacts):
+        path: JsonPath = ("contact", index)
+        kind = _entry_id(contact.get("type")) if isinstance(contact, dict) else None
+        if kind is None:
+            continue  # the schema reports the missing type
+        if contact.get("preferred") is True:
+            preferred.append(index)
+        value = contact.get("value")
+        if kind == "email":
+            emails.append(index)
+            if len(emails) == 2:
+                report.error((*path, "type"), "a resume has exactly one email contact")
+            if contact.get("comment") not in (None, ""):
+                report.warn((*path, "comment"), "a comment on an email contact is not saved")
+            if value is not None and not isinstance(value, str):
+                report.error((*path, "value"), "an email's value is a string", handled=True)
+            continue
+        if kind in phone_types:
+            first = report.line_of(("contact", phone_types[kind]))
+            report.error(
+                (*path, "type"), f"only one phone of type `{kind}` (another at line {first})"
+            )
+        phone_types.setdefault(kind, index)
+        _phone_value(value, (*path, "value"), report)
+    if not emails:
+        report.error(("contact",), "a resume needs an email contact")
+    if not phone_types:
+        report.error(("contact",), "a resume needs at least one phone contact")
+    if len(preferred) > 1:
+        report.error(("contact", preferred[1], "preferred"), "only one contact can be preferred")
+
+
+def _phone_value(value: Any, path: JsonPath, report: _Report) -> None:
+    if not isinstance(value, dict):
+        report.error(
+            path,
+            "a phone's value is a mapping: `formatted`, or `country`, `city` and `number`",
+            handled=True,
+        )
+        return
+    given = [part for part in PHONE_PARTS if value.get(part) not in (None, "")]
+    if given and len(given) < len(PHONE_PARTS):
+        missing = ", ".join(f"`{part}`" for part in PHONE_PARTS if part not in given)
+        report.error(path, f"`country`, `city` and `number` go together: missing {missing}")
+    elif not given and value.get("formatted") in (None, ""):
+        report.error(path, "a phone needs `formatted` or all of `country`, `city` and `number`")
+    for part in given:
+        text = value[part]
+        if isinstance(text, str) and not _DIGITS.fullmatch(text):
+            report.error((*path, part), "digits only", handled=True)
+
+
+def _date(value: Any) -> datetime.date | None:
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _experience_rules(doc: dict[str, Any], report: _Report) -> None:
+    experience = doc.get("experience")
+    if not isinstance(experience, list):
+        return
+    for index, job in enumerate(experience):
+        if not isinstance(job, dict):
+            continue
+        start, end = _date(job.get("start")), _date(job.get("end"))
+        if start and end and end < start:
+            report.error(("experience", index, "end"), "`end` is before `start`")
+
+
+def _language_rules(doc: dict[str, Any], report: _Report) -> None:
+    languages = doc.get("language")
+    if not isinstance(languages, list):
+        return
+    native = [
+        index
+        for index, language in enumerate(languages)
+        if isinstance(language, dict) and _entry_id(language.get("level")) == NATIVE_LEVEL
+    ]
+    for index in native[1:]:
+        report.error(
+            ("language", index, "level"), f"only one native language (level `{NATIVE_LEVEL}`)"
+        )
+
+
+def _skill_set_rules(doc: dict[str, Any], report: _Report) -> None:
+    skills = doc.get("skill_set")
+    if not isinstance(skills, list):
+        return
+    seen: dict[str, int] = {}
+    for index, skill in enumerate(skills):
+        if not isinstance(skill, str):
+            continue
+        if skill.strip() in seen:
+            report.error(
+                ("skill_set", index), f"duplicate skill (also at position {seen[skill.strip()]})"
+            )
+        seen.setdefault(skill.strip(), index)
+
+
+def _metro_rules(doc: dict[str, Any], report: _Report) -> None:
+    if doc.get("metro") is not None and doc.get("area") is None:
+        report.error(
+            ("metro",),
+            "declare `area` with `metro`: the server drops a station outside the given area",
+        )
+
+
+def _finite_numbers(value: Any, path: JsonPath, report: _Report) -> None:
+    """JSON has no infinity or NaN (YAML's `.inf` / `.nan`): the request body could not carry it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        report.error(path, "must be a finite number", handled=True)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _finite_numbers(item, (*path, key), report)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _finite_numbers(item, (*path, index), report)
+
+
+# --- visibility.yaml -----------------------------------------------------------------------
+
+
+def employer_id(item: Any) -> str | None:
+    """An employer entry (3529, "3529" or {id: ..., name: ...}) -> "3529"; None if invalid."""
+    if isinstance(item, dict):
+        item = item.get("id")
+    if isinstance(item, bool):
+        return None
+    if isinstance(item, int):
+        return str(item) if item > 0 else None
+    if isinstance(item, str) and _EMPLOYER_ID.fullmatch(item):
+        return item
+    return None
+
+
+def list_members(value: Any) -> tuple[list[Any], bool, JsonPath] | None:
+    """A list as written -> (entries, exact, sub-path of the entries); None if malformed.
+
+    A plain sequence is exact; `{include: [...]}` only guarantees its members.
+    """
+    if isinstance(value, list):
+        return value, True, ()
+    if isinstance(value, dict) and isinstance(value.get("include"), list):
+        return value["include"], False, ("include",)
+    return None
+
+
+def validate_visibility(doc: Any, source: SourceMap, resumes: Mapping[str, str]) -> list[Problem]:
+    """Errors of visibility.yaml. `resumes`: resume key (file stem) -> resume id."""
+    return check_visibility(doc, source, resumes).errors
+
+
+def check_visibility(doc: Any, source: SourceMap, resumes: Mapping[str, str]) -> Findings:
+    report = _Report(source)
+    if isinstance(doc, dict):
+        defaults = doc.get("defaults") if isinstance(doc.get("defaults"), dict) else {}
+        default_lists = _check_lists(defaults, ("defaults",), report)
+        entries = doc.get("resumes") if isinstance(doc.get("resumes"), dict) else {}
+        matched = _match_keys(entries, resumes, report)
+        for key in resumes:
+            entry_key = matched.get(key)
+            entry = entries.get(entry_key) if entry_key is not None else None
+            entry_lists: dict[str, dict[str, JsonPath]] = {}
+            if isinstance(entry, dict):
+                path: JsonPath = ("resumes", entry_key)  # type: ignore[assignment]
+                if entry.get("access") == "everyone":
+                    report.error(
+                        (*path, "access"),
+                        "`everyone` cannot be saved since 2021: use one of "
+                        + ", ".join(ACCESS_TYPES),
+                        handled=True,
+                    )
+                entry_lists = _check_lists(entry, path, report)
+            _check_conflicts(default_lists, entry_lists, report)
+        for entry_key, entry in entries.items():  # entries matching no resume: still check them
+            if entry_key not in matched.values() and isinstance(entry, dict):
+                _check_lists(entry, ("resumes", entry_key), report)
+    _schema_errors(VISIBILITY_SCHEMA, _without_members(doc), report)
+    return report.findings()
+
+
+def _without_members(doc: Any) -> Any:
+    """visibility.yaml with every well-formed list emptied, for the schema's structural check.
+
+    _check_lists has checked each member already, and jsonschema would take seconds over
+    thousands of them.
+    """
+
+    def prune(owner: Any) -> Any:
+        if not isinstance(owner, dict):
+            return owner
+        pruned = dict(owner)
+        for kind in LIST_KINDS:
+            members = list_members(owner.get(kind)) if kind in owner else None
+            if members is not None:
+                pruned[kind] = [] if members[1] else {**owner[kind], "include": []}
+        return pruned
+
+    if not isinstance(doc, dict):
+        return doc
+    pruned = dict(doc)
+    if "defaults" in doc:
+        pruned["defaults"] = prune(doc["defaults"])
+    if isinstance(doc.get("resumes"), dict):
+        pruned["resumes"] = {key: prune(entry) for key, entry in doc["resumes"].items()}
+    return pruned
+
+
+def _check_lists(
+    owner: dict[str, Any], path: JsonPath, report: _Report
+) -> dict[str, dict[str, JsonPath]]:
+    """Employer ids and duplicates of the lists in `owner` -> kind -> {employer id: path}."""
+    lists: dict[str, dict[str, JsonPath]] = {}
+    for kind in LIST_KINDS:
+        members = list_members(owner.get(kind)) if kind in owner else None
+        if members is None:
+            continue
+        entries, _exact, sub = members
+        seen: dict[str, JsonPath] = {}
+        for index, item in enumerate(entries):
+            item_path: JsonPath = (*path, kind, *sub, index)
+            employer = employer_id(item)
+            if employer is None:
+                report.error(
+                    item_path,
+                    'an employer id is a positive integer: 3529, "3529" or {id: "3529"}',
+                    handled=True,
+                )
+            elif isinstance(item, dict) and _employer_entry_problems(item, item_path, report):
+                continue
+            elif employer in seen:
+                first = report.line_of(seen[employer])
+                report.error(
+                    item_path, f"employer {employer} is listed twice (also at line {first})"
+                )
+            else:
+                seen[employer] = item_path
+        lists[kind] = seen
+    return lists
+
+
+def _employer_entry_problems(item: dict[str, Any], path: JsonPath, report: _Report) -> bool:
+    """{id: ..., name: ...}: only these two keys, and a string name."""
+    found = False
+    for key in item:
+        if key not in ("id", "name"):
+            report.error((*path, key), "unknown field" + _did_you_mean(key, ("id", "name")))
+            found = True
+    if "name" in item and not isinstance(item["name"], str):
+        report.error((*path, "name"), f"expected string, got {_json_type(item['name'])}")
+        found = True
+    return found
+
+
+def _match_keys(
+    entries: dict[str, Any], resumes: Mapping[str, str], report: _Report
+) -> dict[str, str]:
+    """resume key -> the key of its entry under `resumes:` (a file stem or a resume id)."""
+    by_id = {resume_id: key for key, resume_id in resumes.items()}
+    matched: dict[str, str] = {}
+    for entry_key in entries:
+        key = entry_key if entry_key in resumes else by_id.get(entry_key)
+        if key is None:
+            hint = _did_you_mean(entry_key, resumes)
+            report.error(
+                ("resumes", entry_key),
+                "no resume file has this key (file name) or id" + hint,
+                handled=True,
+            )
+        elif key in matched:
+            first = report.line_of(("resumes", matched[key]))
+            report.error(
+                ("resumes", entry_key),
+                f"the same resume as `{matched[key]}` (line {first})",
+                handled=True,
+            )
+        else:
+            matched[key] = entry_key
+    return matched
+
+
+def _check_conflicts(
+    defaults: dict[str, dict[str, JsonPath]],
+    entry: dict[str, dict[str, JsonPath]],
+    report: _Report,
+) -> None:
+    """An employer on both lists of one resume (defaults included) is an error."""
+    merged = {kind: {**defaults.get(kind, {}), **entry.get(kind, {})} for kind in LIST_KINDS}
+    black, white = merged["blacklist"], merged["whitelist"]
+    for employer in [employer for employer in white if employer in black]:
+        # Point at the line of the resume's own entry when there is one.
+        path = entry.get("whitelist", {}).get(employer) or entry.get("blacklist", {}).get(
+            employer, white[employer]
+        )
+        report.error(path, f"employer {employer} is in both blacklist and whitelist")
+
+
+# --- resumesync.yaml -----------------------------------------------------------------------
+
+
+def validate_config(doc: Any, source: SourceMap) -> list[Problem]:
+    report = _Report(source)
+    _schema_errors(CONFIG_SCHEMA, doc, report)
+    return report.findings().errors
+
+
+# --- JSON Schema errors as Problems --------------------------------------------------------
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def _schema_errors(name: str, instance: Any, report: _Report) -> None:
+    validator = _validator(name)
+    for error in validator.iter_errors(instance):
+        for path, message in _explain(error):
+            if not report.is_handled(path):
+                report.error(path, message)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _words(types: Iterable[str]) -> str:
+    names = list(dict.fromkeys(types))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _explain(error: ValidationError) -> list[tuple[JsonPath, str]]:
+    """One jsonschema error -> (path, message) pairs, without echoing the value."""
+    path: JsonPath = tuple(error.absolute_path)
+    keyword = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = error.validator_value
+    if "propertyNames" in error.schema_path and isinstance(error.instance, str):
+        rule = f": must match {value}" if keyword == "pattern" else ""
+        return [((*path, error.instance), "invalid name" + rule)]
+    if keyword in ("oneOf", "anyOf"):
+        return _explain_choice(error, path)
+    if keyword == "required":
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        return [
+            ((*path, name), "required field is missing") for name in value if name not in instance
+        ]
+    if keyword == "additionalProperties":
+        declared = schema.get("properties", {})
+        extra = [key for key in error.instance if key not in declared]
+        return [((*path, key), "unknown field" + _did_you_mean(key, declared)) for key in extra]
+    if keyword == "type":
+        expected = value if isinstance(value, list) else [value]
+        return [(path, f"expected {_words(expected)}, got {_json_type(error.instance)}")]
+    if keyword == "enum":
+        return [(path, "must be one of: " + ", ".join(json.dumps(item) for item in value))]
+    if keyword in ("pattern", "format") and schema.get("format") == "date":
+        return [(path, "must be a date YYYY-MM-DD")]
+    if keyword == "format":
+        return [(path, f"must be a valid {value}")]
+    if keyword == "pattern":
+        return [(path, f"must match {value}")]
+    if keyword == "not" and schema.get("readOnly"):
+        return [(path, READ_ONLY)]
+    simple = {
+        "minLength": "must not be empty"
+        if value == 1
+        else f"must have at least {value} characters",
+        "maxLength": f"must have at most {value} characters",
+        "minItems": f"must have at least {value} items",
+        "maxItems": f"must have at most {value} items",
+        "minimum": f"must be >= {value}",
+        "maximum": f"must be <= {value}",
+        "exclusiveMinimum": f"must be > {value}",
+        "exclusiveMaximum": f"must be < {value}",
+        "uniqueItems": "items must be unique",
+        "const": f"must be {json.dumps(value)}",
+        "propertyNames": "invalid name",
+    }
+    if keyword in simple:
+        return [(path, simple[keyword])]
+    return [
+        (path, "not allowed here" if keyword in (None, "not", "false") else f"fails `{keyword}`")
+    ]
+
+
+def _explain_choice(error: ValidationError, path: JsonPath) -> list[tuple[JsonPath, str]]:
+    """oneOf / anyOf: explain the branch that fits the value's type, if exactly one does."""
+    if not error.context:
+        return [(path, "matches more than one allowed shape")]
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    wrong_type: list[str] = []
+    fitting: list[list[ValidationError]] = []
+    for errors in branches.values():
+        type_errors = [
+            sub for sub in errors if sub.validator == "type" and tuple(sub.absolute_path) == path
+        ]
+        if type_errors:
+            for sub in type_errors:
+                expected = sub.validator_value
+                wrong_type.extend(expected if isinstance(expected, list) else [expected])
+        else:
+            fitting.append(errors)
+    if len(fitting) == 1:
+        return [pair for sub in fitting[0] for pair in _explain(sub)]
+    if not fitting and wrong_type:
+        return [(path, f"expected {_words(wrong_type)}, got {_json_type(error.instance)}")]
+    deepest = max((sub for errors in fitting for sub in errors), key=lambda e: len(e.absolute_path))
+    if len(deepest.absolute_path) > len(path):
+        return _explain(deepest)
+    return [(path, "does not match any allowed shape")]

@@ -1,0 +1,185 @@
+"""Every command end to end: the CLI, over real HTTP, against the sandbox."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import httpx
+import jsonschema
+from click.testing import CliRunner
+
+from resumesync.cli import cli
+from resumesync.resources import load_schema
+
+from .conftest import TOKEN, Harness
+
+BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
+DATA_ENGINEER = "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"
+
+
+def line_of(path: Path, needle: str) -> int:
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in {path}")
+
+
+def test_validate_accepts_the_example(harness: Harness) -> None:
+    result = harness.run("validate")
+    assert result.exit_code == 0, result.output
+    assert "2 resumes valid" in result.output
+
+
+def test_plan_shows_the_example_changes_and_writes_nothing(harness: Harness) -> None:
+    result = harness.run("plan")
+    assert result.exit_code == 0, result.output
+    assert '~ title: "Python developer" -> "Senior Python developer"' in result.output
+    assert "+ blacklist 1455 (HeadHunter)" in result.output
+    assert "publish" in result.output
+    assert "Plan: 2 resumes to update" in result.output
+    assert harness.writes() == []
+
+
+def test_plan_apply_plan_ends_in_no_changes(harness: Harness) -> None:
+    assert harness.run("plan", "--detailed-exitcode").exit_code == 2
+    applied = harness.run("apply", "--yes")
+    assert applied.exit_code == 0, applied.output
+    account = harness.account()
+    assert account.to_json()["resumes"][BACKEND]["title"] == "Senior Python developer"
+    assert {"1455", "3529", "78638"} <= set(account.to_json()["lists"][BACKEND]["blacklist"])
+
+    harness.sandbox.clear_requests()
+    again = harness.run("plan", "--detailed-exitcode")
+    assert again.exit_code == 0, again.output
+    assert "No changes" in again.output
+    assert harness.writes() == []
+
+
+def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
+    plan = json.loads(harness.run("plan", "--format", "json").output)
+    assert harness.run("apply", "--yes").exit_code == 0
+    puts = [r for r in harness.sandbox.requests if r.method == "PUT"]
+    updates = [c for c in plan["changes"] if c["action"] == "update"]
+    assert [r.path for r in puts] == [f"/resumes/{BACKEND}"] == [c["path"] for c in updates]
+    for request in puts:
+        resume_id = request.path.rsplit("/", 1)[1]
+        planned = next(c for c in plan["changes"] if c["action"] == "update"
+                       and c["resume_id"] == resume_id)
+        assert set(request.body) == set(planned["diff"])
+        assert "contact" not in request.body  # unchanged fields are never sent
+
+
+def test_json_plan_matches_the_schema_and_saved_file_is_private(harness: Harness) -> None:
+    out = harness.repo / "plan.json"
+    result = harness.run("plan", "--format", "json", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    jsonschema.validate(document, load_schema("plan.schema.json"))
+    assert document["format_version"] == 1
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert TOKEN not in out.read_text()
+
+
+def test_saved_plan_applies_exactly_its_changes(harness: Harness) -> None:
+    out = harness.repo / "plan.json"
+    assert harness.run("plan", "--out", str(out)).exit_code == 0
+    planned = len(json.loads(out.read_text())["changes"])
+    result = harness.run("apply", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(harness.writes()) == planned
+    assert "No changes" in harness.run("plan").output
+
+
+def test_stale_plan_is_refused_and_nothing_is_written(harness: Harness) -> None:
+    out = harness.repo / "plan.json"
+    assert harness.run("plan", "--out", str(out)).exit_code == 0
+    httpx.post(  # someone changes the account between plan and apply
+        f"{harness.sandbox.url}/resumes/{BACKEND}/blacklist",
+        json={"items": [{"id": "2180"}]},
+        headers={"Authorization": f"Bearer {TOKEN}", "HH-User-Agent": "test"},
+    ).raise_for_status()
+    harness.sandbox.clear_requests()
+    result = harness.run("apply", str(out))
+    assert result.exit_code == 1
+    assert "stale" in result.output
+    assert harness.writes() == []
+
+
+def test_invalid_input_writes_nothing_and_names_the_line(harness: Harness) -> None:
+    backend = harness.repo / "resumes" / "backend.yaml"
+    backend.write_text(backend.read_text().replace("amount: 350000", "amount: lots"))
+    result = harness.run("apply", "--yes")
+    assert result.exit_code == 1
+    line = line_of(backend, "amount: lots")
+    assert f"resumes/backend.yaml:{line}: salary.amount" in result.output
+    assert harness.sandbox.requests == []  # not even a read
+
+
+def test_apply_without_yes_and_without_a_terminal_refuses(harness: Harness) -> None:
+    result = harness.run("apply")
+    assert result.exit_code == 1
+    assert "--yes" in result.output
+    assert harness.writes() == []
+
+
+def test_250_employers_go_out_in_batches_of_100(harness: Harness) -> None:
+    employers = [str(100000 + n) for n in range(250)]
+    visibility = harness.repo / "visibility.yaml"
+    visibility.write_text(
+        "resumes:\n  backend:\n    access: blacklist\n    blacklist:\n"
+        + "".join(f"      - {employer}\n" for employer in employers)
+    )
+    result = harness.run("apply", "--yes")
+    assert result.exit_code == 0, result.output
+    posts = [r for r in harness.sandbox.requests
+             if r.method == "POST" and r.path == f"/resumes/{BACKEND}/blacklist"]
+    assert sorted(len(r.body["items"]) for r in posts) == [50, 100, 100]
+    assert set(harness.account().to_json()["lists"][BACKEND]["blacklist"]) == set(employers)
+
+
+def test_a_failing_resume_does_not_stop_the_others(harness: Harness) -> None:
+    variant = harness.repo / "resumes" / "data-engineer.yaml"
+    variant.write_text(variant.read_text() + 'area: {id: "424242"}\n')  # not in hh.ru's dictionary
+    result = harness.run("apply", "--yes")
+    assert result.exit_code == 1
+    line = line_of(variant, "424242")
+    assert f"resumes/data-engineer.yaml:{line}: area" in result.output
+    document = harness.account().to_json()["resumes"][BACKEND]
+    assert document["title"] == "Senior Python developer"  # the other resume went through
+
+
+def test_sensitive_values_and_the_token_stay_hidden(harness: Harness) -> None:
+    env = {"HH_EMAIL": "new.address@example.com"}
+    hidden = harness.run("plan", env=env)
+    assert "(sensitive)" in hidden.output
+    assert "new.address@example.com" not in hidden.output
+    shown = harness.run("plan", "--show-sensitive", env=env)
+    assert "new.address@example.com" in shown.output
+    for output in (hidden.output, shown.output, harness.run("apply", "--yes", env=env).output):
+        assert TOKEN not in output
+
+
+def test_markdown_plan_for_pull_requests(harness: Harness) -> None:
+    result = harness.run("plan", "--format", "markdown")
+    assert result.exit_code == 0
+    assert result.output.lstrip().startswith("#")
+    assert "backend" in result.output
+    assert len(result.output) < 65536
+
+
+def test_sandbox_flag_runs_a_persistent_cycle(repo: Path) -> None:
+    def run(*args: str):
+        return CliRunner().invoke(cli, [*args, "--dir", str(repo), "--sandbox"],
+                                  env={"NO_COLOR": "1", "HH_TOKEN": None}, catch_exceptions=False)
+
+    first = run("plan")
+    assert first.exit_code == 0, first.output
+    assert "Plan:" in first.output
+    assert run("apply", "--yes").exit_code == 0
+    assert (repo / ".resumesync" / "sandbox.json").exists()
+    assert "No changes" in run("plan").output
+    reset = CliRunner().invoke(cli, ["sandbox", "--reset", "--dir", str(repo)])
+    assert reset.exit_code == 0
+    assert "Plan:" in run("plan").output
