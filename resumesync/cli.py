@@ -128,11 +128,12 @@ def cli(ctx: click.Context) -> None:
 @click.pass_obj
 def validate(console: Console, directory: Path) -> None:
     """Check the files offline; errors print as FILE:LINE: field: message."""
-    from resumesync import pipeline
+    from resumesync import files
 
     with reported_problems(console):
-        desired = pipeline.load(directory, console.env)
-    console.out(f"{len(desired.resumes)} resumes valid.")
+        loaded = files.read_repository(directory, console.env)
+    print_warnings(console, loaded.warnings)
+    console.out(f"{len(loaded.state.resumes)} resumes valid.")
 
 
 @cli.command()
@@ -314,6 +315,7 @@ def reported_problems(console: Console) -> Iterator[None]:
     try:
         yield
     except ProblemsError as error:
+        print_warnings(console, getattr(error, "warnings", []))
         for problem in error.problems:
             console.err(str(problem))
         raise Failure(f"{len(error.problems)} problem(s); nothing was written.") from None
@@ -325,12 +327,13 @@ def reported_problems(console: Console) -> Iterator[None]:
 def account_settings(console: Console, connection: dict[str, Any]) -> Iterator[tuple[Any, Any]]:
     """Validates the files, then yields (settings, desired state), with an in-process sandbox
     standing in for hh.ru under --sandbox."""
-    from resumesync import files, pipeline
+    from resumesync import files
     from resumesync.settings import resolve_settings
 
     directory: Path = connection["directory"]
-    desired = pipeline.load(directory, console.env)  # every file checked before any request
-    config = files.load_config(directory)
+    loaded = files.read_repository(directory, console.env)  # all checked before any request
+    print_warnings(console, loaded.warnings)
+    desired, config = loaded.state, loaded.config
     settings = resolve_settings(
         directory,
         console.env,
@@ -351,6 +354,11 @@ def account_settings(console: Console, connection: dict[str, Any]) -> Iterator[t
     with persistent_sandbox(directory) as running:
         console.err(f"Using the built-in sandbox ({directory / '.resumesync' / 'sandbox.json'}).")
         yield settings.with_overrides(api_url=running.url, token=SANDBOX_TOKEN), desired
+
+
+def print_warnings(console: Console, warnings: list[Any]) -> None:
+    for warning in warnings:
+        console.err(f"warning: {warning}")
 
 
 def render(plan: Any, output_format: str, console: Console, show_sensitive: bool) -> str:

@@ -17,12 +17,19 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from resumesync import __version__
-from resumesync.model import LIST_KINDS, ListKind
+from resumesync.endpoints import (
+    list_path,
+    publish_path,
+    resume_path,
+    resume_write_call,
+    segment,
+)
+from resumesync.model import ListKind
 from resumesync.ratelimit import Clock, RateLimiter, Sleep, backoff_delay, parse_retry_after
 
 logger = logging.getLogger(__name__)
@@ -76,15 +83,6 @@ class ClientSettings:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     on_retry: Callable[[RetryEvent], None] | None = None
-
-
-def resume_write_call(resume_id: str) -> tuple[str, str]:
-    """The method and path that save a resume's fields.
-
-    The spec deprecates `PUT /resumes/{id}` in favour of `PUT /resume_profile/{id}`: this is the
-    one place to change when the API moves (planner and client both ask here).
-    """
-    return "PUT", f"/resumes/{_segment(resume_id)}"
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -267,16 +265,6 @@ def _reason_phrase(status: int) -> str:
 
 def _is_publish(method: str, path: str) -> bool:
     return method.upper() == "POST" and urlsplit(path).path.rstrip("/").endswith("/publish")
-
-
-def _segment(value: str) -> str:
-    return quote(str(value), safe="")
-
-
-def _list_path(resume_id: str, kind: ListKind) -> str:
-    if kind not in LIST_KINDS:
-        raise ValueError(f"unknown list kind {kind!r}: expected one of {', '.join(LIST_KINDS)}")
-    return f"/resumes/{_segment(resume_id)}/{kind}"
 
 
 def _batches(ids: Sequence[str], size: int = MAX_BATCH) -> list[list[str]]:
@@ -511,11 +499,11 @@ class HHClient:
         return items
 
     async def get_resume(self, resume_id: str) -> dict[str, Any]:
-        return await self.request("GET", f"/resumes/{_segment(resume_id)}") or {}
+        return await self.request("GET", resume_path(resume_id)) or {}
 
     async def get_list(self, resume_id: str, kind: ListKind) -> dict[str, Any]:
         """A visibility list with all its pages: {"items", "limit", "can_add", "found"}."""
-        first, items = await self._get_all_pages(_list_path(resume_id, kind))
+        first, items = await self._get_all_pages(list_path(resume_id, kind))
         return {
             "items": items,
             "limit": first.get("limit"),
@@ -524,10 +512,10 @@ class HHClient:
         }
 
     async def get_conditions(self, resume_id: str) -> dict[str, Any]:
-        return await self.request("GET", f"/resumes/{_segment(resume_id)}/conditions") or {}
+        return await self.request("GET", f"{resume_path(resume_id)}/conditions") or {}
 
     async def get_employer(self, employer_id: str) -> dict[str, Any]:
-        return await self.request("GET", f"/employers/{_segment(employer_id)}") or {}
+        return await self.request("GET", f"/employers/{segment(employer_id)}") or {}
 
     # --- writes (all idempotent) -------------------------------------------------------------
 
@@ -537,7 +525,7 @@ class HHClient:
 
     async def add_to_list(self, resume_id: str, kind: ListKind, ids: Sequence[str]) -> None:
         """POST the employers in batches of at most 100 (an empty list is a no-op)."""
-        path = _list_path(resume_id, kind)
+        path = list_path(resume_id, kind)
         await gather_or_cancel(
             self.request("POST", path, json={"items": [{"id": str(i)} for i in batch]})
             for batch in _batches(ids)
@@ -545,18 +533,18 @@ class HHClient:
 
     async def remove_from_list(self, resume_id: str, kind: ListKind, ids: Sequence[str]) -> None:
         """DELETE .../employer?id=..&id=.. in batches of at most 100 ids."""
-        path = f"{_list_path(resume_id, kind)}/employer"
+        path = f"{list_path(resume_id, kind)}/employer"
         await gather_or_cancel(
             self.request("DELETE", path, params={"id": [str(i) for i in batch]})
             for batch in _batches(ids)
         )
 
     async def clear_list(self, resume_id: str, kind: ListKind) -> None:
-        await self.request("DELETE", _list_path(resume_id, kind))
+        await self.request("DELETE", list_path(resume_id, kind))
 
     async def publish(self, resume_id: str) -> None:
         """POST .../publish; raises PublishNotYet when hh.ru says "not yet" (429)."""
-        await self.request("POST", f"/resumes/{_segment(resume_id)}/publish")
+        await self.request("POST", publish_path(resume_id))
 
 
 def _page_count(body: dict[str, Any]) -> int:

@@ -18,8 +18,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
+from resumesync.endpoints import (
+    list_employers_path,
+    list_path,
+    publish_path,
+    resume_write_call,
+)
 from resumesync.fingerprint import fingerprint
 from resumesync.model import (
     LIST_KINDS,
@@ -282,12 +287,13 @@ def _plan_update(
         widens = access_widens(live_resume.access, new_access["type"]["id"])
     if not body:
         return None
+    write_method, write_path = resume_write_call(resume.resume_id)
     return Change(
         action=Action.UPDATE,
         resume=resume.key,
         resume_id=resume.resume_id,
-        method="PUT",
-        path=f"/resumes/{resume.resume_id}",
+        method=write_method,
+        path=write_path,
         body=body,
         diff=diff,
         widens_visibility=widens,
@@ -356,7 +362,7 @@ def _add_changes(resume: DesiredResume, kind: ListKind, employers: list[str]) ->
             resume=resume.key,
             resume_id=resume.resume_id,
             method="POST",
-            path=f"/resumes/{resume.resume_id}/{kind}",
+            path=list_path(resume.resume_id, kind),
             body={"items": [{"id": employer} for employer in batch]},
             list_kind=kind,
             employers=tuple(batch),
@@ -369,14 +375,13 @@ def _add_changes(resume: DesiredResume, kind: ListKind, employers: list[str]) ->
 def _remove_changes(resume: DesiredResume, kind: ListKind, employers: list[str]) -> list[Change]:
     changes = []
     for batch in _batches(employers):
-        query = "&".join(f"id={quote(employer, safe='')}" for employer in batch)
         changes.append(
             Change(
                 action=Action.LIST_REMOVE,
                 resume=resume.key,
                 resume_id=resume.resume_id,
                 method="DELETE",
-                path=f"/resumes/{resume.resume_id}/{kind}/employer?{query}",
+                path=list_employers_path(resume.resume_id, kind, batch),
                 list_kind=kind,
                 employers=tuple(batch),
                 widens_visibility=kind == "blacklist",
@@ -391,7 +396,7 @@ def _clear_change(resume: DesiredResume, kind: ListKind, employers: list[str]) -
         resume=resume.key,
         resume_id=resume.resume_id,
         method="DELETE",
-        path=f"/resumes/{resume.resume_id}/{kind}",
+        path=list_path(resume.resume_id, kind),
         list_kind=kind,
         employers=tuple(employers),
         widens_visibility=kind == "blacklist",
@@ -447,7 +452,7 @@ def _plan_publish(
         resume=resume.key,
         resume_id=resume.resume_id,
         method="POST",
-        path=f"/resumes/{resume.resume_id}/publish",
+        path=publish_path(resume.resume_id),
         reason=reason,
     )
 

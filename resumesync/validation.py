@@ -609,8 +609,9 @@ def _explain(error: ValidationError) -> list[tuple[JsonPath, str]]:
 
 def _explain_choice(error: ValidationError, path: JsonPath) -> list[tuple[JsonPath, str]]:
     """oneOf / anyOf: explain the branch that fits the value's type, if exactly one does."""
-    if not error.context:
-        return [(path, "matches more than one allowed shape")]
+    if not error.context:  # oneOf: more than one branch matched (they all allow null)
+        shape = "must not be null" if error.instance is None else "matches several allowed shapes"
+        return [(path, shape)]
     branches: dict[Any, list[ValidationError]] = {}
     for sub in error.context:
         branches.setdefault(sub.relative_schema_path[0], []).append(sub)

@@ -11,7 +11,8 @@ behind the user's back:
 - floats need a dot (`1.5`, `1.0e+6`, `.inf`); `null`, `~` and an empty value are null;
 - mapping keys are always the text written (`1455:` is the key "1455"); `<<` merge keys work.
 
-A subset of YAML 1.1 also means anything `yaml.safe_dump` writes reads back unchanged.
+A subset of YAML 1.1 also means anything `yaml.safe_dump` writes (which quotes every string
+YAML 1.1 would read as another type) reads back unchanged.
 Interpolation (`interpolate`) applies to string values only, never to keys, and its results are
 strings: `amount: ${SALARY}` is "350000", not a number.
 """

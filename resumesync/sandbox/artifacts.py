@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from resumesync.sandbox import errors
 from resumesync.sandbox.account import Artifact
-from resumesync.sandbox.api import Call
+from resumesync.sandbox.calls import Call
 from resumesync.sandbox.multipart import FormFile, parse_form
 from resumesync.sandbox.render import artifact, page_of
 from resumesync.sandbox.state import Response

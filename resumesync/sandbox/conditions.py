@@ -261,10 +261,15 @@ def _check_number(number: float, rules: dict[str, Any], where: str) -> list[Fiel
     return []
 
 
-def missing_mandatory(fields: dict[str, Any], conditions: dict[str, Any]) -> list[str]:
-    """Required top-level fields that the stored resume lacks (progress.mandatory)."""
+def mandatory_fields(conditions: dict[str, Any]) -> list[str]:
+    """The top-level fields a resume needs before it can be published."""
     return [
         name
         for name, rules in conditions.items()
-        if rules.get("required") and name not in SERVER_KEPT and is_empty(fields.get(name))
+        if rules.get("required") and name not in SERVER_KEPT
     ]
+
+
+def missing_mandatory(fields: dict[str, Any], conditions: dict[str, Any]) -> list[str]:
+    """Mandatory fields that the stored resume lacks (progress.mandatory)."""
+    return [name for name in mandatory_fields(conditions) if is_empty(fields.get(name))]

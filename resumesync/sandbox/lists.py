@@ -11,7 +11,7 @@ from typing import Any
 
 from resumesync.sandbox import errors
 from resumesync.sandbox.account import LIST_LIMIT, LIST_TYPES, Account
-from resumesync.sandbox.api import Call
+from resumesync.sandbox.calls import Call
 from resumesync.sandbox.render import access_types, employer_info, visibility_list
 from resumesync.sandbox.state import Response
 

@@ -15,7 +15,12 @@ from typing import Any
 
 from resumesync.sandbox.account import LIST_LIMIT, Account, Artifact, Resume
 from resumesync.sandbox.clock import api_date, api_time
-from resumesync.sandbox.conditions import is_empty, missing_mandatory, resume_conditions
+from resumesync.sandbox.conditions import (
+    is_empty,
+    mandatory_fields,
+    missing_mandatory,
+    resume_conditions,
+)
 from resumesync.sandbox.dictionaries import SITE_ROOT, Dictionaries
 from resumesync.sandbox.normalization import total_experience
 
@@ -87,9 +92,7 @@ def publication(resume: Resume, view: View) -> dict[str, Any]:
     status = "blocked" if resume.state.blocked else resume.state.status
     names = view.dictionaries.data["progress_fields"]
     recommended = [name for name in RECOMMENDED if is_empty(resume.fields.get(name))]
-    considered = len(
-        [name for name, rules in conditions.items() if rules.get("required") and name != "access"]
-    ) + len(RECOMMENDED)
+    considered = len(mandatory_fields(conditions)) + len(RECOMMENDED)
     return {
         "status": view.dictionaries.entry("resume_status", status),
         "blocked": resume.state.blocked,
@@ -181,7 +184,7 @@ def full_resume(resume: Resume, view: View) -> dict[str, Any]:
         {
             "contact": _shown_contacts(document["contact"]),
             "age": _age(document["birth_date"], view.today),
-        "total_experience": total_experience(document["experience"], view.today),
+            "total_experience": total_experience(document["experience"], view.today),
             # Deprecated single-valued forms the spec still requires next to the lists.
             "schedule": schedules[0]
             if schedules

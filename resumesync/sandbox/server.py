@@ -26,10 +26,11 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from resumesync.sandbox.account import Account
-from resumesync.sandbox.api import all_routes, bearer_token, dispatch, user_agent
-from resumesync.sandbox.config import Decision, FaultDice, SandboxConfig
+from resumesync.sandbox.calls import bearer_token, dispatch, user_agent
+from resumesync.sandbox.config import FaultDice, SandboxConfig
 from resumesync.sandbox.errors import ApiError
 from resumesync.sandbox.multipart import FormFile, parse_form
+from resumesync.sandbox.routes import all_routes
 from resumesync.sandbox.state import Request, Response, SandboxState
 
 DEFAULT_TOKEN = "USERsandbox"
@@ -85,6 +86,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.dice = FaultDice(config.faults(), config.seed)
         self.routes = all_routes()
         self.log: collections.deque[LoggedRequest] = collections.deque(maxlen=config.log_limit)
+        self.log_lock = threading.Lock()  # handler threads append while tests read
         self.internal_errors: list[str] = []
         self._request_ids = itertools.count(1)
         self._connections: dict[socket.socket, threading.Thread] = {}
@@ -144,26 +146,33 @@ class SandboxServer(ThreadingHTTPServer):
         self,
         request: Request,
         status: int,
-        decision: Decision,
         dropped: bool = False,
         fault: str | None = None,
     ) -> None:
         token = bearer_token(request)
         tokens = self.state.tokens
-        self.log.append(
-            LoggedRequest(
-                method=request.method,
-                path=request.path,
-                query=request.query,
-                status=status,
-                body=logged_body(request),
-                token=token,
-                account_index=tokens.index(token) if token in tokens else None,
-                user_agent=user_agent(request),
-                dropped=dropped,
-                fault=fault,
-            )
+        entry = LoggedRequest(
+            method=request.method,
+            path=request.path,
+            query=request.query,
+            status=status,
+            body=logged_body(request),
+            token=token,
+            account_index=tokens.index(token) if token in tokens else None,
+            user_agent=user_agent(request),
+            dropped=dropped,
+            fault=fault,
         )
+        with self.log_lock:
+            self.log.append(entry)
+
+    def logged(self) -> list[LoggedRequest]:
+        with self.log_lock:
+            return list(self.log)
+
+    def clear_log(self) -> None:
+        with self.log_lock:
+            self.log.clear()
 
 
 def logged_body(request: Request) -> Any:
@@ -240,18 +249,18 @@ class SandboxHandler(BaseHTTPRequestHandler):
                 {"errors": [{"type": "too_many_requests"}], "request_id": server.next_request_id()},
                 {"Retry-After": f"{decision.retry_after:g}"},
             )
-            server.record(request, 429, decision, fault="rate_limit")
+            server.record(request, 429, fault="rate_limit")
         elif decision.error_status is not None:
             response = injected_error(decision.error_status, server.next_request_id())
-            server.record(request, response.status, decision, fault="error")
+            server.record(request, response.status, fault="error")
         else:
             response = server.answer(request)
             applied = request.method in WRITES and 200 <= response.status < 300
             if applied and decision.drop_after_write:
-                server.record(request, response.status, decision, dropped=True, fault="drop")
+                server.record(request, response.status, dropped=True, fault="drop")
                 self.drop_connection()
                 return
-            server.record(request, response.status, decision)
+            server.record(request, response.status)
         self.send(response)
 
     def drop_connection(self) -> None:
@@ -296,7 +305,7 @@ def control(server: SandboxServer, request: Request) -> Response:
     state = server.state
     name = request.path.removeprefix(CONTROL_PREFIX).strip("/")
     if (request.method, name) == ("GET", "requests"):
-        return Response(200, {"requests": [entry.to_json() for entry in list(server.log)]})
+        return Response(200, {"requests": [entry.to_json() for entry in server.logged()]})
     if (request.method, name) == ("GET", "state"):
         with state.lock:
             accounts = [
@@ -306,7 +315,7 @@ def control(server: SandboxServer, request: Request) -> Response:
         return Response(200, {"accounts": accounts, "now": state.now()})
     if (request.method, name) == ("POST", "reset"):
         state.reset()
-        server.log.clear()
+        server.clear_log()
         return Response(204)
     if (request.method, name) == ("GET", "faults"):
         return Response(200, vars(server.dice.faults))
@@ -342,10 +351,10 @@ class RunningSandbox:
 
     @property
     def requests(self) -> list[LoggedRequest]:
-        return list(self._server.log)
+        return self._server.logged()
 
     def clear_requests(self) -> None:
-        self._server.log.clear()
+        self._server.clear_log()
 
     @property
     def internal_errors(self) -> list[str]:
@@ -363,7 +372,7 @@ class RunningSandbox:
     def reset(self) -> None:
         """Back to the seed accounts, with an empty request log."""
         self._server.state.reset()
-        self._server.log.clear()
+        self._server.clear_log()
 
 
 @contextlib.contextmanager

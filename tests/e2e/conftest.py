@@ -24,15 +24,28 @@ class Harness:
     sandbox: object
     repo: Path
 
-    def run(self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None) -> Result:
+    def run(
+        self, *args: str, env: dict[str, str] | None = None, stdin: str | None = None
+    ) -> Result:
         command, rest = args[0], list(args[1:])
-        connection = [] if command == "validate" else [
-            "--api-url", self.sandbox.url, "--token", TOKEN, "--max-rps", "1000",
-        ]
+        connection = (
+            []
+            if command == "validate"
+            else [
+                "--api-url",
+                self.sandbox.url,
+                "--token",
+                TOKEN,
+                "--max-rps",
+                "1000",
+            ]
+        )
         return CliRunner().invoke(
-            cli, [command, "--dir", str(self.repo), *connection, *rest],
+            cli,
+            [command, "--dir", str(self.repo), *connection, *rest],
             env={"NO_COLOR": "1", "HH_TOKEN": None, "HH_API_URL": None, **(env or {})},
-            input=stdin, catch_exceptions=False,
+            input=stdin,
+            catch_exceptions=False,
         )
 
     def writes(self) -> list:

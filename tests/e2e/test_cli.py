@@ -65,8 +65,9 @@ def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
     assert [r.path for r in puts] == [f"/resumes/{BACKEND}"] == [c["path"] for c in updates]
     for request in puts:
         resume_id = request.path.rsplit("/", 1)[1]
-        planned = next(c for c in plan["changes"] if c["action"] == "update"
-                       and c["resume_id"] == resume_id)
+        planned = next(
+            c for c in plan["changes"] if c["action"] == "update" and c["resume_id"] == resume_id
+        )
         assert set(request.body) == set(planned["diff"])
         assert "contact" not in request.body  # unchanged fields are never sent
 
@@ -133,8 +134,11 @@ def test_250_employers_go_out_in_batches_of_100(harness: Harness) -> None:
     )
     result = harness.run("apply", "--yes")
     assert result.exit_code == 0, result.output
-    posts = [r for r in harness.sandbox.requests
-             if r.method == "POST" and r.path == f"/resumes/{BACKEND}/blacklist"]
+    posts = [
+        r
+        for r in harness.sandbox.requests
+        if r.method == "POST" and r.path == f"/resumes/{BACKEND}/blacklist"
+    ]
     assert sorted(len(r.body["items"]) for r in posts) == [50, 100, 100]
     assert set(harness.account().to_json()["lists"][BACKEND]["blacklist"]) == set(employers)
 
@@ -171,8 +175,12 @@ def test_markdown_plan_for_pull_requests(harness: Harness) -> None:
 
 def test_sandbox_flag_runs_a_persistent_cycle(repo: Path) -> None:
     def run(*args: str):
-        return CliRunner().invoke(cli, [*args, "--dir", str(repo), "--sandbox"],
-                                  env={"NO_COLOR": "1", "HH_TOKEN": None}, catch_exceptions=False)
+        return CliRunner().invoke(
+            cli,
+            [*args, "--dir", str(repo), "--sandbox"],
+            env={"NO_COLOR": "1", "HH_TOKEN": None},
+            catch_exceptions=False,
+        )
 
     first = run("plan")
     assert first.exit_code == 0, first.output

@@ -14,6 +14,7 @@ from resumesync.sandbox import running_sandbox as start_sandbox
 
 from .support import TOKEN, make_client
 
+
 @pytest.fixture(scope="session")
 def example_account() -> Account:
     return Account.example()

@@ -12,11 +12,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
-def upload(client: httpx.Client, kind: str, content: bytes = PNG,
-           description: str | None = None) -> httpx.Response:
+def upload(
+    client: httpx.Client, kind: str, content: bytes = PNG, description: str | None = None
+) -> httpx.Response:
     data = {"type": kind} if description is None else {"type": kind, "description": description}
-    return client.post("/artifacts", data=data,
-                       files={"file": ("image.png", content, "image/png")})
+    return client.post("/artifacts", data=data, files={"file": ("image.png", content, "image/png")})
 
 
 def test_upload_list_edit_and_delete(client: httpx.Client, sandbox: RunningSandbox) -> None:
@@ -34,11 +34,15 @@ def test_upload_list_edit_and_delete(client: httpx.Client, sandbox: RunningSandb
     assert response_errors("get-artifact-photos", 200, photos) == []
     assert [item["id"] for item in photos["items"]] == [photo.json()["id"]]
 
-    edited = client.put(f"/artifacts/{work['id']}", data={"description": "Grafana boards"},
-                        files={"unused": ("x", b"", "text/plain")})
+    edited = client.put(
+        f"/artifacts/{work['id']}",
+        data={"description": "Grafana boards"},
+        files={"unused": ("x", b"", "text/plain")},
+    )
     assert edited.status_code == 204
     assert client.get("/artifacts/portfolio").json()["items"][0]["description"] == (
-        "Grafana boards")
+        "Grafana boards"
+    )
 
     assert client.delete(f"/artifacts/{work['id']}").status_code == 204
     assert client.get("/artifacts/portfolio").json()["items"] == []
@@ -56,9 +60,11 @@ def test_resumes_use_uploaded_images_until_they_are_deleted(client: httpx.Client
 
 
 def test_bad_uploads_are_refused(client: httpx.Client) -> None:
-    cases = [(upload(client, "avatar"), "type"),
-             (upload(client, "photo", b"GIF89a..."), "unknown_format"),
-             (client.post("/artifacts", data={"type": "photo"}), "file")]
+    cases = [
+        (upload(client, "avatar"), "type"),
+        (upload(client, "photo", b"GIF89a..."), "unknown_format"),
+        (client.post("/artifacts", data={"type": "photo"}), "file"),
+    ]
     for response, value in cases:
         assert response.status_code == 400
         assert response.json()["errors"] == [{"type": "artifacts", "value": value}]

@@ -18,7 +18,11 @@ def test_the_log_records_method_path_query_status_body_and_token(
     client.put(f"/resumes/{BACKEND}", json={"title": "Backend developer"})
     read, write = sandbox.requests
     assert (read.method, read.path, read.query, read.status) == (
-        "GET", "/resumes/mine", {"page": ["0"], "per_page": ["5"]}, 200)
+        "GET",
+        "/resumes/mine",
+        {"page": ["0"], "per_page": ["5"]},
+        200,
+    )
     assert (write.method, write.status, write.body) == ("PUT", 204, {"title": "Backend developer"})
     assert write.token == TOKEN
     assert TOKEN not in repr(write)

@@ -71,8 +71,10 @@ def test_only_the_intended_fields_differ_from_the_files(
 
 
 def test_visibility_starts_where_the_quick_start_expects(example_account: Account) -> None:
-    backend, data_engineer = (example_account.resumes[BACKEND],
-                              example_account.resumes[DATA_ENGINEER])
+    backend, data_engineer = (
+        example_account.resumes[BACKEND],
+        example_account.resumes[DATA_ENGINEER],
+    )
     assert backend.fields["access"]["type"]["id"] == "clients"
     assert backend.blacklist == []
     assert (backend.state.status, backend.state.next_publish_at is not None) == ("published", True)
@@ -92,8 +94,7 @@ def test_round_trip_through_json_changes_nothing(example_account: Account) -> No
 def test_synthetic_accounts_are_deterministic_and_valid(client: httpx.Client) -> None:
     first = Account.synthetic(n_resumes=3, list_size=20, seed=5)
     assert first.to_json() == Account.synthetic(n_resumes=3, list_size=20, seed=5).to_json()
-    assert list(first.resumes) != list(Account.synthetic(n_resumes=3, list_size=20,
-                                                         seed=6).resumes)
+    assert list(first.resumes) != list(Account.synthetic(n_resumes=3, list_size=20, seed=6).resumes)
     for resume in first.resumes.values():
         assert len(resume.id) == 38
         assert (len(resume.blacklist), len(resume.whitelist)) == (20, 20)

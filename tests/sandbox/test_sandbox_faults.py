@@ -75,11 +75,22 @@ def test_faults_change_at_run_time(start: Any) -> None:
 
 
 def test_faults_from_the_environment() -> None:
-    config = SandboxConfig(latency=0.5).with_env({
-        "HH_SANDBOX_ERROR_RATE": "0.25", "HH_SANDBOX_429_RATE": "0.1",
-        "HH_SANDBOX_DROP_RATE": "0.05", "HH_SANDBOX_SEED": "42", "HH_SANDBOX_LATENCY": ""})
-    assert (config.error_rate, config.rate_limit_rate, config.drop_rate, config.seed,
-            config.latency) == (0.25, 0.1, 0.05, 42, 0.5)
+    config = SandboxConfig(latency=0.5).with_env(
+        {
+            "HH_SANDBOX_ERROR_RATE": "0.25",
+            "HH_SANDBOX_429_RATE": "0.1",
+            "HH_SANDBOX_DROP_RATE": "0.05",
+            "HH_SANDBOX_SEED": "42",
+            "HH_SANDBOX_LATENCY": "",
+        }
+    )
+    assert (
+        config.error_rate,
+        config.rate_limit_rate,
+        config.drop_rate,
+        config.seed,
+        config.latency,
+    ) == (0.25, 0.1, 0.05, 42, 0.5)
     with pytest.raises(ValueError):
         SandboxConfig().with_env({"HH_SANDBOX_ERROR_RATE": "often"})
     with pytest.raises(ValueError):

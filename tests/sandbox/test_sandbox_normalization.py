@@ -22,21 +22,36 @@ def saved(client: httpx.Client, body: dict) -> dict:
 
 
 def test_dictionary_entries_get_names_and_area_urls(client: httpx.Client) -> None:
-    resume = saved(client, {"area": {"id": "2", "name": "Whatever I typed"},
-                            "gender": {"id": "female"},
-                            "language": [{"id": "eng", "level": {"id": "c1"}}],
-                            "driver_license_types": [{"id": "B", "name": "B"}]})
-    assert resume["area"] == {"id": "2", "name": "St Petersburg",
-                              "url": "https://api.hh.ru/areas/2"}
+    resume = saved(
+        client,
+        {
+            "area": {"id": "2", "name": "Whatever I typed"},
+            "gender": {"id": "female"},
+            "language": [{"id": "eng", "level": {"id": "c1"}}],
+            "driver_license_types": [{"id": "B", "name": "B"}],
+        },
+    )
+    assert resume["area"] == {
+        "id": "2",
+        "name": "St Petersburg",
+        "url": "https://api.hh.ru/areas/2",
+    }
     assert resume["gender"] == {"id": "female", "name": "Female"}
-    assert resume["language"] == [{"id": "eng", "name": "English",
-                                   "level": {"id": "c1", "name": "C1 — Advanced"}}]
+    assert resume["language"] == [
+        {"id": "eng", "name": "English", "level": {"id": "c1", "name": "C1 — Advanced"}}
+    ]
     assert resume["driver_license_types"] == [{"id": "B"}]
 
 
 def test_company_is_replaced_from_company_id(client: httpx.Client) -> None:
-    resume = saved(client, {"experience": [
-        {**JOB, "company": "Yandex LLC (typo)", "company_id": "1740", "start": "2020-01-01"}]})
+    resume = saved(
+        client,
+        {
+            "experience": [
+                {**JOB, "company": "Yandex LLC (typo)", "company_id": "1740", "start": "2020-01-01"}
+            ]
+        },
+    )
     job = resume["experience"][0]
     assert job["company"] == "Yandex"
     assert job["employer"]["id"] == "1740"
@@ -45,17 +60,32 @@ def test_company_is_replaced_from_company_id(client: httpx.Client) -> None:
 
 
 def test_contacts_are_completed_and_email_comments_dropped(client: httpx.Client) -> None:
-    resume = saved(client, {"contact": [EMAIL, CELL, {"type": {"id": "home"},
-                                                      "value": {"formatted": "7(499)9078456"},
-                                                      "comment": "before 9 pm"}]})
+    resume = saved(
+        client,
+        {
+            "contact": [
+                EMAIL,
+                CELL,
+                {
+                    "type": {"id": "home"},
+                    "value": {"formatted": "7(499)9078456"},
+                    "comment": "before 9 pm",
+                },
+            ]
+        },
+    )
     email, cell, home = resume["contact"]
     assert "comment" not in email
     assert email["preferred"] is False
     assert cell["value"]["formatted"] == "+7 (999) 123-45-67"
     assert cell["verified"] is False
     assert cell["comment"] is None
-    assert home["value"] == {"country": "7", "city": "499", "number": "9078456",
-                             "formatted": "+7 (499) 907-84-56"}
+    assert home["value"] == {
+        "country": "7",
+        "city": "499",
+        "number": "9078456",
+        "formatted": "+7 (499) 907-84-56",
+    }
     assert home["comment"] == "before 9 pm"
     assert [contact["kind"] for contact in resume["contact"]] == ["email", "phone", "phone"]
 
@@ -67,13 +97,21 @@ def test_separate_phone_fields_win_over_formatted(client: httpx.Client) -> None:
 
 
 def test_experience_is_kept_newest_first_and_total_recomputed(client: httpx.Client) -> None:
-    resume = saved(client, {"experience": [
-        {**JOB, "start": "2010-01-01", "end": "2010-12-01"},
-        {**JOB, "start": "2015-06-01", "end": "2015-07-01"},
-        {**JOB, "start": "2012-03-01", "end": "2012-03-01"},
-    ]})
-    assert [job["start"] for job in resume["experience"]] == ["2015-06-01", "2012-03-01",
-                                                             "2010-01-01"]
+    resume = saved(
+        client,
+        {
+            "experience": [
+                {**JOB, "start": "2010-01-01", "end": "2010-12-01"},
+                {**JOB, "start": "2015-06-01", "end": "2015-07-01"},
+                {**JOB, "start": "2012-03-01", "end": "2012-03-01"},
+            ]
+        },
+    )
+    assert [job["start"] for job in resume["experience"]] == [
+        "2015-06-01",
+        "2012-03-01",
+        "2010-01-01",
+    ]
     assert resume["total_experience"] == {"months": 12 + 2 + 1}
     assert resume["experience"][0]["company_id"] is None
     assert resume["experience"][0]["employer"] is None
@@ -82,13 +120,16 @@ def test_experience_is_kept_newest_first_and_total_recomputed(client: httpx.Clie
 def test_only_the_education_matching_the_level_is_kept(client: httpx.Client) -> None:
     school = [{"name": "School 1923", "year": 2005}]
     university = [{"name": "MSU", "organization": "CMC", "year": 2010}]
-    higher = saved(client, {"education": {"level": {"id": "higher"}, "primary": university,
-                                          "elementary": school}})["education"]
+    higher = saved(
+        client,
+        {"education": {"level": {"id": "higher"}, "primary": university, "elementary": school}},
+    )["education"]
     assert [item["name"] for item in higher["primary"]] == ["MSU"]
     assert higher["elementary"] == []
-    secondary = saved(client, {"education": {"level": {"id": "secondary"},
-                                             "primary": university,
-                                             "elementary": school}})["education"]
+    secondary = saved(
+        client,
+        {"education": {"level": {"id": "secondary"}, "primary": university, "elementary": school}},
+    )["education"]
     assert secondary["primary"] == []
     assert secondary["elementary"] == school
     assert secondary["level"] == {"id": "secondary", "name": "Secondary"}
@@ -105,17 +146,23 @@ def test_metro_outside_the_area_is_dropped(client: httpx.Client) -> None:
 
 
 def test_total_experience_in_a_body_is_recomputed_not_taken(client: httpx.Client) -> None:
-    resume = saved(client, {"total_experience": {"months": 1},
-                            "experience": [{**JOB, "start": "2020-01-01", "end": "2020-06-01"}]})
+    resume = saved(
+        client,
+        {
+            "total_experience": {"months": 1},
+            "experience": [{**JOB, "start": "2020-01-01", "end": "2020-06-01"}],
+        },
+    )
     assert resume["total_experience"] == {"months": 6}
 
 
 @settings(max_examples=60, deadline=None)
-@given(country=st.from_regex(r"[1-9][0-9]{0,2}", fullmatch=True),
-       city=st.from_regex(r"[0-9]{2,5}", fullmatch=True),
-       number=st.from_regex(r"[0-9]{5,8}", fullmatch=True))
-def test_formatted_phones_split_back_into_their_parts(country: str, city: str,
-                                                      number: str) -> None:
+@given(
+    country=st.from_regex(r"[1-9][0-9]{0,2}", fullmatch=True),
+    city=st.from_regex(r"[0-9]{2,5}", fullmatch=True),
+    number=st.from_regex(r"[0-9]{5,8}", fullmatch=True),
+)
+def test_formatted_phones_split_back_into_their_parts(country: str, city: str, number: str) -> None:
     assert split_formatted(format_phone(country, city, number)) == (country, city, number)
 
 

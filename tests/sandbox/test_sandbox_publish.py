@@ -11,7 +11,7 @@ from .support import BACKEND, DATA_ENGINEER, TOKEN
 
 
 def test_publish_then_wait_for_the_renewal_interval(start: Any, clock: ManualClock) -> None:
-    sandbox, client = start()
+    _, client = start()
     assert client.get(f"/resumes/{DATA_ENGINEER}").json()["status"]["id"] == "not_published"
     assert client.post(f"/resumes/{DATA_ENGINEER}/publish").status_code == 204
     resume = client.get(f"/resumes/{DATA_ENGINEER}").json()
@@ -61,8 +61,9 @@ def test_publish_is_refused_while_mandatory_fields_are_missing(
     assert response.status_code == 400
     assert response.json()["errors"] == [{"type": "bad_request"}]
     assert response_errors("publish-resume", 400, response.json()) == []
-    client.put(f"/resumes/{DATA_ENGINEER}", json={"title": "Data engineer",
-                                                  "citizenship": [{"id": "113"}]})
+    client.put(
+        f"/resumes/{DATA_ENGINEER}", json={"title": "Data engineer", "citizenship": [{"id": "113"}]}
+    )
     assert client.post(f"/resumes/{DATA_ENGINEER}/publish").status_code == 204
 
 

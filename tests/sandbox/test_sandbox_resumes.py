@@ -44,8 +44,10 @@ def test_put_replaces_only_the_given_top_level_keys(
 ) -> None:
     before = client.get(f"/resumes/{BACKEND}").json()
     clock.advance(60)
-    response = client.put(f"/resumes/{BACKEND}", json={"title": "Senior Python developer",
-                                                      "skill_set": ["Python", "asyncio"]})
+    response = client.put(
+        f"/resumes/{BACKEND}",
+        json={"title": "Senior Python developer", "skill_set": ["Python", "asyncio"]},
+    )
     assert response.status_code == 204
     assert response.content == b""
     after = client.get(f"/resumes/{BACKEND}").json()
@@ -64,10 +66,12 @@ def test_put_replaces_only_the_given_top_level_keys(
         ({"title": "New title", "age": 40}, "/age", "read_only"),
         ({"title": "New title", "status": {"id": "published"}}, "/status", "read_only"),
         ({"title": "New title", "download": {}}, "/download", "read_only"),
-        ({"title": "New title", "specialization": [{"id": "1.221"}]}, "/specialization",
-         "read_only"),
-        ({"title": "New title", "favourite_colour": "green"}, "/favourite_colour",
-         "unknown_field"),
+        (
+            {"title": "New title", "specialization": [{"id": "1.221"}]},
+            "/specialization",
+            "read_only",
+        ),
+        ({"title": "New title", "favourite_colour": "green"}, "/favourite_colour", "unknown_field"),
     ],
 )
 def test_put_of_keys_outside_the_edit_request_changes_nothing(
@@ -86,8 +90,9 @@ def test_put_of_keys_outside_the_edit_request_changes_nothing(
 def test_put_of_something_other_than_an_object_is_bad_request(
     client: httpx.Client, body: bytes
 ) -> None:
-    response = client.put(f"/resumes/{BACKEND}", content=body,
-                          headers={"Content-Type": "application/json"})
+    response = client.put(
+        f"/resumes/{BACKEND}", content=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert response.json()["errors"] == [{"type": "bad_request"}]
 
@@ -99,11 +104,16 @@ def test_put_to_an_unknown_resume_is_404(client: httpx.Client) -> None:
 
 
 def test_put_of_access_sets_the_type_and_refuses_everyone(client: httpx.Client) -> None:
-    assert client.put(f"/resumes/{BACKEND}",
-                      json={"access": {"type": {"id": "blacklist"}}}).status_code == 204
+    assert (
+        client.put(
+            f"/resumes/{BACKEND}", json={"access": {"type": {"id": "blacklist"}}}
+        ).status_code
+        == 204
+    )
     resume = client.get(f"/resumes/{BACKEND}").json()
-    assert resume["access"] == {"type": {"id": "blacklist",
-                                         "name": "hidden from selected companies"}}
+    assert resume["access"] == {
+        "type": {"id": "blacklist", "name": "hidden from selected companies"}
+    }
     refused = client.put(f"/resumes/{BACKEND}", json={"access": {"type": {"id": "everyone"}}})
     assert error_pointers(refused) == [("/access/type/id", "not_allowed")]
 

@@ -37,8 +37,9 @@ def test_error_answers_match_their_schemas(client: httpx.Client) -> None:
     assert response_errors("get-mine-resumes", 403, forbidden) == []
     per_page = client.get(f"/resumes/{BACKEND}/blacklist", params={"per_page": 500}).json()
     assert response_errors("get-resume-visibility-list", 400, per_page) == []
-    bad = client.put(f"/resumes/{BACKEND}", content=b"{", headers={
-        "Content-Type": "application/json"}).json()
+    bad = client.put(
+        f"/resumes/{BACKEND}", content=b"{", headers={"Content-Type": "application/json"}
+    ).json()
     assert response_errors("edit-resume", 400, bad) == []
     assert isinstance(bad["request_id"], str)
 
@@ -51,13 +52,16 @@ def test_a_wrong_answer_would_be_caught() -> None:
 def test_writable_fields_are_those_of_the_edit_request() -> None:
     fields = writable_fields()
     assert {"title", "access", "professional_roles", "contact", "experience"} <= fields
-    assert not {"id", "age", "created_at", "updated_at", "status", "download",
-                "specialization"} & fields
+    assert (
+        not {"id", "age", "created_at", "updated_at", "status", "download", "specialization"}
+        & fields
+    )
 
 
 def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("extract_openapi",
-                                                  REPO / "scripts" / "extract_openapi.py")
+    spec = importlib.util.spec_from_file_location(
+        "extract_openapi", REPO / "scripts" / "extract_openapi.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -66,15 +70,25 @@ def load_script() -> ModuleType:
 
 def test_annotations_are_stripped_but_properties_of_those_names_kept() -> None:
     script = load_script()
-    schema = {"title": "Certificate", "description": "A certificate.", "example": {"x": 1},
-              "type": "object",
-              "properties": {"title": {"type": "string", "description": "Its name"},
-                             "description": {"type": "string", "title": "About"},
-                             "example": {"type": "string"}}}
+    schema = {
+        "title": "Certificate",
+        "description": "A certificate.",
+        "example": {"x": 1},
+        "type": "object",
+        "properties": {
+            "title": {"type": "string", "description": "Its name"},
+            "description": {"type": "string", "title": "About"},
+            "example": {"type": "string"},
+        },
+    }
     assert script.strip_annotations(schema) == {
         "type": "object",
-        "properties": {"title": {"type": "string"}, "description": {"type": "string"},
-                       "example": {"type": "string"}}}
+        "properties": {
+            "title": {"type": "string"},
+            "description": {"type": "string"},
+            "example": {"type": "string"},
+        },
+    }
 
 
 def test_the_committed_subset_is_complete_and_annotation_free() -> None:

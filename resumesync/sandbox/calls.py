@@ -1,7 +1,7 @@
-"""Routing and the checks every call shares (user agent, token), then the endpoints.
+"""Calls: routing and the checks every call shares (user agent, then token).
 
-Each endpoint is a function of a Call (the request, the caller's account, the sandbox
-state) that returns a Response or raises ApiError. Endpoints run under the state lock.
+An endpoint is a function of a Call (the request, the caller's account, the sandbox state)
+that returns a Response or raises ApiError. Endpoints run under the state lock.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from typing import Any
 
 from resumesync.sandbox import errors
 from resumesync.sandbox.account import Account, Resume
-from resumesync.sandbox.conditions import missing_mandatory, resume_conditions
-from resumesync.sandbox.render import View, full_resume, page_of, summary_resume
-from resumesync.sandbox.saving import check_body, saved_fields
+from resumesync.sandbox.render import View
 from resumesync.sandbox.state import Request, Response, SandboxState
 
 MAX_PER_PAGE = 100
@@ -130,74 +128,3 @@ def dispatch(routes: list[Route], request: Request, state: SandboxState, base_ur
     )
     with state.lock:
         return endpoint_route.endpoint(call)
-
-
-# --- resumes ---------------------------------------------------------------------------
-
-
-def mine(call: Call) -> Response:
-    page, per_page = call.page()
-    view = call.view
-    items = [summary_resume(resume, view) for resume in call.account.resumes.values()]
-    return Response(200, page_of(items, page, per_page))
-
-
-def get_resume(call: Call) -> Response:
-    return Response(200, full_resume(call.resume(), call.view))
-
-
-def edit_resume(call: Call) -> Response:
-    resume = call.resume()
-    body = call.json_body()
-    if not isinstance(body, dict):
-        raise errors.bad_request("the body must be a JSON object")
-    context = call.account.save_context(resume.id, call.state.dictionaries, call.state.today())
-    problems = check_body(body, context)
-    if problems:
-        raise errors.bad_json_data(problems)
-    resume.fields = saved_fields(body, context)
-    resume.state.updated_at = call.state.now()
-    return Response(204)
-
-
-def publish(call: Call) -> Response:
-    resume = call.resume()
-    now = call.state.now()
-    if resume.state.blocked:
-        raise errors.bad_request("the resume is blocked by a moderator")
-    mandatory = missing_mandatory(resume.fields, resume_conditions(call.state.today()))
-    if mandatory:
-        raise errors.bad_request("mandatory fields are empty: " + ", ".join(mandatory))
-    if resume.state.next_publish_at is not None and now < resume.state.next_publish_at:
-        raise errors.touch_limit_exceeded()
-    resume.state.status = "published"
-    resume.state.next_publish_at = now + call.state.publish_interval
-    resume.state.updated_at = now
-    return Response(204)
-
-
-def conditions(call: Call) -> Response:
-    call.resume()
-    return Response(200, resume_conditions(call.state.today()))
-
-
-def all_routes() -> list[Route]:
-    from resumesync.sandbox import artifacts, lists
-
-    return [
-        route("GET", "/resumes/mine", mine),
-        route("GET", "/resumes/{resume_id}", get_resume),
-        route("PUT", "/resumes/{resume_id}", edit_resume),
-        route("POST", "/resumes/{resume_id}/publish", publish),
-        route("GET", "/resumes/{resume_id}/conditions", conditions),
-        route("GET", "/resumes/{resume_id}/access_types", lists.access_types_of),
-        route("GET", "/resumes/{resume_id}/{list_type}", lists.get_list),
-        route("POST", "/resumes/{resume_id}/{list_type}", lists.add_to_list),
-        route("DELETE", "/resumes/{resume_id}/{list_type}", lists.clear_list),
-        route("DELETE", "/resumes/{resume_id}/{list_type}/employer", lists.remove_from_list),
-        route("GET", "/employers/{employer_id}", lists.employer, needs_token=False),
-        route("GET", "/artifacts/{artifact_type}", artifacts.list_artifacts),
-        route("POST", "/artifacts", artifacts.upload),
-        route("PUT", "/artifacts/{artifact_id}", artifacts.edit),
-        route("DELETE", "/artifacts/{artifact_id}", artifacts.delete),
-    ]

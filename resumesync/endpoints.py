@@ -1,0 +1,39 @@
+"""The API's paths, in one place for the planner (which writes them into plans) and the client.
+
+The spec deprecates `PUT /resumes/{id}` in favour of `PUT /resume_profile/{id}`: when the API
+moves, `resume_write_call` is the one line to change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from resumesync.model import ListKind
+
+
+def segment(value: str) -> str:
+    return quote(str(value), safe="")
+
+
+def resume_path(resume_id: str) -> str:
+    return f"/resumes/{segment(resume_id)}"
+
+
+def resume_write_call(resume_id: str) -> tuple[str, str]:
+    """The method and path that save a resume's fields."""
+    return "PUT", resume_path(resume_id)
+
+
+def list_path(resume_id: str, kind: ListKind) -> str:
+    return f"{resume_path(resume_id)}/{kind}"
+
+
+def list_employers_path(resume_id: str, kind: ListKind, employers: Iterable[str]) -> str:
+    """DELETE .../employer?id=..&id=.. (the id parameter repeats)."""
+    query = "&".join(f"id={segment(employer)}" for employer in employers)
+    return f"{list_path(resume_id, kind)}/employer?{query}"
+
+
+def publish_path(resume_id: str) -> str:
+    return f"{resume_path(resume_id)}/publish"

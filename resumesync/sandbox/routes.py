@@ -1,0 +1,26 @@
+"""Every endpoint of the sandbox and the path it answers on."""
+
+from __future__ import annotations
+
+from resumesync.sandbox import artifacts, lists, resumes
+from resumesync.sandbox.calls import Route, route
+
+
+def all_routes() -> list[Route]:
+    return [
+        route("GET", "/resumes/mine", resumes.mine),
+        route("GET", "/resumes/{resume_id}", resumes.get_resume),
+        route("PUT", "/resumes/{resume_id}", resumes.edit_resume),
+        route("POST", "/resumes/{resume_id}/publish", resumes.publish),
+        route("GET", "/resumes/{resume_id}/conditions", resumes.conditions),
+        route("GET", "/resumes/{resume_id}/access_types", lists.access_types_of),
+        route("GET", "/resumes/{resume_id}/{list_type}", lists.get_list),
+        route("POST", "/resumes/{resume_id}/{list_type}", lists.add_to_list),
+        route("DELETE", "/resumes/{resume_id}/{list_type}", lists.clear_list),
+        route("DELETE", "/resumes/{resume_id}/{list_type}/employer", lists.remove_from_list),
+        route("GET", "/employers/{employer_id}", lists.employer, needs_token=False),
+        route("GET", "/artifacts/{artifact_type}", artifacts.list_artifacts),
+        route("POST", "/artifacts", artifacts.upload),
+        route("PUT", "/artifacts/{artifact_id}", artifacts.edit),
+        route("DELETE", "/artifacts/{artifact_id}", artifacts.delete),
+    ]
