@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -90,6 +91,11 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Read timeout of each request in seconds (default 30).",
         ),
         click.option(
+            "--profile",
+            multiple=True,
+            help="Only this profile of resumesync.yaml (repeatable; default: all).",
+        ),
+        click.option(
             "--sandbox",
             is_flag=True,
             help="Run against the built-in sandbox account "
@@ -129,11 +135,24 @@ def cli(ctx: click.Context) -> None:
 def validate(console: Console, directory: Path) -> None:
     """Check the files offline; errors print as FILE:LINE: field: message."""
     from resumesync import files
+    from resumesync.problems import ProblemsError
+    from resumesync.profiles import resolve_profiles
 
     with reported_problems(console):
-        loaded = files.read_repository(directory, console.env)
-    print_warnings(console, loaded.warnings)
-    console.out(f"{len(loaded.state.resumes)} resumes valid.")
+        profiles = resolve_profiles(directory, files.load_config(directory), console.env)
+        count, problems = 0, []
+        for profile in profiles:
+            try:
+                loaded = files.read_repository(profile.directory, console.env)
+            except ProblemsError as error:
+                print_warnings(console, getattr(error, "warnings", []))
+                problems.extend(error.problems)
+                continue
+            print_warnings(console, loaded.warnings)
+            count += len(loaded.state.resumes)
+        if problems:
+            raise ProblemsError(problems)
+    console.out(f"{count} resumes valid.")
 
 
 @cli.command()
@@ -170,16 +189,32 @@ def plan(
 ) -> None:
     """Show the API calls that would make the account match the files."""
     from resumesync import pipeline
-    from resumesync.planfile import write_plan_file
+    from resumesync.planfile import plan_to_json, write_plan_file
 
     retries = RetryLog(console)
-    with reported_problems(console), account_settings(console, connection) as (settings, desired):
-        result = pipeline.plan(desired, settings, force=force, on_retry=retries)
-    console.out(render(result.plan, output_format, console, show_sensitive))
-    if out_file is not None:
-        write_plan_file(out_file, result.plan)
+    with reported_problems(console), accounts(console, connection) as targets:
+        if out_file is not None and len(targets) > 1:
+            raise Failure("--out saves one account's plan: choose a profile with --profile")
+        results = pipeline.plan_many(
+            [(target.desired, target.settings) for target in targets],
+            force=force,
+            on_retry=retries,
+        )
+    succeeded, failures = report_each(console, targets, results)
+    planned = [(target, result.plan) for target, result in succeeded]
+    if output_format == "json" and len(targets) > 1:
+        document = {target.name: plan_to_json(plan) for target, plan in planned}
+        console.out(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        for target, the_plan in planned:
+            heading(console, target, len(targets))
+            console.out(render(the_plan, output_format, console, show_sensitive))
+    if out_file is not None and planned:
+        write_plan_file(out_file, planned[0][1])
         console.err(f"Saved the plan to {out_file}. Apply it with `resumesync apply {out_file}`.")
-    if detailed_exitcode and result.plan.has_changes:
+    if failures:
+        sys.exit(ExitCode.ERROR)
+    if detailed_exitcode and any(the_plan.has_changes for _, the_plan in planned):
         sys.exit(ExitCode.CHANGES)
 
 
@@ -203,33 +238,42 @@ def apply(
     from resumesync.planfile import load_plan
 
     retries = RetryLog(console)
-    with reported_problems(console), account_settings(console, connection) as (settings, desired):
+    with reported_problems(console), accounts(console, connection) as targets:
         if plan_file is not None:
-            the_plan = load_plan(read_text(plan_file), str(plan_file))
-            result = pipeline.apply(
-                the_plan,
-                desired,
-                settings,
-                check_fingerprint=True,
+            if len(targets) > 1:
+                raise Failure("a plan file holds one account's plan: choose it with --profile")
+            planned = [(targets[0], load_plan(read_text(plan_file), str(plan_file)))]
+            failures = 0
+        else:
+            results = pipeline.plan_many(
+                [(target.desired, target.settings) for target in targets],
                 force=force,
                 on_retry=retries,
-                on_event=progress_reporter(console),
             )
-        else:
-            the_plan = pipeline.plan(desired, settings, force=force, on_retry=retries).plan
-            console.out(render(the_plan, "text", console, show_sensitive))
-            if not the_plan.has_changes:
-                return
-            if not yes:
+            succeeded, failures = report_each(console, targets, results)
+            planned = [(target, result.plan) for target, result in succeeded]
+            for target, the_plan in planned:
+                heading(console, target, len(targets))
+                console.out(render(the_plan, "text", console, show_sensitive))
+            planned = [(target, the_plan) for target, the_plan in planned if the_plan.has_changes]
+            if planned and not yes:
                 confirm_or_refuse(console)
-            result = pipeline.apply(
-                the_plan, desired, settings, on_retry=retries, on_event=progress_reporter(console)
-            )
-    console.out(apply_summary(result, retries.count))
-    problems = pipeline.apply_problems(result, desired)
-    for problem in problems:
-        console.err(str(problem))
-    if not result.ok:
+        applied = pipeline.apply_many(
+            [(the_plan, target.desired, target.settings) for target, the_plan in planned],
+            check_fingerprint=plan_file is not None,
+            force=force,
+            on_retry=retries,
+            on_event=progress_reporter(console),
+        )
+    finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
+    all_ok = not failures and not apply_failures
+    for target, result in finished:
+        heading(console, target, len(targets))
+        console.out(apply_summary(result, retries.count))
+        for problem in pipeline.apply_problems(result, target.desired):
+            console.err(str(problem))
+        all_ok = all_ok and result.ok
+    if not all_ok:
         sys.exit(ExitCode.ERROR)
 
 
@@ -303,6 +347,28 @@ def sandbox(
         sandbox_package.serve(config, port=port, on_ready=announce)
 
 
+@cli.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The repository directory.",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.pass_obj
+def profiles(console: Console, directory: Path, output_format: str) -> None:
+    """List the profiles of resumesync.yaml (JSON for a CI matrix)."""
+    from resumesync import files
+    from resumesync.profiles import DEFAULT_PROFILE
+
+    with reported_problems(console):
+        config = files.load_config(directory)
+    names = list(config.profiles) if config and config.profiles else [DEFAULT_PROFILE]
+    console.out(json.dumps(names) if output_format == "json" else "\n".join(names))
+
+
 # --- helpers: the glue between options and the library ------------------------------------
 
 
@@ -323,37 +389,84 @@ def reported_problems(console: Console) -> Iterator[None]:
         raise Failure(str(error)) from None
 
 
-@contextlib.contextmanager
-def account_settings(console: Console, connection: dict[str, Any]) -> Iterator[tuple[Any, Any]]:
-    """Validates the files, then yields (settings, desired state), with an in-process sandbox
-    standing in for hh.ru under --sandbox."""
-    from resumesync import files
-    from resumesync.settings import resolve_settings
+@dataclass(frozen=True)
+class Target:
+    """One account to plan or apply: a profile and its validated files."""
 
-    directory: Path = connection["directory"]
-    loaded = files.read_repository(directory, console.env)  # all checked before any request
-    print_warnings(console, loaded.warnings)
-    desired, config = loaded.state, loaded.config
-    settings = resolve_settings(
-        directory,
-        console.env,
-        token=connection["token"],
-        api_url=connection["api_url"],
-        user_agent=connection["user_agent"],
-        parallelism=connection["parallelism"],
-        max_rps=connection["max_rps"],
-        read_timeout=connection["timeout"],
-        config_api_url=config.api_url if config else None,
-        config_user_agent=config.user_agent if config else None,
+    name: str
+    settings: Any  # resumesync.settings.Settings
+    desired: Any  # resumesync.model.DesiredState
+
+
+@contextlib.contextmanager
+def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Target]]:
+    """Validates every profile's files (all before any request), then yields one Target per
+    profile, with an in-process sandbox standing in for hh.ru under --sandbox."""
+    from resumesync import files
+    from resumesync.problems import ProblemsError
+    from resumesync.profiles import resolve_profiles
+
+    root: Path = connection["directory"]
+    options = dict(connection, read_timeout=connection["timeout"])
+    profiles = resolve_profiles(
+        root, files.load_config(root), console.env, selected=connection["profile"], options=options
     )
+    targets, problems = [], []
+    for profile in profiles:
+        try:
+            loaded = files.read_repository(profile.directory, console.env)
+        except ProblemsError as error:
+            problems.extend(error.problems)
+            print_warnings(console, getattr(error, "warnings", []))
+            continue
+        print_warnings(console, loaded.warnings)
+        targets.append(Target(profile.name, profile.settings, loaded.state))
+    if problems:
+        raise ProblemsError(problems)
     if not connection["sandbox"]:
-        yield settings, desired
+        yield targets
         return
     from resumesync.sandbox import SANDBOX_TOKEN, persistent_sandbox
 
-    with persistent_sandbox(directory) as running:
-        console.err(f"Using the built-in sandbox ({directory / '.resumesync' / 'sandbox.json'}).")
-        yield settings.with_overrides(api_url=running.url, token=SANDBOX_TOKEN), desired
+    with contextlib.ExitStack() as stack:
+        sandboxed = []
+        for target in targets:
+            directory = target.settings.directory
+            running = stack.enter_context(persistent_sandbox(directory))
+            console.err(
+                f"Using the built-in sandbox ({directory / '.resumesync' / 'sandbox.json'})."
+            )
+            settings = target.settings.with_overrides(api_url=running.url, token=SANDBOX_TOKEN)
+            sandboxed.append(Target(target.name, settings, target.desired))
+        yield sandboxed
+
+
+def report_each(
+    console: Console, targets: list[Target], results: list[Any]
+) -> tuple[list[tuple[Target, Any]], int]:
+    """Splits per-account results into successes and failures; failures are printed here, so
+    one account's failure is reported without stopping the others."""
+    from resumesync.client import ClientError
+    from resumesync.problems import ProblemsError
+
+    succeeded, failures = [], 0
+    for target, result in zip(targets, results, strict=True):
+        if not isinstance(result, Exception):
+            succeeded.append((target, result))
+            continue
+        if not isinstance(result, ProblemsError | ClientError):
+            raise result
+        failures += 1
+        prefix = f"profile {target.name}: " if len(targets) > 1 else ""
+        for problem in getattr(result, "problems", None) or [result]:
+            console.err(f"{prefix}{problem}")
+        console.err(f"{prefix}nothing was written to this account.")
+    return succeeded, failures
+
+
+def heading(console: Console, target: Target, count: int) -> None:
+    if count > 1:
+        console.out(f"== profile {target.name} ==")
 
 
 def print_warnings(console: Console, warnings: list[Any]) -> None:

@@ -9,10 +9,11 @@ outcome = pipeline.apply(result.plan, desired, settings)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
@@ -24,6 +25,8 @@ from resumesync.planner import build_plan, raise_if_unsafe
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
 from resumesync.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -121,11 +124,7 @@ def plan(
     force: bool = False,
     on_retry: Callable[[RetryEvent], None] | None = None,
 ) -> PlanResult:
-    async def run() -> PlanResult:
-        async with HHClient(client_settings(settings, on_retry)) as client:
-            return await plan_async(desired, client, force=force)
-
-    return asyncio.run(run())
+    return _raise_first(plan_many([(desired, settings)], force=force, on_retry=on_retry))
 
 
 def apply(
@@ -138,7 +137,44 @@ def apply(
     on_event: Callable[[ApplyEvent], None] | None = None,
     on_retry: Callable[[RetryEvent], None] | None = None,
 ) -> ApplyResult:
-    async def run() -> ApplyResult:
+    return _raise_first(
+        apply_many(
+            [(plan_, desired, settings)],
+            check_fingerprint=check_fingerprint,
+            force=force,
+            on_event=on_event,
+            on_retry=on_retry,
+        )
+    )
+
+
+def plan_many(
+    jobs: Sequence[tuple[DesiredState, Settings]],
+    *,
+    force: bool = False,
+    on_retry: Callable[[RetryEvent], None] | None = None,
+) -> list[PlanResult | Exception]:
+    """Plans several accounts concurrently, each with its own client (and token); a failure
+    in one is returned in its place and does not stop the others."""
+
+    async def one(desired: DesiredState, settings: Settings) -> PlanResult:
+        async with HHClient(client_settings(settings, on_retry)) as client:
+            return await plan_async(desired, client, force=force)
+
+    return asyncio.run(_gather([one(desired, settings) for desired, settings in jobs]))
+
+
+def apply_many(
+    jobs: Sequence[tuple[Plan, DesiredState, Settings]],
+    *,
+    check_fingerprint: bool = False,
+    force: bool = False,
+    on_event: Callable[[ApplyEvent], None] | None = None,
+    on_retry: Callable[[RetryEvent], None] | None = None,
+) -> list[ApplyResult | Exception]:
+    """Applies several accounts' plans concurrently, each with its own client (and token)."""
+
+    async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> ApplyResult:
         async with HHClient(client_settings(settings, on_retry)) as client:
             return await apply_async(
                 plan_,
@@ -149,7 +185,22 @@ def apply(
                 on_event=on_event,
             )
 
-    return asyncio.run(run())
+    return asyncio.run(_gather([one(*job) for job in jobs]))
+
+
+async def _gather(coroutines: list[Coroutine[Any, Any, T]]) -> list[T | Exception]:
+    results = await asyncio.gather(*coroutines, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, Exception):
+            raise result  # KeyboardInterrupt, cancellation: not a per-account failure
+    return list(results)
+
+
+def _raise_first(results: list[T | Exception]) -> T:
+    (result,) = results
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def apply_problems(result: ApplyResult, desired: DesiredState) -> list[Problem]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -182,8 +183,6 @@ class Account:
     @classmethod
     def from_seed_dir(cls, directory: Path) -> Account:
         """The account in DIR/account.json (for `resumesync sandbox --seed DIR`)."""
-        import json
-
         path = Path(directory) / "account.json"
         try:
             return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
@@ -193,7 +192,7 @@ class Account:
     @classmethod
     def synthetic(cls, n_resumes: int = 20, list_size: int = 2000, seed: int = 0) -> Account:
         """A big valid account for benchmarks: deterministic ids, full lists."""
-        from resumesync.sandbox.synthetic import synthetic_account
+        from resumesync.sandbox.synthetic import synthetic_account  # it builds on Account
 
         return synthetic_account(n_resumes, list_size, seed)
 

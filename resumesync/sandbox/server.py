@@ -15,7 +15,9 @@ import collections
 import contextlib
 import itertools
 import json
+import os
 import socket
+import sys
 import threading
 import time
 import traceback
@@ -131,6 +133,12 @@ class SandboxServer(ThreadingHTTPServer):
             if thread is not threading.current_thread():
                 thread.join(timeout)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away is normal; anything else is a sandbox bug, kept for tests."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError | TimeoutError):
+            self.internal_errors.append(traceback.format_exc())
+
     def answer(self, request: Request) -> Response:
         try:
             return dispatch(self.routes, request, self.state, self.url)
@@ -201,9 +209,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
     server: SandboxServer
     protocol_version = "HTTP/1.1"  # keep-alive, as hh.ru
     server_version = "resumesync-sandbox"
-    sys_version = ""
     timeout = 60  # an idle keep-alive connection is closed after a minute
     disable_nagle_algorithm = True  # headers and body go out at once, no 40 ms ACK stalls
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the request log is in memory (and never shows tokens)."""
@@ -227,7 +237,12 @@ class SandboxHandler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b""
 
     def handle_call(self) -> None:
-        body = self.read_body()
+        try:
+            body = self.read_body()
+        except ValueError:  # a broken Content-Length or chunk size
+            self.close_connection = True
+            self.send(Response(400, {"errors": [{"type": "bad_request"}]}))
+            return
         parts = urlsplit(self.path)
         request = Request(
             method=self.command,
@@ -407,8 +422,6 @@ def serve(
 ) -> None:
     """Serves in the foreground until KeyboardInterrupt. HH_SANDBOX_* variables apply.
     `on_ready(url)` is called once the port is open (default: print HH_API_URL/HH_TOKEN)."""
-    import os
-
     server = SandboxServer(host, port, config.with_env(os.environ))
     try:
         if on_ready is not None:

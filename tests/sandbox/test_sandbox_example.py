@@ -100,3 +100,17 @@ def test_synthetic_accounts_are_deterministic_and_valid(client: httpx.Client) ->
         assert (len(resume.blacklist), len(resume.whitelist)) == (20, 20)
         assert not set(resume.blacklist) & set(resume.whitelist)
         assert resume.state.status == "published"
+
+
+def test_a_get_document_can_seed_an_account(client: httpx.Client, sandbox: RunningSandbox) -> None:
+    document = client.get(f"/resumes/{BACKEND}").json()
+    seeded = Account.from_json({"resumes": {BACKEND: document}})
+    resume = seeded.resumes[BACKEND]
+
+    def filled(fields: dict[str, Any]) -> dict[str, Any]:  # GET shows absent fields as empty
+        return {key: value for key, value in fields.items() if value not in (None, [], {})}
+
+    assert filled(resume.fields) == filled(sandbox.account().resumes[BACKEND].fields)
+    assert resume.fields["metro"] is None
+    assert resume.state.status == "published"
+    assert resume.state.next_publish_at == sandbox.account().resumes[BACKEND].state.next_publish_at

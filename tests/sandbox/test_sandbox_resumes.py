@@ -121,3 +121,13 @@ def test_put_of_access_sets_the_type_and_refuses_everyone(client: httpx.Client) 
 def test_duplicate_title_in_one_account_is_refused(client: httpx.Client) -> None:
     response = client.put(f"/resumes/{BACKEND}", json={"title": "Data engineer"})
     assert error_pointers(response) == [("/title", "duplicate")]
+
+
+def test_a_chunked_body_is_read_too(client: httpx.Client) -> None:
+    chunks = iter([b'{"title": ', b'"Chunked developer"}'])
+    response = client.put(
+        f"/resumes/{BACKEND}", content=chunks, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 204
+    assert response.headers["Server"] == "resumesync-sandbox"
+    assert client.get(f"/resumes/{BACKEND}").json()["title"] == "Chunked developer"

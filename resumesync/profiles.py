@@ -1,0 +1,99 @@
+"""Profiles: the accounts one repository manages (`profiles:` in resumesync.yaml).
+
+Without profiles the directory itself is the single profile, with HH_TOKEN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from resumesync.files import RepositoryConfig
+from resumesync.problems import Problem, ProblemsError
+from resumesync.settings import Settings, resolve_settings
+
+DEFAULT_PROFILE = "default"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    directory: Path
+    settings: Settings
+
+
+def resolve_profiles(
+    root: Path,
+    config: RepositoryConfig | None,
+    env: Mapping[str, str],
+    *,
+    selected: Sequence[str] = (),
+    options: Mapping[str, Any] | None = None,
+) -> list[Profile]:
+    """The profiles to run, in the order the config declares them (all unless `selected`).
+
+    `options` are the command-line connection options (token, api_url, user_agent, parallelism,
+    max_rps, read_timeout); a --token only makes sense for one account.
+    """
+    options = dict(options or {})
+    declared = config.profiles if config else {}
+    if not declared:
+        if selected and set(selected) != {DEFAULT_PROFILE}:
+            raise ProblemsError(
+                [Problem(f"no profiles are declared in {root / 'resumesync.yaml'}")]
+            )
+        return [Profile(DEFAULT_PROFILE, root, _settings(root, config, env, options))]
+    unknown = [name for name in selected if name not in declared]
+    if unknown:
+        known = ", ".join(declared)
+        raise ProblemsError(
+            [
+                Problem(f"unknown profile {name!r}; resumesync.yaml declares: {known}")
+                for name in unknown
+            ]
+        )
+    names = [name for name in declared if not selected or name in selected]
+    if options.get("token") and len(names) > 1:
+        raise ProblemsError([Problem("--token names one account: choose a profile with --profile")])
+    profiles = []
+    for name in names:
+        entry = declared[name]
+        directory = (root / entry.dir).resolve()
+        settings = _settings(
+            directory,
+            config,
+            env,
+            options,
+            token_env=entry.token_env,
+            api_url=entry.api_url,
+            user_agent=entry.user_agent,
+        )
+        profiles.append(Profile(name, directory, settings))
+    return profiles
+
+
+def _settings(
+    directory: Path,
+    config: RepositoryConfig | None,
+    env: Mapping[str, str],
+    options: Mapping[str, Any],
+    *,
+    token_env: str = "HH_TOKEN",
+    api_url: str | None = None,
+    user_agent: str | None = None,
+) -> Settings:
+    return resolve_settings(
+        directory,
+        env,
+        token=options.get("token"),
+        api_url=options.get("api_url"),
+        user_agent=options.get("user_agent"),
+        parallelism=options.get("parallelism"),
+        max_rps=options.get("max_rps"),
+        read_timeout=options.get("read_timeout"),
+        config_api_url=api_url or (config.api_url if config else None),
+        config_user_agent=user_agent or (config.user_agent if config else None),
+        token_env=token_env,
+    )
