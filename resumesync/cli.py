@@ -328,11 +328,14 @@ def sandbox(
         sandbox_package.reset_persistent_sandbox(directory)
         console.out(f"Reset the sandbox account of {directory}.")
         return
-    account = (
-        sandbox_package.Account.from_seed_dir(seed_dir)
-        if seed_dir
-        else sandbox_package.Account.example()
-    )
+    try:
+        account = (
+            sandbox_package.Account.from_seed_dir(seed_dir)
+            if seed_dir
+            else sandbox_package.Account.example()
+        )
+    except ValueError as error:
+        raise Failure(str(error)) from None
     config = sandbox_package.SandboxConfig(
         accounts={token: account}, latency=latency, error_rate=fail_rate
     )
@@ -432,7 +435,10 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
         sandboxed = []
         for target in targets:
             directory = target.settings.directory
-            running = stack.enter_context(persistent_sandbox(directory))
+            try:
+                running = stack.enter_context(persistent_sandbox(directory))
+            except ValueError as error:  # a damaged state file: the message names --reset
+                raise Failure(str(error)) from None
             console.err(
                 f"Using the built-in sandbox ({directory / '.resumesync' / 'sandbox.json'})."
             )

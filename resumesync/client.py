@@ -251,7 +251,7 @@ def error_from_response(
         return BadUserAgentError(*args, message=message)
     if status == 400 and "bad_json_data" in types:
         return BadJsonDataError(*args)
-    if status == 429 and _is_publish(method, path):
+    if publish_not_yet(status, method, path, body):
         return PublishNotYet(*args, message="the resume cannot be published again yet")
     return ApiError(*args, attempts=attempts)
 
@@ -265,6 +265,15 @@ def _reason_phrase(status: int) -> str:
 
 def _is_publish(method: str, path: str) -> bool:
     return method.upper() == "POST" and urlsplit(path).path.rstrip("/").endswith("/publish")
+
+
+def publish_not_yet(status: int, method: str, path: str, body: Any) -> bool:
+    """A publish answered 429 `touch_limit_exceeded`: renewing is not allowed yet. Any other
+    429 (the per-IP request limit) is retried like on every other call."""
+    if status != 429 or not _is_publish(method, path) or not isinstance(body, dict):
+        return False
+    errors = body.get("errors") or []
+    return any(isinstance(e, dict) and e.get("value") == "touch_limit_exceeded" for e in errors)
 
 
 def _batches(ids: Sequence[str], size: int = MAX_BATCH) -> list[list[str]]:
@@ -406,14 +415,13 @@ class HHClient:
                 status = response.status_code
                 if response.is_success:
                     return self._parse(response, method, path)
+                body = _json_or_none(response)
                 if (
                     status not in RETRY_STATUSES
                     or attempt > retries
-                    or (status == 429 and _is_publish(method, path))
+                    or publish_not_yet(status, method, path, body)
                 ):
-                    error = error_from_response(
-                        status, method, path, _json_or_none(response), attempts=attempt
-                    )
+                    error = error_from_response(status, method, path, body, attempts=attempt)
                     if isinstance(error, PublishNotYet):
                         error.maybe_applied = dropped_after_send
                     raise self._redacted(error)

@@ -242,3 +242,14 @@ def test_a_publish_whose_answer_was_lost_counts_as_done() -> None:
     assert calls == [(204, "drop"), (429, None)]
     assert [item.outcome for item in result.outcomes] == [Outcome.DONE]
     assert state["status"] == "published" and state["next_publish_at"] > state["created_at"]
+
+
+def test_a_rate_limit_429_on_publish_is_retried_not_taken_for_not_yet() -> None:
+    """Only `touch_limit_exceeded` means "not yet"; the per-IP limit's 429 is retried."""
+    with running_sandbox(example_config()) as server:
+        server.set_faults(rate_limit_rate=1.0)
+        result, _ = apply(server.url, [publish(BACKEND)], retries=2)
+        publishes = [r.status for r in server.requests if r.path.endswith("/publish")]
+    assert publishes == [429, 429, 429]  # retried twice, never applied
+    assert [item.outcome for item in result.outcomes] == [Outcome.FAILED]
+    assert not isinstance(result.failed[0].error, PublishNotYet)

@@ -18,6 +18,7 @@ from resumesync.client import (
     TransportError,
     describe_errors,
     error_from_response,
+    publish_not_yet,
     resume_write_call,
 )
 
@@ -144,3 +145,13 @@ def test_retry_event_text() -> None:
 def test_the_resume_write_call_lives_in_one_place() -> None:
     assert resume_write_call("abc") == ("PUT", "/resumes/abc")
     assert resume_write_call("a/b") == ("PUT", "/resumes/a%2Fb")
+
+
+def test_only_touch_limit_exceeded_on_publish_means_not_yet() -> None:
+    touch = {"errors": [{"type": "resumes", "value": "touch_limit_exceeded"}]}
+    limit = {"errors": [{"type": "too_many_requests"}]}
+    assert publish_not_yet(429, "POST", "/resumes/r1/publish", touch)
+    assert not publish_not_yet(429, "POST", "/resumes/r1/publish", limit)
+    assert not publish_not_yet(429, "POST", "/resumes/r1/publish", None)
+    assert not publish_not_yet(429, "POST", "/resumes/r1/blacklist", touch)
+    assert not publish_not_yet(400, "POST", "/resumes/r1/publish", touch)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -191,3 +194,35 @@ def test_sandbox_flag_runs_a_persistent_cycle(repo: Path) -> None:
     reset = CliRunner().invoke(cli, ["sandbox", "--reset", "--dir", str(repo)])
     assert reset.exit_code == 0
     assert "Plan:" in run("plan").output
+
+
+def test_a_damaged_sandbox_state_is_a_clear_error(repo: Path) -> None:
+    state = repo / ".resumesync" / "sandbox.json"
+    state.parent.mkdir()
+    state.write_text("{broken")
+    result = CliRunner().invoke(cli, ["plan", "--dir", str(repo), "--sandbox"])
+    assert result.exit_code == 1
+    assert "sandbox --reset" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_sandbox_command_serves_the_api_until_interrupted() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "resumesync.cli", "sandbox", "--token", "USERcli"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(4)]
+        url = next(line.split("=", 1)[1].strip() for line in lines if "HH_API_URL=" in line)
+        assert any("HH_TOKEN=USERcli" in line for line in lines)
+        answer = httpx.get(
+            f"{url}/resumes/mine",
+            headers={"Authorization": "Bearer USERcli", "HH-User-Agent": "test/1.0"},
+        )
+        assert answer.status_code == 200
+        assert answer.json()["found"] == 3
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
