@@ -277,6 +277,44 @@ def apply(
         sys.exit(ExitCode.ERROR)
 
 
+@cli.command(name="import")
+@connection_options
+@click.option("--force", is_flag=True, help="Overwrite existing files.")
+@click.option("--resume", "resume_ids", multiple=True, help="Only this resume id (repeatable).")
+@click.pass_obj
+def import_command(
+    console: Console, force: bool, resume_ids: tuple[str, ...], **connection: Any
+) -> None:
+    """Write resume files and visibility.yaml from the live account."""
+    from resumesync import files
+    from resumesync.importer import import_account_sync
+    from resumesync.profiles import resolve_profiles
+
+    directory: Path = connection["directory"]
+    with reported_problems(console), contextlib.ExitStack() as stack:
+        options = dict(connection, read_timeout=connection["timeout"])
+        (profile,) = resolve_profiles(directory, None, console.env, options=options)
+        config = files.load_config(directory)
+        settings = profile.settings.with_overrides(
+            api_url=(config.api_url if config and not connection["api_url"] else None)
+        )
+        if connection["sandbox"]:
+            from resumesync.sandbox import SANDBOX_TOKEN, persistent_sandbox
+
+            running = stack.enter_context(persistent_sandbox(directory))
+            settings = settings.with_overrides(api_url=running.url, token=SANDBOX_TOKEN)
+        result = import_account_sync(
+            settings, directory, force=force, resume_ids=resume_ids, on_retry=RetryLog(console)
+        )
+    for path in result.written:
+        console.out(f"wrote {path}")
+    for note in result.notes:
+        console.err(f"note: {note}")
+    for summary in result.skipped:
+        console.err(f"not imported: {summary.resume_id} {summary.title!r}")
+    console.out(f"Imported {len(result.resumes)} resumes. `resumesync plan` should now be empty.")
+
+
 @cli.command()
 @click.option(
     "--dir",

@@ -226,3 +226,18 @@ def test_sandbox_command_serves_the_api_until_interrupted() -> None:
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
+
+
+def test_import_then_plan_is_empty_and_import_refuses_to_overwrite(harness: Harness) -> None:
+    target = harness.repo.parent / "imported"
+    target.mkdir()
+    harness.repo = target
+    imported = harness.run("import")
+    assert imported.exit_code == 0, imported.output
+    assert (target / "visibility.yaml").exists()
+    assert harness.writes() == []
+    assert harness.run("plan", "--detailed-exitcode").exit_code == 0
+    again = harness.run("import")
+    assert again.exit_code == 1
+    assert "--force" in again.output
+    assert harness.run("import", "--force").exit_code == 0
