@@ -188,20 +188,13 @@ def plan(
     **connection: Any,
 ) -> None:
     """Show the API calls that would make the account match the files."""
-    from resumesync import pipeline
     from resumesync.planfile import plan_to_json, write_plan_file
 
     retries = RetryLog(console)
     with reported_problems(console), accounts(console, connection) as targets:
         if out_file is not None and len(targets) > 1:
             raise Failure("--out saves one account's plan: choose a profile with --profile")
-        results = pipeline.plan_many(
-            [(target.desired, target.settings) for target in targets],
-            force=force,
-            on_retry=retries,
-        )
-    succeeded, failures = report_each(console, targets, results)
-    planned = [(target, result.plan) for target, result in succeeded]
+        planned, failures = plan_targets(console, targets, force=force, on_retry=retries)
     if output_format == "json" and len(targets) > 1:
         document = {target.name: plan_to_json(plan) for target, plan in planned}
         console.out(json.dumps(document, indent=2, ensure_ascii=False))
@@ -245,13 +238,7 @@ def apply(
             planned = [(targets[0], load_plan(read_text(plan_file), str(plan_file)))]
             failures = 0
         else:
-            results = pipeline.plan_many(
-                [(target.desired, target.settings) for target in targets],
-                force=force,
-                on_retry=retries,
-            )
-            succeeded, failures = report_each(console, targets, results)
-            planned = [(target, result.plan) for target, result in succeeded]
+            planned, failures = plan_targets(console, targets, force=force, on_retry=retries)
             for target, the_plan in planned:
                 heading(console, target, len(targets))
                 console.out(render(the_plan, "text", console, show_sensitive))
@@ -506,6 +493,20 @@ def report_each(
             console.err(f"{prefix}{problem}")
         console.err(f"{prefix}nothing was written to this account.")
     return succeeded, failures
+
+
+def plan_targets(
+    console: Console, targets: list[Target], *, force: bool, on_retry: Callable[[Any], None]
+) -> tuple[list[tuple[Target, Any]], int]:
+    """Plans every account concurrently: the (target, plan) pairs that worked, and how many
+    accounts failed (already reported)."""
+    from resumesync import pipeline
+
+    results = pipeline.plan_many(
+        [(target.desired, target.settings) for target in targets], force=force, on_retry=on_retry
+    )
+    succeeded, failures = report_each(console, targets, results)
+    return [(target, result.plan) for target, result in succeeded], failures
 
 
 def heading(console: Console, target: Target, count: int) -> None:
