@@ -51,7 +51,8 @@ def client_settings(
         raise ProblemsError(
             [
                 Problem(
-                    "no token: set HH_TOKEN or pass --token (or try --sandbox, no account needed)"
+                    f"no token: set {settings.token_env} or pass --token "
+                    "(or try --sandbox, no account needed)"
                 )
             ]
         )

@@ -28,6 +28,7 @@ class Settings:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     retries: int = 5
+    token_env: str = "HH_TOKEN"  # where the token comes from, for messages
 
     def __repr__(self) -> str:
         # The token must never reach a log or a traceback.
@@ -63,4 +64,5 @@ def resolve_settings(
         max_rps=max_rps,
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
+        token_env=token_env,
     )

@@ -82,7 +82,7 @@ def test_a_failing_profile_does_not_stop_the_others(team) -> None:
     sandbox, repo = team
     result = run(sandbox, repo, "plan", HH_TOKEN_BORIS=None)
     assert result.exit_code == 1
-    assert "profile boris: no token" in result.output
+    assert "profile boris: no token: set HH_TOKEN_BORIS" in result.output
     assert "== profile anna ==" in result.output
     assert '~ title: "Python developer" -> "Senior Python developer"' in result.output
 

@@ -1,0 +1,224 @@
+"""The workflows' own `run:` steps, executed with bash against the sandbox.
+
+Each test runs a job the way GitHub would for one event (see runner.py): the same scripts, the
+same environment names, secrets filled with recognisable values that must never show up in
+what the job prints or writes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from resumesync.sandbox import Account, SandboxConfig, running_sandbox
+
+from .runner import MATRIX, REPO, SINGLE, Event, JobResult, Runner, load, resumesync_executable
+
+EXAMPLES = REPO / "examples"
+TOKEN = "USERworkflowtoken000000000000000000000000000000000000000000000000000"
+ANNA_TOKEN = "USERworkflowanna0000000000000000000000000000000000000000000000000000"
+BORIS_TOKEN = "USERworkflowboris000000000000000000000000000000000000000000000000000"
+BORIS_RESUME = "5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a"
+EXAMPLE_BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
+EMAIL = "secret.mail.from.ci@example.com"
+PHONE = "7654321"
+SECRET_VALUES = (TOKEN, ANNA_TOKEN, BORIS_TOKEN, EMAIL, PHONE)
+
+PULL_REQUEST = Event("pull_request", ref="refs/pull/7/merge")
+PUSH = Event("push")
+SCHEDULE = Event("schedule")
+
+
+def expressions(api_url: str) -> dict[str, str]:
+    """Values of the `${{ }}` expressions the workflows use, as GitHub would fill them in."""
+    return {
+        "vars.RESUMESYNC_SPEC || 'resumesync'": "resumesync",
+        "vars.HH_USER_AGENT": "resumesync-workflow-tests/1.0 (tests@example.com)",
+        "vars.HH_API_URL": api_url,
+        "secrets.HH_TOKEN": TOKEN,
+        "secrets.HH_EMAIL": EMAIL,
+        "secrets.HH_PHONE_NUMBER": PHONE,
+    }
+
+
+def matrix_expressions(api_url: str, profile: str, token: str) -> dict[str, str]:
+    return {
+        **expressions(api_url),
+        "matrix.profile": profile,
+        "secrets[format('HH_TOKEN_{0}', matrix.profile)]": token,
+    }
+
+
+def assert_no_secret_leaks(job: JobResult, *files: Path) -> None:
+    printed = job.output + job.summary + json.dumps(job.outputs)
+    printed += "".join(path.read_text(encoding="utf-8") for path in files if path.exists())
+    for value in SECRET_VALUES:
+        assert value not in printed, "a secret value reached the job's output"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def resumesync_installed() -> None:
+    assert resumesync_executable().exists(), (
+        f"the workflows call `resumesync`; install the package: {resumesync_executable()}"
+    )
+
+
+@pytest.fixture
+def single(tmp_path: Path) -> Iterator[tuple[object, Runner]]:
+    workspace = tmp_path / "workspace"
+    shutil.copytree(EXAMPLES / "basic", workspace)
+    config = SandboxConfig(accounts={TOKEN: Account.example()})
+    with running_sandbox(config) as sandbox:
+        runner = Runner(
+            workflow=load(SINGLE),
+            workspace=workspace,
+            temp=tmp_path / "runner",
+            expressions=expressions(sandbox.url),
+        )
+        yield sandbox, runner
+
+
+def test_pull_request_job_validates_plans_and_writes_the_markdown_plan_to_the_summary(
+    single,
+) -> None:
+    sandbox, runner = single
+    job = runner.run_job("plan", PULL_REQUEST)
+    assert job.ok, job.output
+    assert [step.name for step in job.steps] == ["Validate", "Plan"]
+    assert "2 resumes valid." in job.step("Validate").stdout
+    plan = (runner.temp / "resumesync-plan.md").read_text(encoding="utf-8")
+    assert plan.startswith("## resumesync plan")
+    assert "resume backend" in plan and "resume data-engineer" in plan
+    assert job.summary == plan  # the comment step posts this file; the summary shows the same
+    assert {request.method for request in sandbox.requests} == {"GET"}  # a plan writes nothing
+    assert {request.token for request in sandbox.requests} == {TOKEN}
+    assert_no_secret_leaks(job, runner.temp / "resumesync-plan.md")
+
+
+def test_schedule_applies_then_the_drift_check_finds_the_account_matching(single) -> None:
+    sandbox, runner = single
+    job = runner.run_job("apply", SCHEDULE)
+    assert job.ok, job.output
+    assert [step.name for step in job.steps] == ["Apply", "Check for drift"]
+    applied = re.search(r"Applied (\d+) of (\d+) changes\.", job.step("Apply").stdout)
+    assert applied is not None and applied.group(1) == applied.group(2) != "0", job.output
+    assert "The hh.ru account matches the files." in job.step("Check for drift").stdout
+    live = sandbox.account(TOKEN).to_json()["resumes"][EXAMPLE_BACKEND]
+    assert live["title"] == "Senior Python developer"
+    assert any(r.method == "POST" and r.path.endswith("/publish") for r in sandbox.requests)
+    assert_no_secret_leaks(job)
+
+
+def test_drift_check_fails_with_a_clear_message_when_changes_remain(single) -> None:
+    sandbox, runner = single
+    # Only the drift step, on an account nobody applied to: `plan --detailed-exitcode` exits 2.
+    job = drift_only(runner, SCHEDULE)
+    drift = job.step("Check for drift")
+    assert drift.returncode == 1
+    assert "::error title=resumesync drift::" in drift.stdout
+    assert "still differs from the files" in drift.stdout
+    assert {request.method for request in sandbox.requests} == {"GET"}
+
+
+def test_drift_check_reports_an_error_when_resumesync_fails(single) -> None:
+    sandbox, runner = single
+    runner.expressions = {**runner.expressions, "secrets.HH_TOKEN": "USERrevokedtoken"}
+    drift = drift_only(runner, SCHEDULE).step("Check for drift")
+    assert drift.returncode == 1
+    assert "::error title=resumesync error::" in drift.stdout
+    assert "exit code 1" in drift.stdout
+    assert "drift::" not in drift.stdout
+    assert sandbox.requests and all(r.status == 403 for r in sandbox.requests)
+
+
+def drift_only(runner: Runner, event: Event) -> JobResult:
+    """The apply job with its Apply step removed."""
+    workflow = json.loads(json.dumps(runner.workflow))
+    steps = workflow["jobs"]["apply"]["steps"]
+    workflow["jobs"]["apply"]["steps"] = [s for s in steps if s.get("name") != "Apply"]
+    return Runner(workflow, runner.workspace, runner.temp, runner.expressions).run_job(
+        "apply", event
+    )
+
+
+# --- the agency variant: one job per profile ---------------------------------------------
+
+
+def boris_account() -> Account:
+    """A second account: the example's backend resume under Boris's resume id."""
+    text = json.dumps(Account.example().to_json()).replace(EXAMPLE_BACKEND, BORIS_RESUME)
+    data = json.loads(text)
+    data["resumes"] = {BORIS_RESUME: data["resumes"][BORIS_RESUME]}
+    data["lists"] = {BORIS_RESUME: data["lists"].get(BORIS_RESUME, {})}
+    return Account.from_json(data)
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Iterator[tuple[object, Path, Path]]:
+    workspace = tmp_path / "workspace"
+    shutil.copytree(EXAMPLES / "team", workspace)
+    config = SandboxConfig(accounts={ANNA_TOKEN: Account.example(), BORIS_TOKEN: boris_account()})
+    with running_sandbox(config) as sandbox:
+        yield sandbox, workspace, tmp_path
+
+
+def matrix_runner(sandbox: object, workspace: Path, temp: Path, profile: str, token: str) -> Runner:
+    return Runner(
+        workflow=load(MATRIX),
+        workspace=workspace,
+        temp=temp,
+        expressions=matrix_expressions(sandbox.url, profile, token),
+        # The real value keeps parallel jobs under hh.ru's per-IP limit; the sandbox has none.
+        overrides={"RESUMESYNC_MAX_RPS": "1000"},
+    )
+
+
+def test_matrix_profiles_job_validates_and_outputs_the_profile_names(team) -> None:
+    sandbox, workspace, temp = team
+    runner = matrix_runner(sandbox, workspace, temp / "profiles", "unused", "unused")
+    job = runner.run_job("profiles", PUSH)
+    assert job.ok, job.output
+    assert "3 resumes valid." in job.step("Validate every profile").stdout
+    # The matrix is fromJSON(needs.profiles.outputs.names).
+    assert json.loads(job.outputs["names"]) == ["anna", "boris"]
+    assert sandbox.requests == []
+
+
+def test_matrix_apply_job_applies_one_profile_with_its_own_token_and_converges(team) -> None:
+    sandbox, workspace, temp = team
+    runner = matrix_runner(sandbox, workspace, temp / "runner", "anna", ANNA_TOKEN)
+    job = runner.run_job("apply", SCHEDULE)
+    assert job.ok, job.output
+    assert [step.name for step in job.steps] == ["Apply", "Check for drift"]
+    assert "The hh.ru account of profile anna matches the files." in job.output
+    assert {request.token for request in sandbox.requests} == {ANNA_TOKEN}  # boris untouched
+    live = sandbox.account(ANNA_TOKEN).to_json()["resumes"][EXAMPLE_BACKEND]
+    assert live["title"] == "Senior Python developer"
+    assert_no_secret_leaks(job)
+
+
+def test_matrix_plan_job_plans_one_profile(team) -> None:
+    sandbox, workspace, temp = team
+    runner = matrix_runner(sandbox, workspace, temp / "runner", "boris", BORIS_TOKEN)
+    job = runner.run_job("plan", PULL_REQUEST)
+    assert job.ok, job.output
+    plan = (runner.temp / "resumesync-plan.md").read_text(encoding="utf-8")
+    assert "Frontend developer (React, TypeScript)" in plan
+    assert job.summary == plan
+    assert {request.token for request in sandbox.requests} == {BORIS_TOKEN}
+    assert {request.method for request in sandbox.requests} == {"GET"}
+    assert_no_secret_leaks(job, runner.temp / "resumesync-plan.md")
+
+
+def test_matrix_job_names_the_missing_secret(team) -> None:
+    sandbox, workspace, temp = team
+    runner = matrix_runner(sandbox, workspace, temp / "runner", "boris", "")
+    job = runner.run_job("apply", PUSH)
+    assert not job.ok
+    assert "Secret HH_TOKEN_BORIS is missing" in job.step("Apply").stdout
+    assert sandbox.requests == []
