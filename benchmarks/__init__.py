@@ -1,0 +1,1 @@
+"""resumesync's benchmarks: `python -m benchmarks.run` (see benchmarks/README.md)."""
