@@ -63,17 +63,20 @@ class Failure(click.ClickException):
         click.echo(self.format_message(), file=file or sys.stderr)
 
 
+directory_option = click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The repository directory.",
+)
+
+
 def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options that every command talking to the API accepts after its name."""
     options = [
-        click.option(
-            "--dir",
-            "directory",
-            type=click.Path(file_okay=False, path_type=Path),
-            default=Path("."),
-            show_default=True,
-            help="The repository directory.",
-        ),
+        directory_option,
         click.option("--token", help="OAuth access token (default: $HH_TOKEN)."),
         click.option("--api-url", help="API base URL (default: $HH_API_URL or https://api.hh.ru)."),
         click.option("--user-agent", help="Sent as HH-User-Agent (default: $HH_USER_AGENT)."),
@@ -123,14 +126,7 @@ def cli(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The repository directory.",
-)
+@directory_option
 @click.pass_obj
 def validate(console: Console, directory: Path) -> None:
     """Check the files offline; errors print as FILE:LINE: field: message."""
@@ -376,14 +372,7 @@ def sandbox(
 
 
 @cli.command()
-@click.option(
-    "--dir",
-    "directory",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The repository directory.",
-)
+@directory_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
 @click.pass_obj
 def profiles(console: Console, directory: Path, output_format: str) -> None:
