@@ -131,24 +131,12 @@ def cli(ctx: click.Context) -> None:
 def validate(console: Console, directory: Path) -> None:
     """Check the files offline; errors print as FILE:LINE: field: message."""
     from resumesync import files
-    from resumesync.problems import ProblemsError
     from resumesync.profiles import resolve_profiles
 
     with reported_problems(console):
         profiles = resolve_profiles(directory, files.load_config(directory), console.env)
-        count, problems = 0, []
-        for profile in profiles:
-            try:
-                loaded = files.read_repository(profile.directory, console.env)
-            except ProblemsError as error:
-                print_warnings(console, getattr(error, "warnings", []))
-                problems.extend(error.problems)
-                continue
-            print_warnings(console, loaded.warnings)
-            count += len(loaded.state.resumes)
-        if problems:
-            raise ProblemsError(problems)
-    console.out(f"{count} resumes valid.")
+        loaded = load_profiles(console, profiles)
+    console.out(f"{sum(len(desired.resumes) for _, desired in loaded)} resumes valid.")
 
 
 @cli.command()
@@ -252,7 +240,7 @@ def apply(
     all_ok = not failures and not apply_failures
     for target, result in finished:
         heading(console, target, len(targets))
-        console.out(apply_summary(result, retries.count))
+        console.out(apply_summary(result))
         for problem in pipeline.apply_problems(result, target.desired):
             console.err(str(problem))
         all_ok = all_ok and result.ok
@@ -271,15 +259,13 @@ def import_command(
     """Write resume files and visibility.yaml from the live account."""
     from resumesync import files
     from resumesync.importer import import_account_sync
-    from resumesync.profiles import resolve_profiles
+    from resumesync.profiles import repository_settings
 
     directory: Path = connection["directory"]
     with reported_problems(console), contextlib.ExitStack() as stack:
         options = dict(connection, read_timeout=connection["timeout"])
-        (profile,) = resolve_profiles(directory, None, console.env, options=options)
-        config = files.load_config(directory)
-        settings = profile.settings.with_overrides(
-            api_url=(config.api_url if config and not connection["api_url"] else None)
+        settings = repository_settings(
+            directory, files.load_config(directory), console.env, options
         )
         if connection["sandbox"]:
             from resumesync.sandbox import SANDBOX_TOKEN, persistent_sandbox
@@ -420,7 +406,6 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
     """Validates every profile's files (all before any request), then yields one Target per
     profile, with an in-process sandbox standing in for hh.ru under --sandbox."""
     from resumesync import files
-    from resumesync.problems import ProblemsError
     from resumesync.profiles import resolve_profiles
 
     root: Path = connection["directory"]
@@ -428,18 +413,10 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
     profiles = resolve_profiles(
         root, files.load_config(root), console.env, selected=connection["profile"], options=options
     )
-    targets, problems = [], []
-    for profile in profiles:
-        try:
-            loaded = files.read_repository(profile.directory, console.env)
-        except ProblemsError as error:
-            problems.extend(error.problems)
-            print_warnings(console, getattr(error, "warnings", []))
-            continue
-        print_warnings(console, loaded.warnings)
-        targets.append(Target(profile.name, profile.settings, loaded.state))
-    if problems:
-        raise ProblemsError(problems)
+    targets = [
+        Target(profile.name, profile.settings, desired)
+        for profile, desired in load_profiles(console, profiles)
+    ]
     if not connection["sandbox"]:
         yield targets
         return
@@ -459,6 +436,27 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
             settings = target.settings.with_overrides(api_url=running.url, token=SANDBOX_TOKEN)
             sandboxed.append(Target(target.name, settings, target.desired))
         yield sandboxed
+
+
+def load_profiles(console: Console, profiles: list[Any]) -> list[tuple[Any, Any]]:
+    """Every profile's files, all checked before anything else happens: (profile, desired
+    state) pairs, or one ProblemsError with the problems of every profile."""
+    from resumesync import files
+    from resumesync.problems import ProblemsError
+
+    loaded, problems = [], []
+    for profile in profiles:
+        try:
+            repository = files.read_repository(profile.directory, console.env)
+        except ProblemsError as error:
+            print_warnings(console, getattr(error, "warnings", []))
+            problems.extend(error.problems)
+            continue
+        print_warnings(console, repository.warnings)
+        loaded.append((profile, repository.state))
+    if problems:
+        raise ProblemsError(problems)
+    return loaded
 
 
 def report_each(
@@ -544,10 +542,8 @@ class RetryLog:
     """Says on stderr what was retried, so a slow run explains itself."""
 
     console: Console
-    count: int = 0
 
     def __call__(self, event: Any) -> None:
-        self.count += 1
         self.console.err(f"retrying: {event}")
 
 
@@ -579,7 +575,7 @@ def progress_reporter(console: Console) -> Callable[[Any], None]:
     return report
 
 
-def apply_summary(result: Any, retried: int) -> str:
+def apply_summary(result: Any) -> str:
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
     for outcome in result.not_yet:
         lines.append(f"  not yet: {outcome.change.resume}: {outcome.message}")
@@ -591,8 +587,8 @@ def apply_summary(result: Any, retried: int) -> str:
         )
     if result.skipped:
         lines.append(f"  skipped: {len(result.skipped)} later changes of the failed resumes")
-    if retried:
-        lines.append(f"  {retried} requests were retried (see stderr)")
+    if result.retries:
+        lines.append(f"  {len(result.retries)} requests were retried (see stderr)")
     if not result.ok:
         lines.append("Some changes failed; run `resumesync apply` again: it continues from here.")
     return "\n".join(lines)

@@ -44,7 +44,7 @@ def resolve_profiles(
             raise ProblemsError(
                 [Problem(f"no profiles are declared in {root / 'resumesync.yaml'}")]
             )
-        return [Profile(DEFAULT_PROFILE, root, _settings(root, config, env, options))]
+        return [Profile(DEFAULT_PROFILE, root, repository_settings(root, config, env, options))]
     unknown = [name for name in selected if name not in declared]
     if unknown:
         known = ", ".join(declared)
@@ -61,7 +61,7 @@ def resolve_profiles(
     for name in names:
         entry = declared[name]
         directory = (root / entry.dir).resolve()
-        settings = _settings(
+        settings = repository_settings(
             directory,
             config,
             env,
@@ -74,7 +74,7 @@ def resolve_profiles(
     return profiles
 
 
-def _settings(
+def repository_settings(
     directory: Path,
     config: RepositoryConfig | None,
     env: Mapping[str, str],
@@ -84,6 +84,8 @@ def _settings(
     api_url: str | None = None,
     user_agent: str | None = None,
 ) -> Settings:
+    """Settings for one account: options, then the environment, then the profile's and the
+    config's values."""
     return resolve_settings(
         directory,
         env,

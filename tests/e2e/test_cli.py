@@ -241,3 +241,18 @@ def test_import_then_plan_is_empty_and_import_refuses_to_overwrite(harness: Harn
     assert again.exit_code == 1
     assert "--force" in again.output
     assert harness.run("import", "--force").exit_code == 0
+
+
+def test_import_takes_the_api_url_from_the_environment_before_resumesync_yaml(
+    harness: Harness,
+) -> None:
+    target = harness.repo.parent / "imported"
+    target.mkdir()
+    (target / "resumesync.yaml").write_text("api_url: http://127.0.0.1:9\n")  # nothing listens
+    result = CliRunner().invoke(
+        cli,
+        ["import", "--dir", str(target)],
+        env={"HH_API_URL": harness.sandbox.url, "HH_TOKEN": TOKEN, "NO_COLOR": "1"},
+    )
+    assert result.exit_code == 0, result.output
+    assert (target / "visibility.yaml").exists()
