@@ -148,8 +148,8 @@ SCENARIOS: dict[str, Scenario] = {
                 for n in range(5)
             ),
             apply=True,
-            note="5 tokens on one sandbox, 5 concurrent pipeline runs (one HHClient each) in "
-            "one process and event loop, as pipeline.plan_many / apply_many run profiles",
+            note="5 tokens on one sandbox, one pipeline.Session (one HHClient per account, one "
+            "event loop): all planned concurrently, then applied, as `apply --yes` runs profiles",
         ),
     ]
 }

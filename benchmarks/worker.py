@@ -7,14 +7,14 @@ peak RSS (`process_peak_mb`, see benchmarks.peak).
 
     targets  {"url", "targets": [{"token", "directory"}], "apply", "force", "max_rps",
               "parallelism"}: load every repository, then plan (and apply) every account
-              concurrently, one HHClient each, in one event loop
+              concurrently, one HHClient each, in one pipeline.Session (one event loop), as
+              `resumesync apply --yes` does
     planner  {}: planner.build_plan on scenarios.PLANNER_WORK, built in memory: its CPU
               time, then its tracemalloc peak (a second call, as tracing slows it)
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 import time
@@ -22,14 +22,15 @@ import tracemalloc
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from benchmarks.peak import own_peak_mb
 from resumesync import pipeline
 from resumesync.applier import Outcome
-from resumesync.client import ClientSettings, HHClient
-from resumesync.model import DesiredState
 from resumesync.planner import build_plan
+from resumesync.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,51 +64,62 @@ class TargetsResult:
     failed: list[str]  # apply outcomes that are not "done", described
 
 
-@dataclass(frozen=True)
-class _Account:
-    requests: int
-    attempts: int
-    changes: int
-    failed: list[str]
+def run_targets(spec: TargetsSpec) -> TargetsResult:
+    """What the driver measures; also called in-process by the smoke test.
 
-
-async def _run_account(spec: TargetsSpec, token: str, desired: DesiredState) -> _Account:
-    """Plan, then apply, with one client (as pipeline.apply_async is meant to be used; the
-    command line's `apply` opens a second client for the apply)."""
-    settings = ClientSettings(
-        base_url=spec.url, token=token, max_rps=spec.max_rps, parallelism=spec.parallelism
-    )
-    async with HHClient(settings) as client:
-        result = await pipeline.plan_async(desired, client, force=spec.force)
-        failed: list[str] = []
-        if spec.apply and result.plan.has_changes:
-            outcome = await pipeline.apply_async(result.plan, desired, client)
-            failed = [item.line() for item in outcome.outcomes if item.outcome is not Outcome.DONE]
-        return _Account(
-            client.request_count, client.attempt_count, len(result.plan.changes), failed
-        )
-
-
-async def run_targets(spec: TargetsSpec) -> TargetsResult:
-    """What the driver measures; also called in-process by the smoke test."""
+    As `resumesync apply --yes` runs profiles: one pipeline.Session, every account planned
+    concurrently (one HHClient each), then every plan with changes applied with the same
+    clients."""
     started = time.perf_counter()
-    states = [pipeline.load(Path(target.directory), {}) for target in spec.targets]
+    jobs = [
+        (pipeline.load(Path(target.directory), {}), _settings(spec, target))
+        for target in spec.targets
+    ]
     loaded = time.perf_counter()
     cpu = time.process_time()
-    accounts = await asyncio.gather(
-        *(_run_account(spec, t.token, d) for t, d in zip(spec.targets, states, strict=True))
-    )
+    failed: list[str] = []
+    with pipeline.Session() as session:
+        planned = [_ok(result) for result in session.plan(jobs, force=spec.force)]
+        if spec.apply:
+            changed = [
+                (result.plan, desired, settings)
+                for result, (desired, settings) in zip(planned, jobs, strict=True)
+                if result.plan.has_changes
+            ]
+            for outcome in session.apply(changed):
+                failed += [
+                    item.line()
+                    for item in _ok(outcome).outcomes
+                    if item.outcome is not Outcome.DONE
+                ]
+        clients = [session.client(settings) for _, settings in jobs]
     cpu = time.process_time() - cpu
     finished = time.perf_counter()
     return TargetsResult(
         load_seconds=loaded - started,
         wall_seconds=finished - loaded,
         cpu_seconds=cpu,
-        client_requests=sum(account.requests for account in accounts),
-        client_attempts=sum(account.attempts for account in accounts),
-        changes=sum(account.changes for account in accounts),
-        failed=[line for account in accounts for line in account.failed],
+        client_requests=sum(client.request_count for client in clients),
+        client_attempts=sum(client.attempt_count for client in clients),
+        changes=sum(len(result.plan.changes) for result in planned),
+        failed=failed,
     )
+
+
+def _settings(spec: TargetsSpec, target: Target) -> Settings:
+    return Settings(
+        directory=Path(target.directory),
+        token=target.token,
+        api_url=spec.url,
+        max_rps=spec.max_rps,
+        parallelism=spec.parallelism,
+    )
+
+
+def _ok(result: T | Exception) -> T:
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 @dataclass(frozen=True)
@@ -152,7 +164,7 @@ def main(argv: list[str]) -> None:
     mode, text = argv
     data = json.loads(text)
     if mode == "targets":
-        result: Any = asyncio.run(run_targets(TargetsSpec.from_json(data)))
+        result: Any = run_targets(TargetsSpec.from_json(data))
     elif mode == "planner":
         result = run_planner()
     else:

@@ -4,15 +4,17 @@ A workload says, per account and resume, how long the live lists are and what th
 change. From that alone (not from the planner's output) follow the fewest requests any client
 needs and the longest chain of requests that must wait for one another:
 
-- reads: `GET /resumes/mine` (one page per 100 resumes), `GET /resumes/{id}` per resume, and
-  per managed list one page per 100 employers (an empty list still costs one page);
+- reads: `GET /resumes/mine` (one page per 100 resumes), `GET /resumes/{id}` and
+  `GET /resumes/{id}/conditions` (the preflight) per resume, and per managed list one page
+  per 100 employers (an empty list still costs one page);
 - writes: per list `ceil(added / 100)` POSTs and `ceil(removed / 100)` DELETEs (one DELETE of
   the whole list when it is to become empty), one PUT per resume with changed fields, one
   POST .../publish per resume to publish;
 - chain: reading is 1 step, or 2 when anything has more than one page (page 0 says how many
-  pages there are; the rest go out together). Applying adds, per resume, one step per
-  privacy stage it uses: tightening (blacklist additions, whitelist removals), the PUT,
-  loosening (blacklist removals, whitelist additions), publish; resumes run side by side.
+  pages there are; the rest go out together; the conditions go out with the resume). Applying
+  adds, per resume, one step per privacy stage it uses: tightening (blacklist additions,
+  whitelist removals), the PUT, loosening (blacklist removals, whitelist additions), publish;
+  resumes run side by side.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ class AccountWork:
 
     def reads(self) -> int:
         lists = sum(pages(edit.live) for resume in self.resumes for edit in resume.lists.values())
-        return pages(len(self.resumes)) + len(self.resumes) + lists
+        documents = 2 * len(self.resumes)  # the resume and its conditions
+        return pages(len(self.resumes)) + documents + lists
 
     def writes(self) -> int:
         return sum(resume.writes() for resume in self.resumes)

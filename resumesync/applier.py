@@ -1,9 +1,14 @@
 """Executes a Plan: resumes concurrently, each resume's changes in the plan's (privacy) order.
 
-Within one resume, consecutive changes of one phase (same action and list) go out together;
-the next phase starts only when the previous one fully succeeded, so a failed tightening is
-never followed by a loosening. A failure stops that resume only. No rollback: the next run
-converges, since every call is idempotent.
+Within one resume, consecutive changes of one privacy stage go out together as one phase:
+tightening (blacklist additions, whitelist removals or clear: both only narrow who may see
+the resume, whatever its access type, so any mix of them is never wider than before), the
+PUT, loosening (blacklist removals or clear, whitelist additions: each only widens towards
+the final state, so any mix of them is never wider than after), publish. The next phase
+starts only when the previous one fully succeeded, so a failed tightening is never followed
+by a loosening. A failure stops that resume only. No rollback: the next run converges, since
+every call is idempotent. The resumes with the most phases are started first: they are the
+longest chains of calls that wait for one another.
 """
 
 from __future__ import annotations
@@ -187,12 +192,11 @@ async def apply_plan(
         outcomes[index] = result
         return result
 
-    async def apply_resume(indexes: list[int]) -> None:
-        phases = list(_phases(plan.changes, indexes))
-        for number, phase in enumerate(phases):
+    async def apply_resume(ordered: list[list[int]]) -> None:
+        for number, phase in enumerate(ordered):
             results = await asyncio.gather(*(run(index) for index in phase))
             if any(result.outcome is Outcome.FAILED for result in results):
-                for later in phases[number + 1 :]:
+                for later in ordered[number + 1 :]:
                     for index in later:
                         outcomes[index] = ChangeOutcome(plan.changes[index], Outcome.SKIPPED)
                         emit(EventKind.SKIPPED, index)
@@ -201,8 +205,12 @@ async def apply_plan(
     by_resume: dict[str, list[int]] = {}
     for index, change in enumerate(plan.changes):
         by_resume.setdefault(change.resume_id, []).append(index)
+    resumes = [list(phases(plan.changes, indexes)) for indexes in by_resume.values()]
+    # Longest chain first: a resume's later phases wait for its earlier ones, so the first
+    # calls of the resumes with the most phases must not queue behind one-phase batches.
+    resumes.sort(key=len, reverse=True)
     retried_before = len(client.retry_events)
-    await gather_or_cancel(apply_resume(indexes) for indexes in by_resume.values())
+    await gather_or_cancel(apply_resume(ordered) for ordered in resumes)
     return ApplyResult(
         [outcomes[index] for index in range(total)],
         retries=client.retry_events[retried_before:],
@@ -225,9 +233,37 @@ def describe_change(change: Change) -> str:
     return text
 
 
-def _phases(changes: list[Change], indexes: list[int]) -> Iterator[list[int]]:
-    """Runs of consecutive changes with the same action and list: they may go out together."""
-    for _, run in groupby(indexes, key=lambda i: (changes[i].action, changes[i].list_kind)):
+class Stage(enum.IntEnum):
+    """The privacy stages of one resume's changes, in the order the planner emits them."""
+
+    TIGHTENING = 1
+    UPDATE = 2
+    LOOSENING = 3
+    PUBLISH = 4
+
+
+# Which list changes narrow who may see a resume (whatever its access type) and which widen it.
+_TIGHTENING = {
+    (Action.LIST_ADD, "blacklist"),
+    (Action.LIST_REMOVE, "whitelist"),
+    (Action.LIST_CLEAR, "whitelist"),
+}
+
+
+def stage(change: Change) -> Stage:
+    if change.action is Action.UPDATE:
+        return Stage.UPDATE
+    if change.action is Action.PUBLISH:
+        return Stage.PUBLISH
+    if (change.action, change.list_kind) in _TIGHTENING:
+        return Stage.TIGHTENING
+    return Stage.LOOSENING
+
+
+def phases(changes: list[Change], indexes: list[int]) -> Iterator[list[int]]:
+    """Runs of consecutive changes (of one resume) in one privacy stage: they may go out
+    together. A plan out of stage order still runs in its own order, one run at a time."""
+    for _, run in groupby(indexes, key=lambda i: stage(changes[i])):
         yield list(run)
 
 

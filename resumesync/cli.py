@@ -7,6 +7,7 @@ import enum
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,6 +95,22 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Read timeout of each request in seconds (default 30).",
         ),
         click.option(
+            "--connect-timeout",
+            type=click.FloatRange(0.1),
+            help="Connect timeout of each request in seconds (default 10).",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(0, 20),
+            help="Retries of a request after a 429, 5xx, timeout or lost connection (default 5).",
+        ),
+        click.option(
+            "--retry-wait",
+            type=click.FloatRange(0),
+            help="Longest wait in seconds before the first retry; it doubles with each retry, "
+            "up to 30 s; a Retry-After answer wins (default 0.5).",
+        ),
+        click.option(
             "--profile",
             multiple=True,
             help="Only this profile of resumesync.yaml (repeatable; default: all).",
@@ -172,13 +189,17 @@ def plan(
     **connection: Any,
 ) -> None:
     """Show the API calls that would make the account match the files."""
+    from resumesync import pipeline
     from resumesync.planfile import plan_to_json, write_plan_file
 
-    retries = RetryLog(console)
-    with reported_problems(console), accounts(console, connection) as targets:
+    with (
+        reported_problems(console),
+        accounts(console, connection) as targets,
+        pipeline.Session(on_retry=RetryLog(console)) as session,
+    ):
         if out_file is not None and len(targets) > 1:
             raise Failure("--out saves one account's plan: choose a profile with --profile")
-        planned, failures = plan_targets(console, targets, force=force, on_retry=retries)
+        planned, failures = plan_targets(console, targets, force=force, session=session)
     if output_format == "json" and len(targets) > 1:
         document = {target.name: plan_to_json(plan) for target, plan in planned}
         console.out(json.dumps(document, indent=2, ensure_ascii=False))
@@ -215,25 +236,29 @@ def apply(
     from resumesync.planfile import load_plan
 
     retries = RetryLog(console)
-    with reported_problems(console), accounts(console, connection) as targets:
+    with (
+        reported_problems(console),
+        accounts(console, connection) as targets,
+        # one client per account from the plan to the apply: its connections are reused
+        pipeline.Session(on_retry=retries) as session,
+    ):
         if plan_file is not None:
             if len(targets) > 1:
                 raise Failure("a plan file holds one account's plan: choose it with --profile")
             planned = [(targets[0], load_plan(read_text(plan_file), str(plan_file)))]
             failures = 0
         else:
-            planned, failures = plan_targets(console, targets, force=force, on_retry=retries)
+            planned, failures = plan_targets(console, targets, force=force, session=session)
             for target, the_plan in planned:
                 heading(console, target, len(targets))
                 console.out(render(the_plan, "text", console, show_sensitive))
             planned = [(target, the_plan) for target, the_plan in planned if the_plan.has_changes]
             if planned and not yes:
                 confirm_or_refuse(console)
-        applied = pipeline.apply_many(
+        applied = session.apply(
             [(the_plan, target.desired, target.settings) for target, the_plan in planned],
             check_fingerprint=plan_file is not None,
             force=force,
-            on_retry=retries,
             on_event=progress_reporter(console),
         )
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
@@ -483,15 +508,11 @@ def report_each(
 
 
 def plan_targets(
-    console: Console, targets: list[Target], *, force: bool, on_retry: Callable[[Any], None]
+    console: Console, targets: list[Target], *, force: bool, session: Any
 ) -> tuple[list[tuple[Target, Any]], int]:
-    """Plans every account concurrently: the (target, plan) pairs that worked, and how many
-    accounts failed (already reported)."""
-    from resumesync import pipeline
-
-    results = pipeline.plan_many(
-        [(target.desired, target.settings) for target in targets], force=force, on_retry=on_retry
-    )
+    """Plans every account concurrently in `session` (a pipeline.Session): the (target, plan)
+    pairs that worked, and how many accounts failed (already reported)."""
+    results = session.plan([(target.desired, target.settings) for target in targets], force=force)
     succeeded, failures = report_each(console, targets, results)
     return [(target, result.plan) for target, result in succeeded], failures
 
@@ -587,8 +608,11 @@ def apply_summary(result: Any) -> str:
         )
     if result.skipped:
         lines.append(f"  skipped: {len(result.skipped)} later changes of the failed resumes")
-    if result.retries:
-        lines.append(f"  {len(result.retries)} requests were retried (see stderr)")
+    if result.retries:  # each is also a "retrying:" line on stderr
+        reasons = Counter(event.reason for event in result.retries)
+        count = len(result.retries)
+        detail = ", ".join(f"{reason} x{times}" for reason, times in reasons.most_common())
+        lines.append(f"  {count} {'retry' if count == 1 else 'retries'}: {detail}")
     if not result.ok:
         lines.append("Some changes failed; run `resumesync apply` again: it continues from here.")
     return "\n".join(lines)

@@ -65,9 +65,19 @@ class RetryEvent:
 
     def __str__(self) -> str:
         return (
-            f"{self.method} {self.path}: {self.reason}; "
+            f"{self.method} {shown_path(self.path)}: {self.reason}; "
             f"retry {self.attempt} of {self.retries} in {self.delay:.2f}s"
         )
+
+
+def shown_path(path: str) -> str:
+    """A call's path for messages: a long query (a DELETE of 100 employer ids) is cut to its
+    first parameter and a count, so that the line stays readable."""
+    base, _, query = path.partition("?")
+    parameters = query.split("&") if query else []
+    if len(parameters) <= 3:
+        return path
+    return f"{base}?{parameters[0]}&… ({len(parameters)} parameters)"
 
 
 @dataclass
@@ -102,7 +112,8 @@ class TransportError(ClientError):
         self.attempts = attempts
         self.cause = cause
         tries = f" after {attempts} attempts" if attempts > 1 else ""
-        super().__init__(f"cannot reach {base_url}: {method} {path} failed{tries}: {cause}")
+        call = f"{method} {shown_path(path)}"
+        super().__init__(f"cannot reach {base_url}: {call} failed{tries}: {cause}")
 
 
 class ApiError(ClientError):
@@ -128,7 +139,7 @@ class ApiError(ClientError):
         text = message or self._default_message()
         if attempts > 1:
             text += f" (gave up after {attempts} attempts)"
-        super().__init__(f"{method} {path}: HTTP {status}: {text}")
+        super().__init__(f"{method} {shown_path(path)}: HTTP {status}: {text}")
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -336,7 +347,18 @@ class HHClient:
     def retry_count(self) -> int:
         return self.attempt_count - self.request_count
 
+    @property
+    def is_open(self) -> bool:
+        return self._http is not None
+
     async def __aenter__(self) -> HHClient:
+        return self.open()
+
+    def open(self) -> HHClient:
+        """Creates the connection pool (no I/O: connections open on first use); `async with`
+        does this too. Close with `aclose()`."""
+        if self._http is not None:
+            return self
         settings = self.settings
         headers = {
             "Accept": "application/json",
@@ -409,7 +431,7 @@ class HHClient:
                 # A read error or a remote close means the request may have been applied.
                 sent = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
                 dropped_after_send = dropped_after_send or sent
-                reason = f"connection error ({type(exc).__name__})"
+                reason = self._timeout_reason(exc) or f"connection error ({type(exc).__name__})"
                 delay = self._backoff(attempt, None)
             except httpx.RequestError as exc:
                 raise self._transport_error(method, path, attempt, exc) from None
@@ -462,8 +484,35 @@ class HHClient:
     def _transport_error(
         self, method: str, path: str, attempts: int, exc: Exception
     ) -> TransportError:
-        cause = self._redact(f"{type(exc).__name__}: {exc}".rstrip(": "))
+        cause = self._timeout_cause(exc) or self._redact(
+            f"{type(exc).__name__}: {exc}".rstrip(": ")
+        )
         return TransportError(self.base_url, method, path, attempts, cause)
+
+    def _timeout_of(self, exc: Exception) -> tuple[str, float, str] | None:
+        """(which timeout, its seconds, the option that sets it) for a timeout error."""
+        settings = self.settings
+        if isinstance(exc, httpx.ConnectTimeout):
+            return "connect", settings.connect_timeout, "--connect-timeout"
+        if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):  # one setting for both
+            kind = "read" if isinstance(exc, httpx.ReadTimeout) else "write"
+            return kind, settings.read_timeout, "--timeout"
+        return None
+
+    def _timeout_reason(self, exc: Exception) -> str | None:
+        """A timeout as a retry line says it: "read timeout after 30 s"."""
+        timeout = self._timeout_of(exc)
+        return f"{timeout[0]} timeout after {timeout[1]:g} s" if timeout else None
+
+    def _timeout_cause(self, exc: Exception) -> str | None:
+        """A timeout as the final error says it, naming the setting (httpx says "timed out",
+        or nothing at all)."""
+        timeout = self._timeout_of(exc)
+        if timeout is None:
+            return None
+        kind, seconds, option = timeout
+        what = {"connect": "no connection", "read": "no answer", "write": "could not send"}[kind]
+        return f"{what} within {seconds:g} s ({kind} timeout; set with {option})"
 
     def _redact(self, text: str) -> str:
         token = self.settings.token

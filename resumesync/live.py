@@ -1,7 +1,8 @@
 """Reads the live state of the resumes the files manage, concurrently and with no request twice.
 
-Every resume id is known from the files, so `/resumes/mine`, every managed resume and every
-managed list start at once; the longest chain is a list's page 0 -> its remaining pages.
+Every resume id is known from the files, so `/resumes/mine`, every managed resume (with its
+conditions, when asked for) and every managed list start at once; the longest chain is a
+list's page 0 -> its remaining pages.
 """
 
 from __future__ import annotations
@@ -23,8 +24,11 @@ from resumesync.model import (
 from resumesync.problems import Problem, ProblemsError
 
 
-async def read_live_state(desired: DesiredState, client: HHClient) -> LiveState:
-    """The live documents and declared lists of every managed resume, plus the account summary.
+async def read_live_state(
+    desired: DesiredState, client: HHClient, *, conditions: bool = False
+) -> LiveState:
+    """The live documents and declared lists of every managed resume, plus the account summary;
+    with `conditions`, also each resume's `GET /resumes/{id}/conditions` (for the preflight).
 
     Raises ProblemsError naming every file whose `id` is not a resume of this account.
     """
@@ -36,7 +40,10 @@ async def read_live_state(desired: DesiredState, client: HHClient) -> LiveState:
     mine, *reads = await gather_or_cancel(
         [
             client.get_mine(),
-            *(_read_resume(client, resume_id, kinds_by_id[resume_id]) for resume_id in ids),
+            *(
+                _read_resume(client, resume_id, kinds_by_id[resume_id], conditions)
+                for resume_id in ids
+            ),
         ]
     )
     account = [
@@ -57,19 +64,25 @@ async def read_live_state(desired: DesiredState, client: HHClient) -> LiveState:
     return LiveState(api_url=client.base_url, resumes=resumes, account=account)
 
 
-async def _read_resume(client: HHClient, resume_id: str, kinds: set[ListKind]) -> LiveResume | None:
-    """The resume and its lists, or None when the account has no such resume (404)."""
+async def _read_resume(
+    client: HHClient, resume_id: str, kinds: set[ListKind], conditions: bool
+) -> LiveResume | None:
+    """The resume, its lists and (optionally) its conditions, all at once; None when the
+    account has no such resume (404)."""
     ordered = [kind for kind in LIST_KINDS if kind in kinds]
+    reads = [client.get_resume(resume_id), *(client.get_list(resume_id, k) for k in ordered)]
+    if conditions:
+        reads.append(client.get_conditions(resume_id))
     try:
-        document, *lists = await gather_or_cancel(
-            [client.get_resume(resume_id), *(client.get_list(resume_id, k) for k in ordered)]
-        )
+        document, *rest = await gather_or_cancel(reads)
     except NotFoundError:
         return None
+    lists = rest[: len(ordered)]
     return LiveResume(
         resume_id=resume_id,
         document=document,
         lists={kind: _live_list(kind, body) for kind, body in zip(ordered, lists, strict=True)},
+        conditions=rest[len(ordered)] if conditions else None,
     )
 
 

@@ -100,6 +100,8 @@ class LiveResume:
     resume_id: str
     document: dict[str, Any]  # the full GET /resumes/{id} body
     lists: dict[ListKind, LiveList] = field(default_factory=dict)  # only the lists that were read
+    # GET /resumes/{id}/conditions: the server's rules for its fields; None when not read
+    conditions: dict[str, Any] | None = None
 
     @property
     def title(self) -> str:

@@ -17,11 +17,12 @@ from typing import Any, TypeVar
 
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
-from resumesync.client import ClientSettings, HHClient, RetryEvent
+from resumesync.client import ClientError, ClientSettings, HHClient, RetryEvent
 from resumesync.fingerprint import fingerprint
 from resumesync.live import read_live_state
 from resumesync.model import DesiredState, LiveState, Plan
 from resumesync.planner import build_plan, raise_if_unsafe
+from resumesync.preflight import raise_if_violations
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
 from resumesync.settings import Settings
@@ -65,6 +66,7 @@ def client_settings(
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
         retries=settings.retries,
+        backoff_base=settings.backoff_base,
         on_retry=on_retry,
     )
 
@@ -76,7 +78,8 @@ async def plan_async(
     force: bool = False,
     now: datetime | None = None,
 ) -> PlanResult:
-    live = await read_live_state(desired, client)
+    live = await read_live_state(desired, client, conditions=True)
+    raise_if_violations(desired, live)  # the server's own rules: refused before any write
     plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
     return PlanResult(plan=plan, live=live)
 
@@ -103,7 +106,15 @@ async def apply_async(
                     )
                 ]
             )
-        live = await read_live_state(desired, client)
+        try:
+            live = await read_live_state(desired, client)
+        except ProblemsError as error:  # e.g. the files' resumes are not in this account
+            ids = await _account_ids(client)
+            other = None if ids is None else _other_account(plan, ids)
+            raise (other or error) from None
+        other = _other_account(plan, [summary.resume_id for summary in live.account])
+        if other is not None:
+            raise other
         if fingerprint(live) != plan.fingerprint:
             raise StalePlanError(
                 [
@@ -116,6 +127,32 @@ async def apply_async(
             )
         raise_if_unsafe(plan, live, force=force)
     return await apply_plan(plan, client, on_event=on_event)
+
+
+async def _account_ids(client: HHClient) -> list[str] | None:
+    """The resume ids of the token's account; None when even that cannot be read."""
+    try:
+        return [str(item.get("id")) for item in await client.get_mine()]
+    except ClientError:
+        return None
+
+
+def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
+    """A plan none of whose resumes is in this account was made for another account (a
+    wrong token, or another repository's plan file)."""
+    planned = {change.resume_id: change.resume for change in plan.changes}
+    if not planned or set(planned) & set(account_ids):
+        return None
+    names = ", ".join(sorted(set(planned.values())))
+    return StalePlanError(
+        [
+            Problem(
+                f"the plan was made for another account: none of the resumes it changes "
+                f"({names}) is in the account of this token; nothing was written. Check the "
+                "token, or run `resumesync plan` with this account's token."
+            )
+        ]
+    )
 
 
 def plan(
@@ -157,12 +194,8 @@ def plan_many(
 ) -> list[PlanResult | Exception]:
     """Plans several accounts concurrently, each with its own client (and token); a failure
     in one is returned in its place and does not stop the others."""
-
-    async def one(desired: DesiredState, settings: Settings) -> PlanResult:
-        async with HHClient(client_settings(settings, on_retry)) as client:
-            return await plan_async(desired, client, force=force)
-
-    return asyncio.run(_gather([one(desired, settings) for desired, settings in jobs]))
+    with Session(on_retry=on_retry) as session:
+        return session.plan(jobs, force=force)
 
 
 def apply_many(
@@ -174,19 +207,99 @@ def apply_many(
     on_retry: Callable[[RetryEvent], None] | None = None,
 ) -> list[ApplyResult | Exception]:
     """Applies several accounts' plans concurrently, each with its own client (and token)."""
+    with Session(on_retry=on_retry) as session:
+        return session.apply(
+            jobs, check_fingerprint=check_fingerprint, force=force, on_event=on_event
+        )
 
-    async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> ApplyResult:
-        async with HHClient(client_settings(settings, on_retry)) as client:
+
+_NOT_OPEN = "the session is not open: use `with Session() as session`"
+
+
+class Session:
+    """One event loop and one open client per account, from the plan to the apply.
+
+        with pipeline.Session(on_retry=...) as session:
+            planned = session.plan([(desired, settings), ...])
+            ...  # show the plans, ask
+            applied = session.apply([(plan, desired, settings), ...])
+
+    An apply after a plan of the same account (same Settings) reuses that plan's client and
+    its open connections: no second client, no second TCP and TLS handshakes. As with
+    plan_many / apply_many, each account's failure is returned in its place.
+    """
+
+    def __init__(self, *, on_retry: Callable[[RetryEvent], None] | None = None) -> None:
+        self._on_retry = on_retry
+        self._runner: asyncio.Runner | None = None
+        self._clients: dict[Settings, HHClient] = {}
+
+    def __enter__(self) -> Session:
+        self._runner = asyncio.Runner()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        runner, self._runner = self._runner, None
+        if runner is None:
+            return
+        try:
+            if self._clients:
+                runner.run(self._close())
+        finally:
+            runner.close()
+
+    def plan(
+        self, jobs: Sequence[tuple[DesiredState, Settings]], *, force: bool = False
+    ) -> list[PlanResult | Exception]:
+        async def one(desired: DesiredState, settings: Settings) -> PlanResult:
+            return await plan_async(desired, self.client(settings), force=force)
+
+        return self._run([one(desired, settings) for desired, settings in jobs])
+
+    def apply(
+        self,
+        jobs: Sequence[tuple[Plan, DesiredState, Settings]],
+        *,
+        check_fingerprint: bool = False,
+        force: bool = False,
+        on_event: Callable[[ApplyEvent], None] | None = None,
+    ) -> list[ApplyResult | Exception]:
+        async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> ApplyResult:
             return await apply_async(
                 plan_,
                 desired,
-                client,
+                self.client(settings),
                 check_fingerprint=check_fingerprint,
                 force=force,
                 on_event=on_event,
             )
 
-    return asyncio.run(_gather([one(*job) for job in jobs]))
+        return self._run([one(*job) for job in jobs])
+
+    def client(self, settings: Settings) -> HHClient:
+        """The account's open client, opened on first use (opening does no I/O)."""
+        self._check_open()
+        client = self._clients.get(settings)
+        if client is None:
+            client = HHClient(client_settings(settings, self._on_retry)).open()
+            self._clients[settings] = client
+        return client
+
+    def _run(self, coroutines: list[Coroutine[Any, Any, T]]) -> list[T | Exception]:
+        runner = self._runner
+        if runner is None:
+            for coroutine in coroutines:
+                coroutine.close()  # never awaited: no "was never awaited" warning
+            raise RuntimeError(_NOT_OPEN)
+        return runner.run(_gather(coroutines))
+
+    def _check_open(self) -> None:
+        if self._runner is None:
+            raise RuntimeError(_NOT_OPEN)
+
+    async def _close(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        await asyncio.gather(*(client.aclose() for client in clients), return_exceptions=True)
 
 
 async def _gather(coroutines: list[Coroutine[Any, Any, T]]) -> list[T | Exception]:

@@ -35,7 +35,8 @@ def resolve_profiles(
     """The profiles to run, in the order the config declares them (all unless `selected`).
 
     `options` are the command-line connection options (token, api_url, user_agent, parallelism,
-    max_rps, read_timeout); a --token only makes sense for one account.
+    max_rps, read_timeout, connect_timeout, retries, retry_wait); a --token only makes sense
+    for one account.
     """
     options = dict(options or {})
     declared = config.profiles if config else {}
@@ -95,6 +96,9 @@ def repository_settings(
         parallelism=options.get("parallelism"),
         max_rps=options.get("max_rps"),
         read_timeout=options.get("read_timeout"),
+        connect_timeout=options.get("connect_timeout"),
+        retries=options.get("retries"),
+        backoff_base=options.get("retry_wait"),
         config_api_url=api_url or (config.api_url if config else None),
         config_user_agent=user_agent or (config.user_agent if config else None),
         token_env=token_env,

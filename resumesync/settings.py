@@ -28,6 +28,7 @@ class Settings:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     retries: int = 5
+    backoff_base: float = 0.5  # the longest wait before the first retry; doubles per retry
     token_env: str = "HH_TOKEN"  # where the token comes from, for messages
 
     def __repr__(self) -> str:
@@ -50,6 +51,8 @@ def resolve_settings(
     max_rps: float | None = None,
     connect_timeout: float | None = None,
     read_timeout: float | None = None,
+    retries: int | None = None,
+    backoff_base: float | None = None,
     config_api_url: str | None = None,
     config_user_agent: str | None = None,
     token_env: str = "HH_TOKEN",
@@ -64,5 +67,7 @@ def resolve_settings(
         max_rps=max_rps,
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
+        retries=retries,
+        backoff_base=backoff_base,
         token_env=token_env,
     )

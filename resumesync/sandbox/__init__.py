@@ -9,11 +9,13 @@ the docs, so that it can catch the client's misreadings of them.
     from resumesync.sandbox import SandboxConfig, running_sandbox, Account
     with running_sandbox(SandboxConfig(accounts={"USERtoken": Account.example()})) as sandbox:
         sandbox.url, sandbox.requests, sandbox.account("USERtoken"), sandbox.set_faults(...)
+        sandbox.hold(...), sandbox.gate(...)   # test hooks: stop requests at exact points
 """
 
 from resumesync.sandbox.account import Account, Artifact, Resume, ResumeState
 from resumesync.sandbox.clock import ManualClock
 from resumesync.sandbox.config import Faults, SandboxConfig
+from resumesync.sandbox.holds import Arrival, Gate, Hold
 from resumesync.sandbox.persistence import (
     SANDBOX_TOKEN,
     persistent_sandbox,
@@ -34,8 +36,11 @@ __all__ = [
     "DEFAULT_TOKEN",
     "SANDBOX_TOKEN",
     "Account",
+    "Arrival",
     "Artifact",
     "Faults",
+    "Gate",
+    "Hold",
     "LoggedRequest",
     "ManualClock",
     "Resume",

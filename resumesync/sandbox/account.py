@@ -9,7 +9,8 @@ JSON form (Account.from_json / to_json, also the persistent sandbox file):
      "lists": {id: {"blacklist": [employer ids], "whitelist": [employer ids]}},
      "employers": {id: name},                          # names for employers in lists
      "artifacts": {id: {"type", "description", "size", "created_at"}},
-     "next_artifact_id": 1}
+     "next_artifact_id": 1,
+     "conditions": {field: rules}}                     # optional: see Account.conditions
 
 Every resume is checked and normalised on load exactly as a PUT would be, so a seed may
 give dictionary entries by id only; read-only keys of a GET document are ignored.
@@ -84,6 +85,9 @@ class Account:
     employers: dict[str, str] = field(default_factory=dict)
     artifacts: dict[str, Artifact] = field(default_factory=dict)
     next_artifact_id: int = 1
+    # Rule objects by top-level field that replace the bundled ones (conditions.py) in
+    # GET /resumes/{id}/conditions and in PUT checks: tests of rules the bundle lacks.
+    conditions: dict[str, Any] = field(default_factory=dict)
 
     # --- names ---------------------------------------------------------------------------
 
@@ -117,6 +121,7 @@ class Account:
                 artifact_id: {"type": artifact.type, "shown": artifact.shown()}
                 for artifact_id, artifact in self.artifacts.items()
             },
+            conditions=self.conditions,
         )
 
     # --- JSON ----------------------------------------------------------------------------
@@ -132,6 +137,7 @@ class Account:
                 for artifact_id, details in data.get("artifacts", {}).items()
             },
             next_artifact_id=int(data.get("next_artifact_id", 1)),
+            conditions=copy.deepcopy(dict(data.get("conditions") or {})),
         )
         states, lists = data.get("resume_state", {}), data.get("lists", {})
         for resume_id, document in data.get("resumes", {}).items():
@@ -155,6 +161,7 @@ class Account:
         return account
 
     def to_json(self) -> dict[str, Any]:
+        extra = {"conditions": copy.deepcopy(self.conditions)} if self.conditions else {}
         return {
             "resumes": {rid: copy.deepcopy(resume.fields) for rid, resume in self.resumes.items()},
             "resume_state": {rid: asdict(resume.state) for rid, resume in self.resumes.items()},
@@ -168,6 +175,7 @@ class Account:
                 for aid, artifact in self.artifacts.items()
             },
             "next_artifact_id": self.next_artifact_id,
+            **extra,
         }
 
     def copy(self) -> Account:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from resumesync.sandbox.errors import FieldError, pointer
@@ -40,7 +41,13 @@ def _years_before(today: dt.date, years: int) -> dt.date:
     return today.replace(year=today.year - years)
 
 
-def resume_conditions(today: dt.date) -> dict[str, Any]:
+def resume_conditions(today: dt.date, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The rules of every resume; `overrides` (an account's own, for tests) replace the rule
+    objects of the fields they name."""
+    return {**_bundled_conditions(today), **(overrides or {})}
+
+
+def _bundled_conditions(today: dt.date) -> dict[str, Any]:
     adult = _years_before(today, 14)
     course = {
         "required": False,

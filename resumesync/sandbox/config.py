@@ -10,10 +10,15 @@ and `persistent_sandbox`, which the command line uses), and at run time with
     HH_SANDBOX_DROP_RATE   probability of closing the connection without an answer after
                            a write was applied
     HH_SANDBOX_SEED        seed of the fault dice: the same seed gives the same faults
+
+With `SandboxConfig(faults_by_request=True)` a request's faults follow from the request and
+how often it came before, not from the order of arrival: concurrent clients get the same
+faults on every run.
 """
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import random
 import threading
@@ -57,6 +62,10 @@ class SandboxConfig:
     rate_limit_rate: float = 0.0
     drop_rate: float = 0.0
     seed: int | None = 0
+    # False: faults follow the order requests arrive in. True: each request's faults follow
+    # from what it is (method, URL, body) and how often it came before, so a seed gives the
+    # same faults to concurrent clients whatever order their requests arrive in.
+    faults_by_request: bool = False
     publish_interval_seconds: float = 4 * 3600
     retry_after: float = 1.0
     clock: Callable[[], float] | None = None  # time.time when None
@@ -97,12 +106,22 @@ class Decision:
 
 class FaultDice:
     """One random.Random per server, guarded by a lock; every request draws the same four
-    numbers whatever happens to it, so the same seed gives the same sequence of faults."""
+    numbers whatever happens to it, so the same seed gives the same sequence of faults.
 
-    def __init__(self, faults: Faults, seed: int | None) -> None:
+    `by_request`: the numbers come from the seed, the request's key and how many times that
+    key was drawn before instead, so they do not depend on the order of arrival."""
+
+    def __init__(self, faults: Faults, seed: int | None, *, by_request: bool = False) -> None:
         self._faults = faults
+        self._seed = seed
         self._random = random.Random(seed)
+        self._by_request = by_request
+        self._repeats: collections.Counter[str] = collections.Counter()
         self._lock = threading.Lock()
+
+    @property
+    def by_request(self) -> bool:
+        return self._by_request
 
     @property
     def faults(self) -> Faults:
@@ -113,10 +132,15 @@ class FaultDice:
         with self._lock:
             self._faults = dataclasses.replace(self._faults, **changes)
 
-    def draw(self) -> Decision:
+    def draw(self, key: str = "") -> Decision:
+        """The fate of one request; `key` identifies it (used with `by_request`)."""
         with self._lock:
             faults = self._faults
-            limit, error, kind, drop = (self._random.random() for _ in range(4))
+            dice = self._random
+            if self._by_request:
+                self._repeats[key] += 1
+                dice = random.Random(f"{self._seed}|{key}|{self._repeats[key]}")
+            limit, error, kind, drop = (dice.random() for _ in range(4))
         return Decision(
             latency=faults.latency,
             rate_limited=limit < faults.rate_limit_rate,

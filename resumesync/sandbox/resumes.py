@@ -53,4 +53,4 @@ def publish(call: Call) -> Response:
 
 def conditions(call: Call) -> Response:
     call.resume()
-    return Response(200, resume_conditions(call.state.today()))
+    return Response(200, resume_conditions(call.state.today(), call.account.conditions))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from resumesync.sandbox.conditions import parse_date
@@ -29,6 +29,7 @@ class SaveContext:
     other_titles: frozenset[str]  # titles of the account's other resumes
     company_name: Callable[[str], str | None]  # company_id -> name (None: unknown)
     artifacts: Mapping[str, Mapping[str, Any]]  # artifact id -> {"type", "shown"}
+    conditions: Mapping[str, Any] = field(default_factory=dict)  # the account's own rules
 
 
 def rule_errors(body: dict[str, Any], context: SaveContext) -> list[FieldError]:

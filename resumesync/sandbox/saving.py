@@ -63,7 +63,8 @@ def check_body(body: dict[str, Any], context: SaveContext) -> list[FieldError]:
     # Fields with a wrong type or shape are not checked further: the rules expect the shape.
     broken = {error.field for error in type_errors}
     well_formed = {key: value for key, value in writable.items() if key not in broken}
-    errors.extend(condition_errors(well_formed, resume_conditions(context.today)))
+    rules = resume_conditions(context.today, context.conditions)
+    errors.extend(condition_errors(well_formed, rules))
     errors.extend(rule_errors(well_formed, context))
     unique = {(error.pointer, error.reason): error for error in errors}
     return sorted(unique.values(), key=lambda error: (error.field, error.pointer))

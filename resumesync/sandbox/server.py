@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import hashlib
 import itertools
 import json
 import os
@@ -29,8 +30,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from resumesync.sandbox.account import Account
 from resumesync.sandbox.calls import bearer_token, dispatch, user_agent
-from resumesync.sandbox.config import FaultDice, SandboxConfig
+from resumesync.sandbox.config import Decision, FaultDice, SandboxConfig
 from resumesync.sandbox.errors import ApiError
+from resumesync.sandbox.holds import Arrival, Gate, Hold, Holds, Stage, Verdict
 from resumesync.sandbox.multipart import FormFile, parse_form
 from resumesync.sandbox.routes import all_routes
 from resumesync.sandbox.state import Request, Response, SandboxState
@@ -56,7 +58,9 @@ class LoggedRequest:
     account_index: int | None = None
     user_agent: str = ""
     dropped: bool = False  # the connection was closed after the write, without an answer
-    fault: str | None = None  # "rate_limit", "error" or "drop" when injected
+    # "rate_limit", "error" or "drop" when injected; "hold" when a test hold dropped it
+    # (status 0: held before it was looked at, so never applied)
+    fault: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,7 +92,8 @@ class SandboxServer(ThreadingHTTPServer):
         self.state = SandboxState(
             accounts, config.clock or time.time, config.publish_interval_seconds
         )
-        self.dice = FaultDice(config.faults(), config.seed)
+        self.dice = FaultDice(config.faults(), config.seed, by_request=config.faults_by_request)
+        self.holds = Holds()
         self.routes = all_routes()
         self.log: collections.deque[LoggedRequest] = collections.deque(maxlen=config.log_limit)
         self.log_lock = threading.Lock()  # handler threads append while tests read
@@ -258,27 +263,53 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self.send(control(self.server, request))
             return
         server = self.server
-        decision = server.dice.draw()
+        dice = server.dice
+        decision = dice.draw(fault_key(self.command, self.path, body) if dice.by_request else "")
+        arrival = Arrival(request.method, request.path, user_agent(request))
+        server.holds.pass_gates(arrival)
+        hold = server.holds.catch(arrival)
+        try:
+            self.respond(request, decision, arrival, hold)
+        finally:
+            if hold is not None:
+                hold.finish()
+
+    def respond(
+        self, request: Request, decision: Decision, arrival: Arrival, hold: Hold | None
+    ) -> None:
+        """Answers one API call, with the faults `decision` injects and the test `hold`."""
+        server = self.server
+        if hold is not None and hold.stage == "before":
+            if hold.block(arrival, applied=False) is Verdict.DROP:
+                server.record(request, 0, dropped=True, fault="hold")
+                self.drop_connection()
+                return
+            hold = None
         if decision.latency:
             time.sleep(decision.latency)
+        fault: str | None = None
         if decision.rate_limited:
+            fault = "rate_limit"
             response = Response(
                 429,
                 {"errors": [{"type": "too_many_requests"}], "request_id": server.next_request_id()},
                 {"Retry-After": f"{decision.retry_after:g}"},
             )
-            server.record(request, 429, fault="rate_limit")
         elif decision.error_status is not None:
+            fault = "error"
             response = injected_error(decision.error_status, server.next_request_id())
-            server.record(request, response.status, fault="error")
         else:
             response = server.answer(request)
-            applied = request.method in WRITES and 200 <= response.status < 300
-            if applied and decision.drop_after_write:
-                server.record(request, response.status, dropped=True, fault="drop")
-                self.drop_connection()
-                return
-            server.record(request, response.status)
+        applied = fault is None and request.method in WRITES and 200 <= response.status < 300
+        if applied and decision.drop_after_write:
+            fault = "drop"
+        elif hold is not None and hold.block(arrival, applied) is Verdict.DROP:
+            fault = "hold"
+        if fault in ("drop", "hold"):
+            server.record(request, response.status, dropped=True, fault=fault)
+            self.drop_connection()
+            return
+        server.record(request, response.status, fault=fault)
         self.send(response)
 
     def drop_connection(self) -> None:
@@ -303,6 +334,11 @@ class SandboxHandler(BaseHTTPRequestHandler):
         self.end_headers()
         with contextlib.suppress(OSError):
             self.wfile.write(payload)
+
+
+def fault_key(method: str, target: str, body: bytes) -> str:
+    """What makes two requests the same request, for faults_by_request."""
+    return f"{method} {target} {hashlib.sha256(body).hexdigest()}"
 
 
 def injected_error(status: int, request_id: str) -> Response:
@@ -387,6 +423,27 @@ class RunningSandbox:
         """latency=, error_rate=, rate_limit_rate=, drop_rate=, retry_after= at run time."""
         self._server.dice.set(**changes)
 
+    def hold(
+        self,
+        nth: int = 1,
+        *,
+        stage: Stage = "after",
+        writes_only: bool = False,
+        match: Callable[[Arrival], bool] | None = None,
+    ) -> Hold:
+        """Holds the `nth` matching request from now on inside the server, "before" it is
+        applied or "after" (its answer waits), until `release()` or `drop()`; `wait(timeout)`
+        blocks until it is held. A test hook for killing clients at exact points: see
+        resumesync.sandbox.holds. Held requests are dropped when the sandbox stops."""
+        return self._server.holds.arm(nth, stage=stage, writes_only=writes_only, match=match)
+
+    def gate(
+        self, *, writes_only: bool = False, match: Callable[[Arrival], bool] | None = None
+    ) -> Gate:
+        """Holds every matching request from now on, before it is applied, until
+        `gate.open()`: a test hook for making clients overlap (resumesync.sandbox.holds)."""
+        return self._server.holds.gate(writes_only=writes_only, match=match)
+
     def reset(self) -> None:
         """Back to the seed accounts, with an empty request log."""
         self._server.state.reset()
@@ -406,6 +463,7 @@ def running_sandbox(
     try:
         yield RunningSandbox(server)
     finally:
+        server.holds.drop_all()
         server.shutdown()
         server.close_connections()
         server.server_close()

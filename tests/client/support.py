@@ -43,14 +43,18 @@ class RecordingTransport(httpx.AsyncBaseTransport):
     in_flight: int = 0
     max_in_flight: int = 0
     exchanges: list[Exchange] = field(default_factory=list)
+    # ("start" | "end", method, path without the query), in the order they happened
+    timeline: list[tuple[str, str, str]] = field(default_factory=list)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        self.timeline.append(("start", request.method, request.url.path))
         try:
             response = await self.inner.handle_async_request(request)
         finally:
             self.in_flight -= 1
+            self.timeline.append(("end", request.method, request.url.path))
         path = request.url.raw_path.decode()
         self.exchanges.append(
             Exchange(request.method, path, response.status_code, response.headers)

@@ -125,6 +125,79 @@ def test_a_plan_is_applied_phase_by_phase() -> None:
     assert sorted({e.index for e in events}) == list(range(len(changes)))
 
 
+def stages_plan() -> list[Change]:
+    """One resume with two list changes in each of the two list stages."""
+    return [
+        add(DATA_ENGINEER, "blacklist", ["1455"]),  # tightening
+        remove(DATA_ENGINEER, "whitelist", ["4181"]),  # tightening
+        update(DATA_ENGINEER, {"title": "Data engineer (Spark, Airflow)"}),
+        add(DATA_ENGINEER, "whitelist", ["3776"], widens=True),  # loosening
+        remove(DATA_ENGINEER, "blacklist", ["1455"], widens=True),  # loosening
+    ]
+
+
+def test_blacklist_and_whitelist_changes_of_one_stage_go_out_together() -> None:
+    """Tightening (blacklist additions, whitelist removals) is one phase, and so is loosening:
+    both calls of a phase are in flight at once, and the PUT waits for the whole phase."""
+    changes = stages_plan()
+    with running_sandbox(example_config(latency=0.02)) as server:
+        transport = RecordingTransport()
+        result, _ = apply(server.url, changes, transport)
+        account = server.account().to_json()
+    assert [item.outcome for item in result.outcomes] == [Outcome.DONE] * len(changes)
+    assert account["lists"][DATA_ENGINEER] == {"blacklist": [], "whitelist": ["1740", "3776"]}
+    base = f"/resumes/{DATA_ENGINEER}"
+    tightening = {("POST", f"{base}/blacklist"), ("DELETE", f"{base}/whitelist/employer")}
+    loosening = {("POST", f"{base}/whitelist"), ("DELETE", f"{base}/blacklist/employer")}
+    put = {("PUT", base)}
+    steps = [(kind, (method, path)) for kind, method, path in transport.timeline]
+    expected = [("start", call) for call in tightening], [("end", call) for call in tightening]
+    assert sorted(steps[:2]) == sorted(expected[0])  # both started before either ended
+    assert sorted(steps[2:4]) == sorted(expected[1])
+    assert steps[4:6] == [("start", *put), ("end", *put)]
+    assert sorted(steps[6:8]) == sorted(("start", call) for call in loosening)
+    assert sorted(steps[8:]) == sorted(("end", call) for call in loosening)
+
+
+def test_a_failure_in_a_phase_lets_its_siblings_finish_and_skips_later_phases() -> None:
+    changes = stages_plan()
+    changes[0] = add(DATA_ENGINEER, "blacklist", ["not-an-employer"])  # 400
+    with running_sandbox(example_config()) as server:
+        result, _ = apply(server.url, changes)
+        account = server.account().to_json()
+        methods = sorted(r.method for r in server.requests)
+    assert [item.outcome for item in result.outcomes] == [
+        Outcome.FAILED,
+        Outcome.DONE,  # the other tightening call of the same phase
+        Outcome.SKIPPED,
+        Outcome.SKIPPED,
+        Outcome.SKIPPED,
+    ]
+    assert methods == ["DELETE", "POST"]  # no PUT, no loosening
+    assert account["lists"][DATA_ENGINEER] == {"blacklist": [], "whitelist": ["1740"]}
+
+
+def test_the_resumes_with_the_most_phases_start_first() -> None:
+    """Their later phases wait for the earlier ones: with one request at a time, the resume of
+    three phases goes first although the plan lists it second."""
+    changes = [
+        add(BACKEND, "blacklist", ["1455"]),  # one phase
+        remove(DATA_ENGINEER, "whitelist", ["4181"]),
+        update(DATA_ENGINEER, {"title": "Data engineer (Spark, Airflow)"}),
+        add(DATA_ENGINEER, "whitelist", ["3776"], widens=True),
+    ]
+    with running_sandbox(example_config()) as server:
+        result, _ = apply(server.url, changes, parallelism=1)
+        log = [(r.method, r.path) for r in server.requests]
+    assert [item.outcome for item in result.outcomes] == [Outcome.DONE] * len(changes)
+    assert log == [
+        ("DELETE", f"/resumes/{DATA_ENGINEER}/whitelist/employer"),
+        ("POST", f"/resumes/{BACKEND}/blacklist"),
+        ("PUT", f"/resumes/{DATA_ENGINEER}"),
+        ("POST", f"/resumes/{DATA_ENGINEER}/whitelist"),
+    ]
+
+
 def test_a_failure_stops_that_resume_only() -> None:
     broken = add(BACKEND, "blacklist", ["1455", "not-an-employer"])  # 400, nothing added
     changes = [

@@ -24,10 +24,11 @@ def resume(key: str, resume_id: str, *kinds: ListKind) -> DesiredResume:
     )
 
 
-def read(url: str, *resumes: DesiredResume, **settings: Any) -> LiveState:
+def read(url: str, *resumes: DesiredResume, conditions: bool = False, **settings: Any) -> LiveState:
     async def main() -> LiveState:
         async with make_client(url, **settings) as client:
-            return await read_live_state(DesiredState(root=".", resumes=list(resumes)), client)
+            desired = DesiredState(root=".", resumes=list(resumes))
+            return await read_live_state(desired, client, conditions=conditions)
 
     return run(main())
 
@@ -62,6 +63,30 @@ def test_reads_each_resource_once(sandbox: Any) -> None:
     assert data_engineer.lists["whitelist"].limit == 2000
     assert data_engineer.lists["whitelist"].can_add == 1998
     assert data_engineer.lists["blacklist"].employers == {}
+    assert backend.conditions is None  # not asked for: not read
+
+
+def test_conditions_are_read_once_per_resume_with_the_resume() -> None:
+    config = SandboxConfig(accounts={TOKEN: Account.example()}, latency=0.02)
+    with running_sandbox(config) as server:
+        transport = RecordingTransport()
+        live = read(
+            server.url,
+            resume("backend", BACKEND, "blacklist"),
+            resume("backend-copy", BACKEND),
+            resume("data-engineer", DATA_ENGINEER, "whitelist"),
+            conditions=True,
+            transport=transport,
+        )
+        paths = Counter(r.path for r in server.requests)
+    assert paths[f"/resumes/{BACKEND}/conditions"] == 1
+    assert paths[f"/resumes/{DATA_ENGINEER}/conditions"] == 1
+    assert len(transport.exchanges) == 7  # mine, 2 resumes, 2 conditions, 2 list pages
+    # the conditions go out with everything else: the chain stays one request long
+    assert transport.max_in_flight == 7
+    conditions = live.resumes[BACKEND].conditions
+    assert conditions is not None and conditions["title"]["max_length"] == 100
+    assert live.resumes[DATA_ENGINEER].conditions == conditions
 
 
 def test_two_files_with_one_id_read_it_once(sandbox: Any) -> None:

@@ -60,6 +60,20 @@ def test_plan_apply_plan_ends_in_no_changes(harness: Harness) -> None:
     assert harness.writes() == []
 
 
+def test_apply_reads_once_then_writes_each_change_once(harness: Harness) -> None:
+    """`apply --yes` plans and applies in one session: 8 reads (mine; per resume the resume,
+    its conditions and each managed list), then one call per change, nothing read again."""
+    changes = json.loads(harness.run("plan", "--format", "json").output)["changes"]
+    harness.sandbox.clear_requests()
+    assert harness.run("apply", "--yes").exit_code == 0
+    log = harness.sandbox.requests
+    assert [entry.method for entry in log[:8]] == ["GET"] * 8
+    assert sorted((entry.method, entry.path) for entry in log[8:]) == sorted(
+        (change["method"], change["path"].split("?")[0]) for change in changes
+    )
+    assert len(log) == 8 + 6
+
+
 def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
     plan = json.loads(harness.run("plan", "--format", "json").output)
     assert harness.run("apply", "--yes").exit_code == 0

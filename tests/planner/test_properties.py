@@ -4,14 +4,18 @@ no employer hidden before and after ever sees the resume in between."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from resumesync.applier import Stage, phases, stage
 from resumesync.model import (
     ACCESS_TYPES,
+    Action,
+    Change,
     DesiredList,
     DesiredResume,
     DesiredState,
@@ -230,6 +234,68 @@ def test_apply_reaches_the_desired_state_privately_and_replans_empty(
     # And planning again finds nothing to do.
     again = build_plan(desired, after, force=True, now=NOW, metro_areas=METRO_AREAS)
     assert again.changes == [], [c.path for c in again.changes]
+
+
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(scenario(), st.randoms(use_true_random=False))
+def test_the_calls_of_one_phase_may_land_in_any_order_privately(
+    case: tuple[FakeApi, DesiredState], rng: random.Random
+) -> None:
+    """The applier sends a phase's calls (applier.phases) at once, so the server may apply
+    them in any order: every order keeps hidden employers hidden and ends in the same state."""
+    api, desired = case
+    before = {rid: {e for e in EMPLOYERS if not api.visible(rid, e)} for rid in api.resumes}
+    plan = build_plan(desired, api.live_state(), force=True, now=NOW, metro_areas=METRO_AREAS)
+    by_resume: dict[str, list[int]] = {}
+    for index, change in enumerate(plan.changes):
+        by_resume.setdefault(change.resume_id, []).append(index)
+    trace = []
+    for indexes in by_resume.values():
+        for phase in phases(plan.changes, indexes):
+            assert len({stage(plan.changes[index]) for index in phase}) == 1
+            rng.shuffle(phase)
+            for index in phase:
+                api.apply(plan.changes[index])
+                trace.append(
+                    {rid: {e for e in EMPLOYERS if api.visible(rid, e)} for rid in api.resumes}
+                )
+    for resume_id, hidden_before in before.items():
+        hidden_both = hidden_before - {e for e in EMPLOYERS if api.visible(resume_id, e)}
+        for step, visible in enumerate(trace):
+            assert not hidden_both & visible[resume_id], f"step {step} leaked"
+    again = build_plan(desired, api.live_state(), force=True, now=NOW, metro_areas=METRO_AREAS)
+    assert again.changes == [], [c.path for c in again.changes]
+
+
+def test_each_action_has_its_privacy_stage() -> None:
+    def change(action: Action, kind: ListKind | None = None) -> Change:
+        return Change(action, "r", "r1", "POST", "/resumes/r1", list_kind=kind)
+
+    assert [
+        stage(change(Action.LIST_ADD, "blacklist")),
+        stage(change(Action.LIST_REMOVE, "whitelist")),
+        stage(change(Action.LIST_CLEAR, "whitelist")),
+        stage(change(Action.UPDATE)),
+        stage(change(Action.LIST_REMOVE, "blacklist")),
+        stage(change(Action.LIST_CLEAR, "blacklist")),
+        stage(change(Action.LIST_ADD, "whitelist")),
+        stage(change(Action.PUBLISH)),
+    ] == [Stage.TIGHTENING] * 3 + [Stage.UPDATE] + [Stage.LOOSENING] * 3 + [Stage.PUBLISH]
+    # runs of one stage form one phase; a plan out of stage order keeps its own order
+    changes = [
+        change(Action.LIST_ADD, "blacklist"),
+        change(Action.LIST_REMOVE, "whitelist"),
+        change(Action.UPDATE),
+        change(Action.LIST_ADD, "whitelist"),
+        change(Action.LIST_REMOVE, "blacklist"),
+        change(Action.LIST_ADD, "blacklist"),
+        change(Action.PUBLISH),
+    ]
+    assert list(phases(changes, list(range(7)))) == [[0, 1], [2], [3, 4], [5], [6]]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,0 +1,342 @@
+"""Preflight: the server's own rules for each resume, checked before the first write.
+
+`GET /resumes/{id}/conditions` (resumes.en.md, "Conditions to fill in the fields of a resume")
+publishes, per field: required, min_length, max_length, not_in, min_count, max_count,
+min_value, max_value, min_date, max_date, regexp, and `fields` for the parts of an object or of
+each list item. conditions_schema() turns them into a JSON Schema; preflight_problems()
+validates every managed resume with it and points each violation at the YAML line of the field
+(`resumes/backend.yaml:4: title: ...`), so that a plan the server would reject fails before
+any write.
+
+Which document each rule is judged on. A PUT carries top-level fields only, each replacing the
+live value whole, and only the fields that changed; what no file declares stays as it is live.
+
+- `required` of a top-level field: the resume as it will be after the apply, the live document
+  with the declared fields put over it. A field the files leave out is fine while the live
+  resume has a value; one the live resume lacks must be declared. Only fields a file can
+  declare are judged this way: a required field the API does not let us write (read-only, or
+  retired like `specialization`) is the server's to fill, and `access` is visibility.yaml's.
+- Every other rule, and `required` inside a field: the declared value, since the PUT writes it
+  whole. A declared field is checked even when it equals the live value (the plan leaves it out
+  of the PUT then, but the file states a value the server refuses). Live values no file
+  declares are not judged: the plan does not write them and there is no line to point at.
+
+The conditions are not part of a saved plan's fingerprint (fingerprint.py): they gate the plan
+without shaping it, their date bounds move every day, and `apply plan.json` does not read them.
+
+As on the server, the rules of a field apply to a value that is not empty: an empty value
+(null, "", [], {}) is an error only when the field is required. Rules for text apply to a text
+and to each text of a list (skill_set), `fields` to an object and to each object of a list.
+
+The JSON Schema (draft 2020-12) uses the standard keyword wherever it means what the docs say:
+required, minItems / maxItems (min_count / max_count), minimum / maximum (min_value /
+max_value, inclusive), pattern (regexp; searched, the server's patterns anchor themselves),
+not + enum (not_in, compared as written) and format "date". The docs measure text and dates
+in ways JSON Schema cannot, so four keywords of our own carry them (see VOCABULARY):
+`textMinLength` counts the text without "\\r\\n", `textMaxLength` the text trimmed of outer
+white space, `formatMinimum` / `formatMaximum` (named as in ajv-keywords) bound a YYYY-MM-DD
+date, inclusive. A rule with a malformed bound, or a regexp Python cannot compile, is left to
+the server (it still answers at apply time, pointed at the same line: server_errors.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from resumesync.model import DesiredResume, DesiredState, JsonPath, LiveResume, LiveState
+from resumesync.planner import json_safe
+from resumesync.problems import Problem, ProblemsError, dotted
+from resumesync.resources import load_schema
+from resumesync.validation import OUR_KEYS, RESUME_SCHEMA, sort_problems
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+EMPTY: tuple[Any, ...] = (None, "", [], {})  # "not filled in": what `required` refuses
+SUFFIX = " (server conditions)"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_REQUIRED = ("required", None)  # the keywords of a missing field and of an empty one
+
+
+# --- conditions -> JSON Schema (pure) -------------------------------------------------------
+
+
+def conditions_schema(conditions: Mapping[str, Any]) -> dict[str, Any]:
+    """The rules of `GET /resumes/{id}/conditions` as a JSON Schema for a resume document.
+
+    Never fails: a rule object that is not a mapping, a bound of the wrong type and a regexp
+    Python cannot compile are left out (the server checks them at apply time).
+    """
+    return {"$schema": DIALECT, "type": "object", **_object_schema(conditions)}
+
+
+def _object_schema(fields: Mapping[str, Any]) -> dict[str, Any]:
+    properties = {
+        name: _field_schema(rules)
+        for name, rules in fields.items()
+        if isinstance(name, str) and isinstance(rules, Mapping)
+    }
+    required = [
+        name
+        for name, rules in fields.items()
+        if isinstance(name, str) and isinstance(rules, Mapping) and rules.get("required") is True
+    ]
+    schema: dict[str, Any] = {"properties": properties}
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def _field_schema(rules: Mapping[str, Any]) -> dict[str, Any]:
+    """One field: empty is allowed unless required; otherwise every rule applies."""
+    item = {**_text_keywords(rules), **_nested_keywords(rules)}
+    value: dict[str, Any] = {**item, **_number_keywords(rules), **_count_keywords(rules)}
+    if item:
+        value["items"] = item  # the text rules and `fields` hold for each item of a list
+    schema: dict[str, Any] = {"if": {"enum": list(EMPTY)}, "else": value}
+    if rules.get("required") is True:
+        schema["then"] = False
+    return schema
+
+
+def _bound(rules: Mapping[str, Any], key: str) -> int | float | None:
+    value = rules.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def _date_bound(rules: Mapping[str, Any], key: str) -> str | None:
+    value = rules.get(key)
+    return value if isinstance(value, str) and parse_date(value) is not None else None
+
+
+def _text_keywords(rules: Mapping[str, Any]) -> dict[str, Any]:
+    keywords: dict[str, Any] = {}
+    for rule, keyword in (("min_length", "textMinLength"), ("max_length", "textMaxLength")):
+        bound = _bound(rules, rule)
+        if bound is not None:
+            keywords[keyword] = bound
+    not_in = rules.get("not_in")
+    if isinstance(not_in, list) and not_in:
+        keywords["not"] = {"enum": list(not_in)}
+    regexp = rules.get("regexp")
+    if isinstance(regexp, str) and regexp and _compiles(regexp):
+        keywords["pattern"] = regexp
+    low, high = _date_bound(rules, "min_date"), _date_bound(rules, "max_date")
+    if rules.get("min_date") is not None or rules.get("max_date") is not None:
+        keywords["format"] = "date"
+    if low is not None:
+        keywords["formatMinimum"] = low
+    if high is not None:
+        keywords["formatMaximum"] = high
+    return keywords
+
+
+def _number_keywords(rules: Mapping[str, Any]) -> dict[str, Any]:
+    pairs = (("min_value", "minimum"), ("max_value", "maximum"))
+    return {keyword: bound for rule, keyword in pairs if (bound := _bound(rules, rule)) is not None}
+
+
+def _count_keywords(rules: Mapping[str, Any]) -> dict[str, Any]:
+    keywords: dict[str, Any] = {}
+    for rule, keyword in (("min_count", "minItems"), ("max_count", "maxItems")):
+        bound = _bound(rules, rule)
+        if bound is not None and bound >= 0 and float(bound).is_integer():
+            keywords[keyword] = int(bound)
+    return keywords
+
+
+def _nested_keywords(rules: Mapping[str, Any]) -> dict[str, Any]:
+    fields = rules.get("fields")
+    return _object_schema(fields) if isinstance(fields, Mapping) and fields else {}
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return False
+    return True
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A YYYY-MM-DD date (the docs' format for dates and for min_date / max_date)."""
+    if not _DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+# --- our keywords: the documented measures JSON Schema lacks ----------------------------------
+
+
+def text_min_length(text: str) -> int:
+    """min_length counts the text without "\\r\\n" (resumes.en.md, Rules)."""
+    return len(text.replace("\r\n", ""))
+
+
+def text_max_length(text: str) -> int:
+    """max_length counts the text trimmed of spaces at both ends (resumes.en.md, Rules)."""
+    return len(text.strip())
+
+
+def _keyword(
+    check: Callable[[Any, Any], str | None],
+) -> Callable[[Any, Any, Any, Any], Iterator[ValidationError]]:
+    """A jsonschema keyword from `check(bound, instance) -> message or None`."""
+    from jsonschema.exceptions import ValidationError
+
+    def validate(_validator: Any, bound: Any, instance: Any, _schema: Any) -> Iterator[Any]:
+        message = check(bound, instance)
+        if message is not None:
+            yield ValidationError(message)
+
+    return validate
+
+
+def _min_text(bound: Any, instance: Any) -> str | None:
+    too_short = isinstance(instance, str) and text_min_length(instance) < bound
+    return "too short" if too_short else None
+
+
+def _max_text(bound: Any, instance: Any) -> str | None:
+    too_long = isinstance(instance, str) and text_max_length(instance) > bound
+    return "too long" if too_long else None
+
+
+def _min_date(bound: Any, instance: Any) -> str | None:
+    date = parse_date(instance) if isinstance(instance, str) else None
+    return "too early" if date is not None and date < dt.date.fromisoformat(bound) else None
+
+
+def _max_date(bound: Any, instance: Any) -> str | None:
+    date = parse_date(instance) if isinstance(instance, str) else None
+    return "too late" if date is not None and date > dt.date.fromisoformat(bound) else None
+
+
+VOCABULARY: dict[str, Callable[[Any, Any], str | None]] = {
+    "textMinLength": _min_text,
+    "textMaxLength": _max_text,
+    "formatMinimum": _min_date,
+    "formatMaximum": _max_date,
+}
+
+
+@cache
+def _validator_class() -> type[Validator]:
+    from jsonschema import Draft202012Validator, validators
+
+    keywords = {name: _keyword(check) for name, check in VOCABULARY.items()}
+    return validators.extend(Draft202012Validator, keywords)
+
+
+def schema_errors(schema: dict[str, Any], instance: Any) -> list[ValidationError]:
+    """Every violation of `schema` (from conditions_schema) by `instance`."""
+    from jsonschema import Draft202012Validator
+
+    cls = _validator_class()
+    validator = cls(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return list(validator.iter_errors(instance))
+
+
+# --- violations -> Problems at FILE:LINE ------------------------------------------------------
+
+
+def explain(error: ValidationError) -> list[tuple[JsonPath, str]]:
+    """One violation -> (path, message) pairs; messages never repeat the user's value."""
+    path: JsonPath = tuple(error.absolute_path)
+    keyword, bound = error.validator, error.validator_value
+    if keyword == "required":  # jsonschema reports each missing name with all of `bound`
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        missing = [name for name in bound if name not in instance]
+        return [((*path, name), "required field is missing") for name in missing]
+    if keyword is None:  # `then: false`: an empty value of a required field
+        return [(path, "must not be empty: the field is required")]
+    if keyword == "not":
+        refused = bound.get("enum", []) if isinstance(bound, dict) else []
+        return [(path, f"not accepted: the server refuses {_listing(refused)}")]
+    messages = {
+        "textMinLength": "must not be empty"
+        if bound == 1
+        else f"must have at least {_count(bound, 'character')}",
+        "textMaxLength": f"must have at most {_count(bound, 'character')} once trimmed",
+        "minItems": f"must have at least {_count(bound, 'item')}",
+        "maxItems": f"must have at most {_count(bound, 'item')}",
+        "minimum": f"must be >= {bound}",
+        "maximum": f"must be <= {bound}",
+        "formatMinimum": f"must be on or after {bound}",
+        "formatMaximum": f"must be on or before {bound}",
+        "format": "must be a date YYYY-MM-DD",
+        "pattern": f"must match {bound}",
+    }
+    return [(path, messages.get(str(keyword), f"fails `{keyword}`"))]
+
+
+def _count(number: Any, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _listing(values: list[Any]) -> str:
+    return ", ".join(value if isinstance(value, str) else json.dumps(value) for value in values)
+
+
+@cache
+def writable_fields() -> frozenset[str]:
+    """Top-level fields a resume file can declare (schemas/resume.schema.json)."""
+    properties: dict[str, Any] = load_schema(RESUME_SCHEMA)["properties"]
+    return frozenset(
+        name
+        for name, sub in properties.items()
+        if name not in OUR_KEYS and not (isinstance(sub, dict) and sub.get("readOnly"))
+    )
+
+
+def resume_problems(resume: DesiredResume, live: LiveResume) -> list[Problem]:
+    """Every violation of the live resume's conditions by `resume`, at FILE:LINE."""
+    if not live.conditions:
+        return []
+    declared: dict[str, Any] = json_safe(resume.fields)
+    after = {**live.document, **declared}  # the resume as the apply leaves it
+    writable = writable_fields()
+    found: dict[tuple[JsonPath, str], None] = {}  # ordered and unique
+    for error in schema_errors(conditions_schema(live.conditions), after):
+        for path, message in explain(error):
+            if not path:
+                continue
+            if path[0] not in declared:
+                # Not written by this plan: only a required field left empty is ours.
+                if path[0] not in writable or len(path) > 1 or error.validator not in _REQUIRED:
+                    continue
+                message = "required, but the live resume has no value and no file declares one"
+            found[(path, message)] = None
+    return [
+        Problem(message + SUFFIX, resume.source.locate(path), dotted(path))
+        for path, message in found
+    ]
+
+
+def preflight_problems(desired: DesiredState, live: LiveState) -> list[Problem]:
+    """The violations of every managed resume whose conditions were read, in file order."""
+    problems: list[Problem] = []
+    for resume in desired.resumes:
+        live_resume = live.resumes.get(resume.resume_id)
+        if live_resume is not None:
+            problems.extend(resume_problems(resume, live_resume))
+    return sort_problems(problems)
+
+
+def raise_if_violations(desired: DesiredState, live: LiveState) -> None:
+    """ProblemsError with every violation: the plan must not be made, nothing written."""
+    problems = preflight_problems(desired, live)
+    if problems:
+        raise ProblemsError(problems)

@@ -1,0 +1,233 @@
+"""`plan` and `apply` against the sandbox: every kind of condition rule the server publishes
+fails the plan before any write, at the YAML line of the offending field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from resumesync.sandbox import Account
+
+from .support import BACKEND, DATA_ENGINEER, TOKEN, Cli, line_of, replace_in
+
+BASE = "resumes/_base.yaml"
+BACKEND_FILE = "resumes/backend.yaml"
+SKILLS = "skill_set: [Python, asyncio, PostgreSQL, Kafka, Docker, Kubernetes]"
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str  # the file to edit, relative to the repository
+    old: str
+    new: str
+    needle: str  # a text on the line the problem must name (after the edit)
+    field: str
+    message: str  # the start of the message
+    conditions: dict[str, Any] = field(default_factory=dict)  # the account's own rules
+
+
+CASES = {
+    "required": Case(
+        BASE,
+        "gender: {id: male}",
+        "gender: null",
+        "gender: null",
+        "gender",
+        "must not be empty: the field is required",
+    ),
+    "min_length": Case(
+        BACKEND_FILE,
+        "title: Senior Python developer",
+        "title: A",
+        "title: A",
+        "title",
+        "must have at least 2 characters",
+    ),
+    "max_length": Case(
+        BACKEND_FILE,
+        "title: Senior Python developer",
+        "title: " + "x" * 101,
+        "title: x",
+        "title",
+        "must have at most 100 characters once trimmed",
+    ),
+    "not_in": Case(
+        BACKEND_FILE,
+        "title: Senior Python developer",
+        "title: CV",
+        "title: CV",
+        "title",
+        "not accepted: the server refuses Resume, CV",
+    ),
+    "min_count": Case(
+        BACKEND_FILE,
+        SKILLS,
+        SKILLS,
+        "skill_set:",
+        "skill_set",
+        "must have at least 8 items",
+        conditions={"skill_set": {"required": False, "min_count": 8, "max_count": 30}},
+    ),
+    "max_count": Case(
+        BACKEND_FILE,
+        SKILLS,
+        "skill_set: [" + ", ".join(f"skill{n}" for n in range(31)) + "]",
+        "skill_set:",
+        "skill_set",
+        "must have at most 30 items",
+    ),
+    "min_value": Case(
+        BACKEND_FILE,
+        "salary: {amount: 350000, currency: RUR}",
+        "salary: {amount: -1, currency: RUR}",
+        "salary:",
+        "salary.amount",
+        "must be >= 0",
+    ),
+    "max_value": Case(
+        BASE,
+        "      year: 2012",
+        "      year: 2100",
+        "year: 2100",
+        "education.primary[0].year",
+        "must be <= ",
+    ),
+    "min_date": Case(
+        BASE,
+        'start: "2012-07-01"',
+        'start: "1899-07-01"',
+        "1899-07-01",
+        "experience[2].start",
+        "must be on or after 1900-01-01",
+    ),
+    "max_date": Case(
+        BASE,
+        'end: "2014-08-01"',
+        'end: "2099-08-01"',
+        "2099-08-01",
+        "experience[2].end",
+        "must be on or before ",
+    ),
+    "regexp": Case(
+        BASE,
+        "first_name: Ivan",
+        "first_name: Iv4n",
+        "first_name:",
+        "first_name",
+        "must match ^[^0-9@<>]+$",
+    ),
+    "nested fields": Case(
+        BASE,
+        "comment: After 10 am, please",
+        "comment: " + "c" * 256,
+        "comment:",
+        "contact[1].comment",
+        "must have at most 255 characters once trimmed",
+    ),
+}
+
+
+def expected_line(cli: Cli, case: Case) -> str:
+    line = line_of(cli.repo / case.file, case.needle)
+    return f"{case.file}:{line}: {case.field}: {case.message}"
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=list(CASES))
+def test_each_rule_kind_fails_the_plan_at_its_line_before_any_write(
+    case: Case, start: Callable[[Account], Cli]
+) -> None:
+    account = Account.example()
+    account.conditions.update(case.conditions)  # rules the bundled conditions lack
+    cli = start(account)
+    replace_in(cli.repo / case.file, case.old, case.new)
+
+    result = cli.run("plan")
+
+    assert result.exit_code == 1, result.output
+    problems = [line for line in result.output.splitlines() if "(server conditions)" in line]
+    assert any(line.startswith(expected_line(cli, case)) for line in problems), result.output
+    assert "nothing was written" in result.output
+    assert cli.writes() == []
+    assert sorted(cli.conditions_reads()) == sorted(
+        f"/resumes/{resume_id}/conditions" for resume_id in (BACKEND, DATA_ENGINEER)
+    )
+
+
+def test_apply_plans_first_and_writes_nothing(cli: Cli) -> None:
+    replace_in(cli.repo / BACKEND_FILE, "title: Senior Python developer", "title: CV")
+    before = cli.sandbox.account().to_json()
+
+    result = cli.run("apply", "--yes")
+
+    assert result.exit_code == 1, result.output
+    assert f"{BACKEND_FILE}:{line_of(cli.repo / BACKEND_FILE, 'title: CV')}: title:" in (
+        result.output
+    )
+    assert cli.writes() == []
+    assert cli.sandbox.account().to_json() == before
+
+
+def test_the_example_passes_and_reads_each_resumes_conditions_once(cli: Cli) -> None:
+    result = cli.run("plan")
+    assert result.exit_code == 0, result.output
+    assert "(server conditions)" not in result.output
+    assert sorted(cli.conditions_reads()) == sorted(
+        f"/resumes/{resume_id}/conditions" for resume_id in (BACKEND, DATA_ENGINEER)
+    )
+
+
+def test_required_is_judged_after_the_write_a_live_value_is_enough(cli: Cli) -> None:
+    """A file may leave a required field out: the PUT does not touch it, the live value stays."""
+    replace_in(cli.repo / BASE, "gender: {id: male}\n", "")
+    result = cli.run("plan")
+    assert result.exit_code == 0, result.output
+    assert cli.writes() == []
+
+
+def test_required_is_judged_after_the_write_a_field_missing_live_must_be_declared(
+    start: Callable[[Account], Cli],
+) -> None:
+    account = Account.example()
+    del account.resumes[BACKEND].fields["gender"]  # data-engineer keeps its gender
+    cli = start(account)
+    replace_in(cli.repo / BASE, "gender: {id: male}\n", "")
+
+    result = cli.run("plan")
+
+    assert result.exit_code == 1, result.output
+    id_line = line_of(cli.repo / BACKEND_FILE, "id: ")  # where whole-file problems point
+    assert (
+        f"{BACKEND_FILE}:{id_line}: gender: required, but the live resume has no value and "
+        "no file declares one (server conditions)"
+    ) in result.output
+    assert "data-engineer.yaml" not in result.output
+    assert cli.writes() == []
+
+
+def test_the_sandbox_enforces_an_accounts_own_conditions_as_it_publishes_them(
+    start: Callable[[Account], Cli],
+) -> None:
+    """What the preflight refuses, the server refuses too: here an account's own rule."""
+    account = Account.example()
+    account.conditions["skill_set"] = {"required": False, "min_count": 8, "max_count": 30}
+    seed = {**Account.example().to_json(), "conditions": {"skill_set": {"max_count": 30}}}
+    assert Account.from_json(seed).to_json()["conditions"] == seed["conditions"]
+    cli = start(account)
+    headers = {"Authorization": f"Bearer {TOKEN}", "HH-User-Agent": "preflight-tests"}
+    with httpx.Client(base_url=cli.sandbox.url, headers=headers) as client:
+        published = client.get(f"/resumes/{BACKEND}/conditions").json()
+        refused = client.put(f"/resumes/{BACKEND}", json={"skill_set": [f"s{n}" for n in range(6)]})
+        accepted = client.put(
+            f"/resumes/{BACKEND}", json={"skill_set": [f"s{n}" for n in range(8)]}
+        )
+    assert published["skill_set"]["min_count"] == 8
+    assert published["title"]["max_length"] == 100  # the bundled rules stay for the rest
+    assert refused.status_code == 400
+    assert [(e["pointer"], e["reason"]) for e in refused.json()["errors"]] == [
+        ("/skill_set", "wrong_size")
+    ]
+    assert accepted.status_code == 204
