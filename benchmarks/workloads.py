@@ -6,7 +6,9 @@ needs and the longest chain of requests that must wait for one another:
 
 - reads: `GET /resumes/mine` (one page per 100 resumes), `GET /resumes/{id}` and
   `GET /resumes/{id}/conditions` (the preflight) per resume, and per managed list one page
-  per 100 employers (an empty list still costs one page);
+  per 100 employers (an empty list still costs one page). A declared metro station the
+  apply would change adds one `GET /metro/{area}` per distinct area, after its resume (2
+  steps); no workload declares one, so none is counted;
 - writes: per list `ceil(added / 100)` POSTs and `ceil(removed / 100)` DELETEs (one DELETE of
   the whole list when it is to become empty), one PUT per resume with changed fields, one
   POST .../publish per resume to publish;

@@ -24,6 +24,7 @@ import httpx
 from resumesync import __version__
 from resumesync.endpoints import (
     list_path,
+    metro_path,
     publish_path,
     resume_path,
     resume_write_call,
@@ -533,19 +534,28 @@ class HHClient:
     # --- reads ------------------------------------------------------------------------------
 
     async def _get_all_pages(
-        self, path: str, params: dict[str, Any] | None = None
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Page 0 first (it says how many pages there are), then the rest concurrently."""
+        """Page 0 first (it says how many pages there are), then the rest concurrently.
+        `keep` trims each item as its page arrives, so that the pages of many long lists
+        read at once are never all held whole."""
         query = {**(params or {}), "per_page": PER_PAGE}
-        first = await self.request("GET", path, params={**query, "page": 0}) or {}
-        pages = _page_count(first)
-        rest = await gather_or_cancel(
-            self.request("GET", path, params={**query, "page": page}) for page in range(1, pages)
-        )
+
+        async def page(number: int) -> dict[str, Any]:
+            body = await self.request("GET", path, params={**query, "page": number}) or {}
+            if keep is not None:
+                body["items"] = [keep(item) for item in body.get("items") or []]
+            return body
+
+        first = await page(0)
+        rest = await gather_or_cancel(page(number) for number in range(1, _page_count(first)))
         items: list[dict[str, Any]] = []
         seen: set[str] = set()
         for body in [first, *rest]:
-            for item in (body or {}).get("items") or []:
+            for item in body.get("items") or []:
                 key = str(item.get("id"))
                 if key not in seen:  # a list that moved between pages must not duplicate
                     seen.add(key)
@@ -561,8 +571,9 @@ class HHClient:
         return await self.request("GET", resume_path(resume_id)) or {}
 
     async def get_list(self, resume_id: str, kind: ListKind) -> dict[str, Any]:
-        """A visibility list with all its pages: {"items", "limit", "can_add", "found"}."""
-        first, items = await self._get_all_pages(list_path(resume_id, kind))
+        """A visibility list with all its pages: {"items", "limit", "can_add", "found"}, each
+        item {"id", "name"} (the urls and logos of up to 2,000 employers are dropped)."""
+        first, items = await self._get_all_pages(list_path(resume_id, kind), keep=_id_and_name)
         return {
             "items": items,
             "limit": first.get("limit"),
@@ -575,6 +586,11 @@ class HHClient:
 
     async def get_employer(self, employer_id: str) -> dict[str, Any]:
         return await self.request("GET", f"/employers/{segment(employer_id)}") or {}
+
+    async def get_metro(self, city_id: str) -> dict[str, Any]:
+        """The metro directory of a city: {"id", "name", "lines": [{..., "stations"}]};
+        NotFoundError for a city hh.ru has no metro directory for."""
+        return await self.request("GET", metro_path(city_id)) or {}
 
     # --- writes (all idempotent) -------------------------------------------------------------
 
@@ -604,6 +620,10 @@ class HHClient:
     async def publish(self, resume_id: str) -> None:
         """POST .../publish; raises PublishNotYet when hh.ru says "not yet" (429)."""
         await self.request("POST", publish_path(resume_id))
+
+
+def _id_and_name(item: dict[str, Any]) -> dict[str, Any]:
+    return {"id": item.get("id"), "name": item.get("name")}
 
 
 def _page_count(body: dict[str, Any]) -> int:

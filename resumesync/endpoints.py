@@ -37,3 +37,8 @@ def list_employers_path(resume_id: str, kind: ListKind, employers: Iterable[str]
 
 def publish_path(resume_id: str) -> str:
     return f"{resume_path(resume_id)}/publish"
+
+
+def metro_path(city_id: str) -> str:
+    """GET /metro/{city_id}: the metro lines and stations of one city (area)."""
+    return f"/metro/{segment(city_id)}"

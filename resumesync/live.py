@@ -2,11 +2,16 @@
 
 Every resume id is known from the files, so `/resumes/mine`, every managed resume (with its
 conditions, when asked for) and every managed list start at once; the longest chain is a
-list's page 0 -> its remaining pages.
+list's page 0 -> its remaining pages. The metro directory of an area (when asked for) is read
+only for a declared station the apply would change, so it waits for that resume's document
+alone: resume -> `/metro/{area}`, once per area, side by side with the rest.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from resumesync.client import HHClient, NotFoundError, gather_or_cancel
@@ -21,27 +26,38 @@ from resumesync.model import (
     Location,
     ResumeSummary,
 )
+from resumesync.normalize import metro_to_check
 from resumesync.problems import Problem, ProblemsError
+
+Then = Callable[[dict[str, Any]], Awaitable[None]]  # what waits for a resume's document
 
 
 async def read_live_state(
-    desired: DesiredState, client: HHClient, *, conditions: bool = False
+    desired: DesiredState, client: HHClient, *, conditions: bool = False, metro: bool = False
 ) -> LiveState:
     """The live documents and declared lists of every managed resume, plus the account summary;
-    with `conditions`, also each resume's `GET /resumes/{id}/conditions` (for the preflight).
+    with `conditions`, also each resume's `GET /resumes/{id}/conditions`, and with `metro`,
+    `GET /metro/{area}` for each declared station the apply would change (both for the
+    preflight; see normalize.metro_to_check).
 
     Raises ProblemsError naming every file whose `id` is not a resume of this account.
     """
     kinds_by_id: dict[str, set[ListKind]] = {}
+    fields_by_id: dict[str, list[dict[str, Any]]] = {}
     for resume in desired.resumes:  # two files with one id are read once
         kinds_by_id.setdefault(resume.resume_id, set()).update(resume.lists)
+        fields_by_id.setdefault(resume.resume_id, []).append(resume.fields)
     ids = list(kinds_by_id)
+    directory = MetroDirectory(client) if metro else None
+
+    def then(resume_id: str) -> Then | None:
+        return None if directory is None else partial(directory.read_for, fields_by_id[resume_id])
 
     mine, *reads = await gather_or_cancel(
         [
             client.get_mine(),
             *(
-                _read_resume(client, resume_id, kinds_by_id[resume_id], conditions)
+                _read_resume(client, resume_id, kinds_by_id[resume_id], conditions, then(resume_id))
                 for resume_id in ids
             ),
         ]
@@ -61,16 +77,21 @@ async def read_live_state(
     ]
     if problems:
         raise ProblemsError(problems)
-    return LiveState(api_url=client.base_url, resumes=resumes, account=account)
+    stations = directory.found if directory is not None else {}
+    return LiveState(api_url=client.base_url, resumes=resumes, account=account, metro=stations)
 
 
 async def _read_resume(
-    client: HHClient, resume_id: str, kinds: set[ListKind], conditions: bool
+    client: HHClient,
+    resume_id: str,
+    kinds: set[ListKind],
+    conditions: bool,
+    then: Then | None = None,
 ) -> LiveResume | None:
-    """The resume, its lists and (optionally) its conditions, all at once; None when the
-    account has no such resume (404)."""
+    """The resume, its lists and (optionally) its conditions, all at once, and `then` as soon
+    as the document is in; None when the account has no such resume (404)."""
     ordered = [kind for kind in LIST_KINDS if kind in kinds]
-    reads = [client.get_resume(resume_id), *(client.get_list(resume_id, k) for k in ordered)]
+    reads = [_document(client, resume_id, then), *(client.get_list(resume_id, k) for k in ordered)]
     if conditions:
         reads.append(client.get_conditions(resume_id))
     try:
@@ -83,6 +104,50 @@ async def _read_resume(
         document=document,
         lists={kind: _live_list(kind, body) for kind, body in zip(ordered, lists, strict=True)},
         conditions=rest[len(ordered)] if conditions else None,
+    )
+
+
+async def _document(client: HHClient, resume_id: str, then: Then | None) -> dict[str, Any]:
+    document = await client.get_resume(resume_id)
+    if then is not None:
+        await then(document)
+    return document
+
+
+class MetroDirectory:
+    """`GET /metro/{area}` at most once per area, however many resumes ask for it."""
+
+    def __init__(self, client: HHClient) -> None:
+        self._client = client
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.found: dict[str, frozenset[str]] = {}  # area id -> its station ids
+
+    async def read_for(self, declared: list[dict[str, Any]], document: dict[str, Any]) -> None:
+        """Reads the areas of the declared stations (one resume's files) that need checking
+        against the live `document`."""
+        areas = {check[1] for fields in declared if (check := metro_to_check(fields, document))}
+        await gather_or_cancel(self.stations(area) for area in sorted(areas))
+
+    async def stations(self, area_id: str) -> frozenset[str]:
+        # A lock, not a shared task: a caller cancelled half-way cancels no one else's read.
+        async with self._locks.setdefault(area_id, asyncio.Lock()):
+            if area_id not in self.found:
+                self.found[area_id] = await _metro_stations(self._client, area_id)
+        return self.found[area_id]
+
+
+async def _metro_stations(client: HHClient, area_id: str) -> frozenset[str]:
+    """The station ids of an area's metro; none when hh.ru has no metro there (404)."""
+    try:
+        body = await client.get_metro(area_id)
+    except NotFoundError:
+        return frozenset()
+    return frozenset(
+        str(station["id"])
+        for line in body.get("lines") or []
+        if isinstance(line, dict)
+        for station in line.get("stations") or []
+        if isinstance(station, dict) and station.get("id") is not None
     )
 
 

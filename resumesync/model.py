@@ -145,6 +145,9 @@ class LiveState:
     api_url: str
     resumes: dict[str, LiveResume] = field(default_factory=dict)  # managed resumes, by id
     account: list[ResumeSummary] = field(default_factory=list)  # every resume on the account
+    # Area id -> the station ids of its metro directory (GET /metro/{area}; empty when the
+    # area has none), read only for the areas of a declared metro the apply would change.
+    metro: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 class Action(enum.Enum):

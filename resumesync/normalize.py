@@ -18,7 +18,8 @@ Rules, applied in this order:
    At the top level an empty list or object equals `null`.
 
 One rule depends on another field and a directory: a metro station outside the resume's area
-is ignored by the server (see `server_ignores`).
+is ignored by the server (see `server_ignores`, and `metro_to_check`, which names the declared
+stations that the plan must look up in their area's metro directory).
 """
 
 from __future__ import annotations
@@ -118,6 +119,28 @@ def server_ignores(
     if station_area is None:
         return False
     return area is None or station_area != area["id"]
+
+
+def metro_to_check(
+    fields: Mapping[str, Any], document: Mapping[str, Any]
+) -> tuple[str, str] | None:
+    """(station id, area id) of a declared metro station that the server may drop, or None.
+
+    The server keeps a station only in the resume's area. A station the live resume holds in
+    the area it keeps was accepted, so it needs no check; one the apply writes (it differs
+    from the live station), or whose area the apply changes, must be looked up in the metro
+    directory of the area the resume will have.
+    """
+    if "metro" not in fields:
+        return None
+    station = normalize_field("metro", fields["metro"])
+    area = normalize_field("area", fields["area"] if "area" in fields else document.get("area"))
+    if not isinstance(station, dict) or not isinstance(area, dict):
+        return None  # no station, or no area: validation's matter (`area` with `metro`)
+    unchanged = station == normalize_field("metro", document.get("metro")) and (
+        area == normalize_field("area", document.get("area"))
+    )
+    return None if unchanged else (station["id"], area["id"])
 
 
 def canonical_phone(value: Mapping[str, Any]) -> str:

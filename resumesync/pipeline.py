@@ -78,7 +78,7 @@ async def plan_async(
     force: bool = False,
     now: datetime | None = None,
 ) -> PlanResult:
-    live = await read_live_state(desired, client, conditions=True)
+    live = await read_live_state(desired, client, conditions=True, metro=True)
     raise_if_violations(desired, live)  # the server's own rules: refused before any write
     plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
     return PlanResult(plan=plan, live=live)

@@ -21,8 +21,21 @@ live value whole, and only the fields that changed; what no file declares stays 
   of the PUT then, but the file states a value the server refuses). Live values no file
   declares are not judged: the plan does not write them and there is no line to point at.
 
-The conditions are not part of a saved plan's fingerprint (fingerprint.py): they gate the plan
-without shaping it, their date bounds move every day, and `apply plan.json` does not read them.
+A nested field the server fills with a documented default when a body leaves it out is not
+`required` of the user, whatever the conditions say (SERVER_DEFAULTS): the official spec's
+example conditions mark `contact[].preferred` required, while the docs say "if preferred flag
+is not sent default value for this parameter is `false`" (resumes.en.md, Object `contact`).
+
+One documented rule needs a directory rather than the conditions: the server drops a metro
+station outside the resume's area (DESIGN.md, normalisation), which would leave a perpetual
+diff. metro_problems() refuses such a station at its line, from the metro directory of the
+area (`GET /metro/{area}`) that the plan reads only for a declared station the apply would
+change (normalize.metro_to_check). An error rather than a quiet skip in the planner: the
+user's file says something the account can never hold, and only the user can fix that.
+
+The conditions and the metro directory are not part of a saved plan's fingerprint
+(fingerprint.py): they gate the plan without shaping it, the conditions' date bounds move every
+day, and `apply plan.json` reads neither.
 
 As on the server, the rules of a field apply to a value that is not empty: an empty value
 (null, "", [], {}) is an error only when the field is required. Rules for text apply to a text
@@ -49,6 +62,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from resumesync.model import DesiredResume, DesiredState, JsonPath, LiveResume, LiveState
+from resumesync.normalize import metro_to_check
 from resumesync.planner import json_safe
 from resumesync.problems import Problem, ProblemsError, dotted
 from resumesync.resources import load_schema
@@ -63,6 +77,9 @@ EMPTY: tuple[Any, ...] = (None, "", [], {})  # "not filled in": what `required` 
 SUFFIX = " (server conditions)"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _REQUIRED = ("required", None)  # the keywords of a missing field and of an empty one
+# Nested fields (by field names, list items left out) that the server fills when a body leaves
+# them out, per the docs: never `required` of the user. The only documented one so far.
+SERVER_DEFAULTS: frozenset[tuple[str, ...]] = frozenset({("contact", "preferred")})
 
 
 # --- conditions -> JSON Schema (pure) -------------------------------------------------------
@@ -74,34 +91,36 @@ def conditions_schema(conditions: Mapping[str, Any]) -> dict[str, Any]:
     Never fails: a rule object that is not a mapping, a bound of the wrong type and a regexp
     Python cannot compile are left out (the server checks them at apply time).
     """
-    return {"$schema": DIALECT, "type": "object", **_object_schema(conditions)}
+    return {"$schema": DIALECT, "type": "object", **_object_schema(conditions, ())}
 
 
-def _object_schema(fields: Mapping[str, Any]) -> dict[str, Any]:
-    properties = {
-        name: _field_schema(rules)
+def _object_schema(fields: Mapping[str, Any], at: tuple[str, ...]) -> dict[str, Any]:
+    """`fields` of the object at `at` (field names from the top, list items left out)."""
+    rules_by_name = {
+        name: rules
         for name, rules in fields.items()
         if isinstance(name, str) and isinstance(rules, Mapping)
     }
-    required = [
-        name
-        for name, rules in fields.items()
-        if isinstance(name, str) and isinstance(rules, Mapping) and rules.get("required") is True
-    ]
+    properties = {name: _field_schema(rules, (*at, name)) for name, rules in rules_by_name.items()}
+    required = [name for name, rules in rules_by_name.items() if _required(rules, (*at, name))]
     schema: dict[str, Any] = {"properties": properties}
     if required:
         schema["required"] = required
     return schema
 
 
-def _field_schema(rules: Mapping[str, Any]) -> dict[str, Any]:
+def _required(rules: Mapping[str, Any], at: tuple[str, ...]) -> bool:
+    return rules.get("required") is True and at not in SERVER_DEFAULTS
+
+
+def _field_schema(rules: Mapping[str, Any], at: tuple[str, ...]) -> dict[str, Any]:
     """One field: empty is allowed unless required; otherwise every rule applies."""
-    item = {**_text_keywords(rules), **_nested_keywords(rules)}
+    item = {**_text_keywords(rules), **_nested_keywords(rules, at)}
     value: dict[str, Any] = {**item, **_number_keywords(rules), **_count_keywords(rules)}
     if item:
         value["items"] = item  # the text rules and `fields` hold for each item of a list
     schema: dict[str, Any] = {"if": {"enum": list(EMPTY)}, "else": value}
-    if rules.get("required") is True:
+    if _required(rules, at):
         schema["then"] = False
     return schema
 
@@ -154,9 +173,9 @@ def _count_keywords(rules: Mapping[str, Any]) -> dict[str, Any]:
     return keywords
 
 
-def _nested_keywords(rules: Mapping[str, Any]) -> dict[str, Any]:
+def _nested_keywords(rules: Mapping[str, Any], at: tuple[str, ...]) -> dict[str, Any]:
     fields = rules.get("fields")
-    return _object_schema(fields) if isinstance(fields, Mapping) and fields else {}
+    return _object_schema(fields, at) if isinstance(fields, Mapping) and fields else {}
 
 
 def _compiles(pattern: str) -> bool:
@@ -325,13 +344,35 @@ def resume_problems(resume: DesiredResume, live: LiveResume) -> list[Problem]:
     ]
 
 
+def metro_problems(
+    resume: DesiredResume, live_resume: LiveResume, stations: Mapping[str, frozenset[str]]
+) -> list[Problem]:
+    """A declared metro station that is not in its area's metro directory (`stations`: area
+    id -> station ids, as read by live.py), which the server would drop on save."""
+    check = metro_to_check(resume.fields, live_resume.document)
+    if check is None:
+        return []
+    station, area = check
+    if area not in stations or station in stations[area]:
+        return []  # the directory was not read (no preflight), or the station is in the area
+    return [
+        Problem(
+            f"station {station} is not in area {area}; the server would drop it",
+            resume.source.locate(("metro",)),
+            "metro",
+        )
+    ]
+
+
 def preflight_problems(desired: DesiredState, live: LiveState) -> list[Problem]:
-    """The violations of every managed resume whose conditions were read, in file order."""
+    """The violations of every managed resume whose conditions (or whose area's metro
+    directory) were read, in file order."""
     problems: list[Problem] = []
     for resume in desired.resumes:
         live_resume = live.resumes.get(resume.resume_id)
         if live_resume is not None:
             problems.extend(resume_problems(resume, live_resume))
+            problems.extend(metro_problems(resume, live_resume, live.metro))
     return sort_problems(problems)
 
 

@@ -36,6 +36,7 @@ OPERATIONS = (
     "delete-resume-visibility-list",
     "delete-employer-from-resume-visibility-list",
     "get-employer-info",
+    "get-metro-stations-in-city",
     "get-artifact-photos",
     "get-artifacts-portfolio",
     "load-artifact",

@@ -112,5 +112,27 @@ class Dictionaries:
         station = self.data["metro"].get(station_id)
         return station["area_id"] if station else None
 
+    def metro_city(self, area_id: str) -> dict[str, Any] | None:
+        """The city as `GET /metro/{city_id}` shows it (MetroCityMetroItem): its lines, each
+        with its stations in line order; None when no station of the dictionary is there."""
+        stations = [
+            station
+            for station_id, entry in self.data["metro"].items()
+            if entry["area_id"] == area_id and (station := self.metro(station_id)) is not None
+        ]
+        if not stations:
+            return None
+        lines: dict[str, dict[str, Any]] = {}
+        for station in sorted(stations, key=_line_order):
+            line = lines.setdefault(station["line"]["id"], {**station["line"], "stations": []})
+            line["stations"].append(station)
+        return {"id": area_id, "name": self.name("areas", area_id), "lines": list(lines.values())}
+
     def employer_name(self, employer_id: str) -> str | None:
         return self.data["employers"].get(employer_id)
+
+
+def _line_order(station: dict[str, Any]) -> tuple[int, str, int]:
+    """Lines by id, numeric ids in numeric order ("2" before "14"); stations by `order`."""
+    line = station["line"]["id"]
+    return (int(line) if line.isdigit() else 1 << 62, line, station["order"])

@@ -64,10 +64,26 @@ def check_body(body: dict[str, Any], context: SaveContext) -> list[FieldError]:
     broken = {error.field for error in type_errors}
     well_formed = {key: value for key, value in writable.items() if key not in broken}
     rules = resume_conditions(context.today, context.conditions)
-    errors.extend(condition_errors(well_formed, rules))
+    errors.extend(condition_errors(with_documented_defaults(well_formed), rules))
     errors.extend(rule_errors(well_formed, context))
     unique = {(error.pointer, error.reason): error for error in errors}
     return sorted(unique.values(), key=lambda error: (error.field, error.pointer))
+
+
+def with_documented_defaults(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as the rules judge it: what the server fills when it is not sent counts as
+    sent. "if preferred flag is not sent default value for this parameter is `false`"
+    (resumes.en.md, Object `contact`): a rule requiring `preferred` is met without it."""
+    contacts = body.get("contact")
+    if not isinstance(contacts, list):
+        return body
+    filled = [
+        {**contact, "preferred": False}
+        if isinstance(contact, dict) and contact.get("preferred") is None
+        else contact
+        for contact in contacts
+    ]
+    return {**body, "contact": filled}
 
 
 def key_errors(body: dict[str, Any]) -> list[FieldError]:

@@ -12,7 +12,7 @@ from resumesync.model import (
     Location,
     SourceMap,
 )
-from resumesync.preflight import SUFFIX, preflight_problems, resume_problems
+from resumesync.preflight import SUFFIX, metro_problems, preflight_problems, resume_problems
 
 FILE = "resumes/backend.yaml"
 BASE = "resumes/_base.yaml"
@@ -126,3 +126,28 @@ def test_a_base_shared_by_two_resumes_reports_once_in_file_order() -> None:
         f"{BASE}:3: title: not accepted: the server refuses CV{SUFFIX}",
         f"{FILE}:10: title: must have at least 2 characters{SUFFIX}",
     ]
+
+
+def test_a_declared_station_missing_from_its_areas_metro_directory_points_at_its_line() -> None:
+    moscow = frozenset({"6.41", "5.97"})
+    resume = desired({"area": {"id": "1"}, "metro": {"id": "14.195"}})
+    problems = metro_problems(resume, live(LIVE), {"1": moscow})
+    assert [str(problem) for problem in problems] == [
+        f"{FILE}:11: metro: station 14.195 is not in area 1; the server would drop it"
+    ]
+    assert metro_problems(resume, live(LIVE), {"1": frozenset()}) != []  # an area with no metro
+    inside = desired({"area": {"id": "1"}, "metro": {"id": "6.41"}})
+    assert metro_problems(inside, live(LIVE), {"1": moscow}) == []
+    assert metro_problems(resume, live(LIVE), {}) == []  # the directory was not read
+
+
+def test_preflight_problems_include_the_metro_directory() -> None:
+    resume = desired({"area": {"id": "1"}, "metro": {"id": "14.195"}}, resume_id="r1")
+    state = LiveState(
+        api_url="http://sandbox",
+        resumes={"r1": LiveResume("r1", dict(LIVE), conditions=CONDITIONS)},
+        metro={"1": frozenset({"6.41"})},
+    )
+    assert [
+        problem.field for problem in preflight_problems(DesiredState(".", [resume]), state)
+    ] == ["metro"]

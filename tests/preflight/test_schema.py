@@ -108,6 +108,31 @@ def test_counts_values_dates_and_nested_fields() -> None:
     assert year == {"minimum": 1950, "maximum": 2030}
 
 
+def test_a_nested_field_with_a_documented_server_default_is_never_required() -> None:
+    """resumes.en.md: "if preferred flag is not sent default value for this parameter is
+    `false`", though the spec's example conditions mark `contact[].preferred` required."""
+    required = {"required": True}
+    conditions = {
+        "contact": {"required": True, "fields": {"preferred": required, "type": required}},
+        "site": {"fields": {"preferred": required}},  # no documented default there
+        "preferred": required,  # nor at the top level
+    }
+    schema = conditions_schema(conditions)
+    contact = schema["properties"]["contact"]["else"]["items"]
+    assert contact["required"] == ["type"]
+    assert "then" not in contact["properties"]["preferred"]
+    document = {
+        "contact": [{"type": {"id": "email"}}, {"type": {"id": "cell"}, "preferred": None}],
+        "site": [{"url": "x"}],
+        "preferred": True,
+    }
+    assert messages(conditions, document) == [("site[0].preferred", "required field is missing")]
+    assert messages(conditions, {"contact": [{}], "preferred": None}) == [
+        ("contact[0].type", "required field is missing"),
+        ("preferred", "must not be empty: the field is required"),
+    ]
+
+
 def test_malformed_rules_are_left_to_the_server() -> None:
     schema = conditions_schema(
         {
