@@ -291,7 +291,17 @@ class Session:
             for coroutine in coroutines:
                 coroutine.close()  # never awaited: no "was never awaited" warning
             raise RuntimeError(_NOT_OPEN)
-        return runner.run(_gather(coroutines))
+        results: list[T | Exception] = []
+
+        async def main() -> None:
+            # The main task returns nothing: after each run, asyncio.Runner calls
+            # signal.getsignal(SIGINT), which formats the repr of its handler (trying it as an
+            # enum value), and the handler holds the main task, whose repr shows its result:
+            # every plan's live state (megabytes of text, tens of ms, for long lists).
+            results.extend(await _gather(coroutines))
+
+        runner.run(main())
+        return results
 
     def _check_open(self) -> None:
         if self._runner is None:

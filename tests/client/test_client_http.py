@@ -61,6 +61,9 @@ def test_a_250_employer_list_takes_exactly_three_gets() -> None:
     assert all(r.query["per_page"] == ["100"] and r.method == "GET" for r in gets)
     assert [item["id"] for item in body["items"]] == [str(10_000 + n) for n in range(250)]
     assert (body["found"], body["limit"], body["can_add"]) == (250, 2000, 1750)
+    # only what the callers use is kept of each employer (not its urls and logos)
+    assert {tuple(item) for item in body["items"]} == {("id", "name")}
+    assert all(item["name"] for item in body["items"])
 
 
 def test_mine_reads_every_page() -> None:

@@ -68,3 +68,20 @@ def test_a_closed_session_refuses_work(repo: Path) -> None:
         pass
     with pytest.raises(RuntimeError, match="not open"):
         session.client(settings)
+
+
+def test_a_session_never_formats_the_plans(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """asyncio.Runner formats its main task (and so its result) when it restores the SIGINT
+    handler: the session's main task must not hold the plans, whose repr is megabytes."""
+    formatted: list[str] = []
+
+    def counting_repr(self: object) -> str:
+        formatted.append(type(self).__name__)
+        return "PlanResult(...)"
+
+    monkeypatch.setattr(pipeline.PlanResult, "__repr__", counting_repr)
+    desired = pipeline.load(repo, {})
+    with running_sandbox(example_config()) as server, pipeline.Session() as session:
+        (planned,) = session.plan([(desired, settings_for(repo, server.url))])
+    assert not isinstance(planned, Exception) and planned.plan.has_changes
+    assert repr(planned) == "PlanResult(...)" and formatted == ["PlanResult"]
