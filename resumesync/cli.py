@@ -458,7 +458,9 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
             console.err(
                 f"Using the built-in sandbox ({directory / '.resumesync' / 'sandbox.json'})."
             )
-            settings = target.settings.with_overrides(api_url=running.url, token=SANDBOX_TOKEN)
+            settings = target.settings.with_overrides(
+                api_url=running.url, token=SANDBOX_TOKEN, api_name="sandbox"
+            )
             sandboxed.append(Target(target.name, settings, target.desired))
         yield sandboxed
 

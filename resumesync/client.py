@@ -94,6 +94,7 @@ class ClientSettings:
     connect_timeout: float = 10.0
     read_timeout: float = 30.0
     on_retry: Callable[[RetryEvent], None] | None = None
+    api_name: str | None = None  # the API as plans name it; default: base_url
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -343,6 +344,11 @@ class HHClient:
     @property
     def base_url(self) -> str:
         return self.settings.base_url.rstrip("/")
+
+    @property
+    def api_name(self) -> str:
+        """The API as plan files record it (settings.api_name, else the base URL)."""
+        return (self.settings.api_name or self.settings.base_url).rstrip("/")
 
     @property
     def retry_count(self) -> int:

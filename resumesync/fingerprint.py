@@ -26,6 +26,10 @@ VOLATILE_KEYS: frozenset[str] = frozenset(
         "download",  # converter links
         "negotiations_history",
         "owner",
+        # Links to the API itself: they name the host the state was read through (the
+        # sandbox's port changes every run), not anything of the resume.
+        "url",
+        "publish_url",
     }
 )
 

@@ -78,7 +78,7 @@ async def read_live_state(
     if problems:
         raise ProblemsError(problems)
     stations = directory.found if directory is not None else {}
-    return LiveState(api_url=client.base_url, resumes=resumes, account=account, metro=stations)
+    return LiveState(api_url=client.api_name, resumes=resumes, account=account, metro=stations)
 
 
 async def _read_resume(

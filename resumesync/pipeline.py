@@ -59,6 +59,7 @@ def client_settings(
         )
     return ClientSettings(
         base_url=settings.api_url,
+        api_name=settings.api_name,
         token=settings.token,
         user_agent=settings.user_agent,
         parallelism=settings.parallelism,
@@ -97,14 +98,9 @@ async def apply_async(
     first and a plan made from another state, account or API is refused, writing nothing;
     so is an unsafe plan (see planner.raise_if_unsafe) unless `force`."""
     if check_fingerprint:
-        if plan.api_url and plan.api_url.rstrip("/") != client.base_url.rstrip("/"):
+        if plan.api_url and plan.api_url.rstrip("/") != client.api_name:
             raise StalePlanError(
-                [
-                    Problem(
-                        f"the plan was made for {plan.api_url}, not {client.base_url}: "
-                        "nothing was written"
-                    )
-                ]
+                [Problem(f"the plan was made for {plan.api_url}, not {client.api_name}")]
             )
         try:
             live = await read_live_state(desired, client)
@@ -120,8 +116,7 @@ async def apply_async(
                 [
                     Problem(
                         "the plan is stale: the live account changed since it was made "
-                        "(or it was made for another account); nothing was written. "
-                        "Run `resumesync plan` again."
+                        "(or it was made for another account). Run `resumesync plan` again."
                     )
                 ]
             )
@@ -148,8 +143,8 @@ def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | N
         [
             Problem(
                 f"the plan was made for another account: none of the resumes it changes "
-                f"({names}) is in the account of this token; nothing was written. Check the "
-                "token, or run `resumesync plan` with this account's token."
+                f"({names}) is in the account of this token. Check the token, or run "
+                "`resumesync plan` with this account's token."
             )
         ]
     )

@@ -30,6 +30,9 @@ class Settings:
     retries: int = 5
     backoff_base: float = 0.5  # the longest wait before the first retry; doubles per retry
     token_env: str = "HH_TOKEN"  # where the token comes from, for messages
+    # The API as plan files name it, when not api_url: "sandbox" under --sandbox, whose port
+    # changes from run to run (a saved plan must still apply to the same sandbox account).
+    api_name: str | None = None
 
     def __repr__(self) -> str:
         # The token must never reach a log or a traceback.

@@ -210,6 +210,31 @@ def test_sandbox_flag_runs_a_persistent_cycle(repo: Path) -> None:
     assert "Plan:" in run("plan").output
 
 
+def test_a_plan_saved_with_sandbox_applies_with_sandbox(repo: Path) -> None:
+    """Every --sandbox run listens on a new port: the plan names the sandbox, not the port."""
+
+    def run(*args: str):
+        return CliRunner().invoke(
+            cli,
+            [*args, "--dir", str(repo)],
+            env={"NO_COLOR": "1", "HH_TOKEN": None, "HH_API_URL": None},
+            catch_exceptions=False,
+        )
+
+    plan_file = repo / "plan.json"
+    assert run("plan", "--sandbox", "--out", str(plan_file)).exit_code == 0
+    assert json.loads(plan_file.read_text())["api_url"] == "sandbox"
+    applied = run("apply", "--sandbox", str(plan_file))
+    assert applied.exit_code == 0, applied.output
+    assert "Applied 6 of 6 changes." in applied.output
+    assert "No changes" in run("plan", "--sandbox").output
+
+    assert run("plan", "--sandbox", "--out", str(plan_file)).exit_code == 0
+    elsewhere = run("apply", "--token", "USERx", "--api-url", "http://127.0.0.1:9", str(plan_file))
+    assert elsewhere.exit_code == 1
+    assert "the plan was made for sandbox, not http://127.0.0.1:9" in elsewhere.output
+
+
 def test_a_damaged_sandbox_state_is_a_clear_error(repo: Path) -> None:
     state = repo / ".resumesync" / "sandbox.json"
     state.parent.mkdir()
