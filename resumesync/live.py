@@ -30,15 +30,22 @@ from resumesync.normalize import metro_to_check
 from resumesync.problems import Problem, ProblemsError
 
 Then = Callable[[dict[str, Any]], Awaitable[None]]  # what waits for a resume's document
+OnResume = Callable[[LiveResume], None]  # what a resume's reads are for, as soon as they are in
 
 
 async def read_live_state(
-    desired: DesiredState, client: HHClient, *, conditions: bool = False, metro: bool = False
+    desired: DesiredState,
+    client: HHClient,
+    *,
+    conditions: bool = False,
+    metro: bool = False,
+    on_resume: OnResume | None = None,
 ) -> LiveState:
     """The live documents and declared lists of every managed resume, plus the account summary;
     with `conditions`, also each resume's `GET /resumes/{id}/conditions`, and with `metro`,
     `GET /metro/{area}` for each declared station the apply would change (both for the
-    preflight; see normalize.metro_to_check).
+    preflight; see normalize.metro_to_check). `on_resume` gets each resume as soon as its own
+    reads are in: the preflight checks it while the other reads are in flight.
 
     Raises ProblemsError naming every file whose `id` is not a resume of this account.
     """
@@ -57,7 +64,14 @@ async def read_live_state(
         [
             client.get_mine(),
             *(
-                _read_resume(client, resume_id, kinds_by_id[resume_id], conditions, then(resume_id))
+                _read_resume(
+                    client,
+                    resume_id,
+                    kinds_by_id[resume_id],
+                    conditions,
+                    then(resume_id),
+                    on_resume,
+                )
                 for resume_id in ids
             ),
         ]
@@ -87,9 +101,11 @@ async def _read_resume(
     kinds: set[ListKind],
     conditions: bool,
     then: Then | None = None,
+    on_resume: OnResume | None = None,
 ) -> LiveResume | None:
-    """The resume, its lists and (optionally) its conditions, all at once, and `then` as soon
-    as the document is in; None when the account has no such resume (404)."""
+    """The resume, its lists and (optionally) its conditions, all at once, `then` as soon as
+    the document is in and `on_resume` once everything is; None when the account has no such
+    resume (404)."""
     ordered = [kind for kind in LIST_KINDS if kind in kinds]
     reads = [_document(client, resume_id, then), *(client.get_list(resume_id, k) for k in ordered)]
     if conditions:
@@ -99,12 +115,15 @@ async def _read_resume(
     except NotFoundError:
         return None
     lists = rest[: len(ordered)]
-    return LiveResume(
+    live = LiveResume(
         resume_id=resume_id,
         document=document,
         lists={kind: _live_list(kind, body) for kind, body in zip(ordered, lists, strict=True)},
         conditions=rest[len(ordered)] if conditions else None,
     )
+    if on_resume is not None:
+        on_resume(live)
+    return live
 
 
 async def _document(client: HHClient, resume_id: str, then: Then | None) -> dict[str, Any]:

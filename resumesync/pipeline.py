@@ -22,7 +22,7 @@ from resumesync.fingerprint import fingerprint
 from resumesync.live import read_live_state
 from resumesync.model import DesiredState, LiveState, Plan
 from resumesync.planner import build_plan, raise_if_unsafe
-from resumesync.preflight import raise_if_violations
+from resumesync.preflight import Preflight
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
 from resumesync.settings import Settings
@@ -79,8 +79,11 @@ async def plan_async(
     force: bool = False,
     now: datetime | None = None,
 ) -> PlanResult:
-    live = await read_live_state(desired, client, conditions=True, metro=True)
-    raise_if_violations(desired, live)  # the server's own rules: refused before any write
+    preflight = Preflight(desired)  # the server's own rules, checked as each resume comes in
+    live = await read_live_state(
+        desired, client, conditions=True, metro=True, on_resume=preflight.check
+    )
+    preflight.raise_if_violations(live)  # refused before any write
     plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
     return PlanResult(plan=plan, live=live)
 
