@@ -29,6 +29,15 @@ from resumesync.model import (
 from resumesync.normalize import metro_to_check
 from resumesync.problems import Problem, ProblemsError
 
+
+class NotInAccountError(ProblemsError):
+    """Files name resumes the token's account does not have; `account_ids` is what it has."""
+
+    def __init__(self, problems: list[Problem], account_ids: list[str]) -> None:
+        super().__init__(problems)
+        self.account_ids = account_ids
+
+
 Then = Callable[[dict[str, Any]], Awaitable[None]]  # what waits for a resume's document
 OnResume = Callable[[LiveResume], None]  # what a resume's reads are for, as soon as they are in
 
@@ -47,7 +56,7 @@ async def read_live_state(
     preflight; see normalize.metro_to_check). `on_resume` gets each resume as soon as its own
     reads are in: the preflight checks it while the other reads are in flight.
 
-    Raises ProblemsError naming every file whose `id` is not a resume of this account.
+    Raises NotInAccountError naming every file whose `id` is not a resume of this account.
     """
     kinds_by_id: dict[str, set[ListKind]] = {}
     fields_by_id: dict[str, list[dict[str, Any]]] = {}
@@ -90,7 +99,7 @@ async def read_live_state(
         _not_in_account(resume) for resume in desired.resumes if resume.resume_id not in resumes
     ]
     if problems:
-        raise ProblemsError(problems)
+        raise NotInAccountError(problems, [summary.resume_id for summary in account])
     stations = directory.found if directory is not None else {}
     return LiveState(api_url=client.api_name, resumes=resumes, account=account, metro=stations)
 

@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
-from resumesync.client import ClientError, ClientSettings, HHClient, RetryEvent
+from resumesync.client import ClientSettings, HHClient, RetryEvent
 from resumesync.fingerprint import fingerprint
-from resumesync.live import read_live_state
+from resumesync.live import NotInAccountError, read_live_state
 from resumesync.model import DesiredState, LiveState, Plan
 from resumesync.planner import build_plan, raise_if_unsafe
 from resumesync.preflight import Preflight
@@ -107,10 +107,8 @@ async def apply_async(
             )
         try:
             live = await read_live_state(desired, client)
-        except ProblemsError as error:  # e.g. the files' resumes are not in this account
-            ids = await _account_ids(client)
-            other = None if ids is None else _other_account(plan, ids)
-            raise (other or error) from None
+        except NotInAccountError as error:
+            raise (_other_account(plan, error.account_ids) or error) from None
         other = _other_account(plan, [summary.resume_id for summary in live.account])
         if other is not None:
             raise other
@@ -125,14 +123,6 @@ async def apply_async(
             )
         raise_if_unsafe(plan, live, force=force)
     return await apply_plan(plan, client, on_event=on_event)
-
-
-async def _account_ids(client: HHClient) -> list[str] | None:
-    """The resume ids of the token's account; None when even that cannot be read."""
-    try:
-        return [str(item.get("id")) for item in await client.get_mine()]
-    except ClientError:
-        return None
 
 
 def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:

@@ -476,7 +476,3 @@ class Preflight:
 def preflight_problems(desired: DesiredState, live: LiveState) -> list[Problem]:
     """Preflight.problems of a live state read without checking as it arrived."""
     return Preflight(desired).problems(live)
-
-
-def raise_if_violations(desired: DesiredState, live: LiveState) -> None:
-    Preflight(desired).raise_if_violations(live)

@@ -82,6 +82,9 @@ def test_a_plan_applied_with_another_accounts_token_is_refused(
     assert "the plan was made for another account" in result.stderr
     assert "nothing was written" in result.stderr
     assert accounts.writes() == []
+    # The account's resumes come from the live read itself: /resumes/mine is not read twice.
+    mine = [r for r in accounts.sandbox.requests if r.path == "/resumes/mine"]
+    assert len(mine) == 1
 
 
 def test_a_plan_applied_in_another_accounts_repository_is_refused(
