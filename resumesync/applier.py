@@ -22,6 +22,7 @@ from itertools import groupby
 from typing import Any
 
 from resumesync.client import (
+    ApiError,
     BadJsonDataError,
     ClientError,
     HHClient,
@@ -143,6 +144,15 @@ class ApplyResult:
     def ok(self) -> bool:
         """True when nothing failed ("publish not yet" is not a failure)."""
         return not self.failed and not self.skipped
+
+    @property
+    def rerun_may_help(self) -> bool:
+        """Whether a failure may pass on another run: not when hh.ru refused every failed
+        call as a bad request (400: the same body is refused again until the files change)."""
+        return any(
+            not (isinstance(item.error, ApiError) and item.error.status == 400)
+            for item in self.failed
+        )
 
     def failure_lines(self) -> list[str]:
         return [item.line() for item in self.failed]

@@ -615,8 +615,10 @@ def apply_summary(result: Any) -> str:
         count = len(result.retries)
         detail = ", ".join(f"{reason} x{times}" for reason, times in reasons.most_common())
         lines.append(f"  {count} {'retry' if count == 1 else 'retries'}: {detail}")
-    if not result.ok:
+    if not result.ok and result.rerun_may_help:
         lines.append("Some changes failed; run `resumesync apply` again: it continues from here.")
+    elif not result.ok:  # hh.ru refused them (400): the same files are refused again
+        lines.append("Some changes were refused; fix the files above, then plan and apply again.")
     return "\n".join(lines)
 
 

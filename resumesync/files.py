@@ -308,7 +308,11 @@ class _Run:
             publish=publish or PublishMode.NEVER,  # an invalid value is an error already
             fields={key: value for key, value in data.items() if key not in OUR_KEYS},
             source=SourceMap(
-                {p: loc for p, loc in tree.locations.items() if p and p[0] not in OUR_KEYS},
+                {  # `publish:` too: a publish the server would refuse points at it
+                    p: loc
+                    for p, loc in tree.locations.items()
+                    if p and (p[0] not in OUR_KEYS or p == ("publish",))
+                },
                 source.default,
             ),
         )

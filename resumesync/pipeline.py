@@ -22,7 +22,7 @@ from resumesync.fingerprint import fingerprint
 from resumesync.live import NotInAccountError, read_live_state
 from resumesync.model import DesiredState, LiveState, Plan
 from resumesync.planner import build_plan, raise_if_unsafe
-from resumesync.preflight import Preflight
+from resumesync.preflight import Preflight, sent_fields
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
 from resumesync.settings import Settings
@@ -80,9 +80,7 @@ async def plan_async(
     now: datetime | None = None,
 ) -> PlanResult:
     preflight = Preflight(desired)  # the server's own rules, checked as each resume comes in
-    live = await read_live_state(
-        desired, client, conditions=True, metro=True, on_resume=preflight.check
-    )
+    live = await read_live_state(desired, client, sent=sent_fields, on_resume=preflight.check)
     preflight.raise_if_violations(live)  # refused before any write
     plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
     return PlanResult(plan=plan, live=live)

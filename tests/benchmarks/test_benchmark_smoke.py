@@ -60,16 +60,16 @@ def test_smallest_scenario_makes_exactly_the_lower_bound_of_requests(
         served = sandbox.requests
         assert sandbox.internal_errors == []
 
-    # 1 GET /resumes/mine + 20 resumes + 20 conditions + 20 x 2 lists of 50 employers (one
-    # page each).
-    assert (bounds.requests, bounds.chain) == (81, 1)
+    # 1 GET /resumes/mine + 20 resumes + 20 x 2 lists of 50 employers (one page each); no
+    # conditions: a no-op plan writes nothing, so nothing gates a write.
+    assert (bounds.requests, bounds.chain) == (61, 1)
     assert len(served) == bounds.requests
     assert result.client_requests == result.client_attempts == bounds.requests
     kinds = collections.Counter(
         "mine" if entry.path == "/resumes/mine" else entry.path.count("/") for entry in served
     )
-    assert kinds == {"mine": 1, 2: 20, 3: 60}
-    assert sum(entry.path.endswith("/conditions") for entry in served) == 20
+    assert kinds == {"mine": 1, 2: 20, 3: 40}
+    assert sum(entry.path.endswith("/conditions") for entry in served) == 0
     assert all(entry.method == "GET" and entry.status == 200 for entry in served)
     assert result.changes == 0  # a no-op: the files match the account
     assert result.failed == []
@@ -78,13 +78,14 @@ def test_smallest_scenario_makes_exactly_the_lower_bound_of_requests(
 @pytest.mark.parametrize(
     ("key", "requests", "chain"),
     [
-        ("1", 81, 1),
-        ("2", 1 + 2 * 20 + 20 * 2 * 20, 2),
-        # reads 1 + 2 x 2 + (1 + 20 pages); writes 20 POSTs + 15 DELETEs;
+        ("1", 61, 1),
+        ("2", 1 + 20 + 20 * 2 * 20, 2),
+        # reads 1 + 2 + (1 + 20 pages), no conditions (no PUT); writes 20 POSTs + 15 DELETEs;
         # chain: 2 reads + 1 write
-        ("3", 26 + 35, 3),
-        # per account: reads 1 + 2 x 10 + 10 x 2 x 3 pages; writes 28; chain 2 + 4 stages
-        ("4", 5 * (81 + 28), 6),
+        ("3", 24 + 35, 3),
+        # per account: reads 1 + 10 + 8 conditions (the resumes with a PUT) + 1 /dictionaries
+        # (a salary's currency) + 10 x 2 x 3 pages; writes 28; chain 2 + 4 stages
+        ("4", 5 * (80 + 28), 6),
     ],
 )
 def test_lower_bounds_from_first_principles(

@@ -20,6 +20,7 @@ from .conftest import TOKEN, Harness
 
 BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
 DATA_ENGINEER = "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"
+TEAM_LEAD = "5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1b"
 
 
 def line_of(path: Path, needle: str) -> int:
@@ -32,7 +33,7 @@ def line_of(path: Path, needle: str) -> int:
 def test_validate_accepts_the_example(harness: Harness) -> None:
     result = harness.run("validate")
     assert result.exit_code == 0, result.output
-    assert "2 resumes valid" in result.output
+    assert "3 resumes valid" in result.output
 
 
 def test_plan_shows_the_example_changes_and_writes_nothing(harness: Harness) -> None:
@@ -41,7 +42,8 @@ def test_plan_shows_the_example_changes_and_writes_nothing(harness: Harness) -> 
     assert '~ title: "Python developer" -> "Senior Python developer"' in result.output
     assert "+ blacklist 1455 (HeadHunter)" in result.output
     assert "publish" in result.output
-    assert "Plan: 2 resumes to update" in result.output
+    assert "Plan: 3 resumes to update" in result.output
+    assert '~ title: "Team lead" -> "Python team lead"' in result.output  # a draft
     assert harness.writes() == []
 
 
@@ -61,17 +63,21 @@ def test_plan_apply_plan_ends_in_no_changes(harness: Harness) -> None:
 
 
 def test_apply_reads_once_then_writes_each_change_once(harness: Harness) -> None:
-    """`apply --yes` plans and applies in one session: 8 reads (mine; per resume the resume,
-    its conditions and each managed list), then one call per change, nothing read again."""
+    """`apply --yes` plans and applies in one session: 11 reads (mine; per resume the resume
+    and each managed list; the conditions of the two resumes it PUTs, and /dictionaries once
+    for the currencies of their salaries), then one call per change, nothing read again."""
     changes = json.loads(harness.run("plan", "--format", "json").output)["changes"]
     harness.sandbox.clear_requests()
     assert harness.run("apply", "--yes").exit_code == 0
     log = harness.sandbox.requests
-    assert [entry.method for entry in log[:8]] == ["GET"] * 8
-    assert sorted((entry.method, entry.path) for entry in log[8:]) == sorted(
+    assert [entry.method for entry in log[:11]] == ["GET"] * 11
+    assert sorted(entry.path for entry in log[:11] if not entry.path.startswith("/resumes/")) == [
+        "/dictionaries"
+    ]
+    assert sorted((entry.method, entry.path) for entry in log[11:]) == sorted(
         (change["method"], change["path"].split("?")[0]) for change in changes
     )
-    assert len(log) == 8 + 6
+    assert len(log) == 11 + 7
 
 
 def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
@@ -79,7 +85,8 @@ def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
     assert harness.run("apply", "--yes").exit_code == 0
     puts = [r for r in harness.sandbox.requests if r.method == "PUT"]
     updates = [c for c in plan["changes"] if c["action"] == "update"]
-    assert [r.path for r in puts] == [f"/resumes/{BACKEND}"] == [c["path"] for c in updates]
+    assert sorted(r.path for r in puts) == sorted(c["path"] for c in updates)
+    assert sorted(r.path for r in puts) == sorted(f"/resumes/{rid}" for rid in (BACKEND, TEAM_LEAD))
     for request in puts:
         resume_id = request.path.rsplit("/", 1)[1]
         planned = next(
@@ -162,13 +169,31 @@ def test_250_employers_go_out_in_batches_of_100(harness: Harness) -> None:
 
 def test_a_failing_resume_does_not_stop_the_others(harness: Harness) -> None:
     variant = harness.repo / "resumes" / "data-engineer.yaml"
+    # hh.ru refuses a title another resume of the account has: no preflight rule knows it.
+    text = variant.read_text().replace("title: Data engineer", "title: System administrator")
+    variant.write_text(text)
+    result = harness.run("apply", "--yes")
+    assert result.exit_code == 1
+    line = line_of(variant, "title: System administrator")
+    assert f"resumes/data-engineer.yaml:{line}: title" in result.output
+    assert "continues from here" not in result.output  # a 400: running again cannot fix it
+    document = harness.account().to_json()["resumes"][BACKEND]
+    assert document["title"] == "Senior Python developer"  # the other resume went through
+
+
+def test_an_unknown_dictionary_id_fails_the_plan_at_its_line_before_any_write(
+    harness: Harness,
+) -> None:
+    variant = harness.repo / "resumes" / "data-engineer.yaml"
     variant.write_text(variant.read_text() + 'area: {id: "424242"}\n')  # not in hh.ru's dictionary
     result = harness.run("apply", "--yes")
     assert result.exit_code == 1
     line = line_of(variant, "424242")
-    assert f"resumes/data-engineer.yaml:{line}: area" in result.output
-    document = harness.account().to_json()["resumes"][BACKEND]
-    assert document["title"] == "Senior Python developer"  # the other resume went through
+    assert (
+        f"resumes/data-engineer.yaml:{line}: area.id: unknown id '424242': not in the area "
+        "(server dictionaries)"
+    ) in result.output
+    assert harness.writes() == []
 
 
 def test_sensitive_values_and_the_token_stay_hidden(harness: Harness) -> None:
@@ -226,7 +251,7 @@ def test_a_plan_saved_with_sandbox_applies_with_sandbox(repo: Path) -> None:
     assert json.loads(plan_file.read_text())["api_url"] == "sandbox"
     applied = run("apply", "--sandbox", str(plan_file))
     assert applied.exit_code == 0, applied.output
-    assert "Applied 6 of 6 changes." in applied.output
+    assert "Applied 7 of 7 changes." in applied.output
     assert "No changes" in run("plan", "--sandbox").output
 
     assert run("plan", "--sandbox", "--out", str(plan_file)).exit_code == 0
@@ -261,7 +286,7 @@ def test_sandbox_command_serves_the_api_until_interrupted() -> None:
             headers={"Authorization": "Bearer USERcli", "HH-User-Agent": "test/1.0"},
         )
         assert answer.status_code == 200
-        assert answer.json()["found"] == 3
+        assert answer.json()["found"] == 4
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0

@@ -38,7 +38,7 @@ def by_key(resumes: list[DesiredResume]) -> dict[str, DesiredResume]:
 def test_example_repository() -> None:
     state = load_repository(EXAMPLE, {})
     resumes = by_key(state.resumes)
-    assert sorted(resumes) == ["backend", "data-engineer"]
+    assert sorted(resumes) == ["backend", "data-engineer", "team-lead"]
     backend, data = resumes["backend"], resumes["data-engineer"]
     assert (backend.resume_id, data.resume_id) == (BACKEND_ID, DATA_ID)
     assert (backend.publish, data.publish) == (PublishMode.RENEW, PublishMode.ONCE)

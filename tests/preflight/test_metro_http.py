@@ -20,6 +20,7 @@ import pytest
 from resumesync.client import ClientSettings, HHClient
 from resumesync.live import read_live_state
 from resumesync.model import DesiredResume, DesiredState
+from resumesync.preflight import sent_fields
 from resumesync.sandbox import Account
 from resumesync.sandbox.holds import Arrival
 
@@ -157,7 +158,8 @@ def test_no_metro_request_when_metro_is_not_declared_or_unchanged(cli: Cli) -> N
     converge(cli)
     assert cli.run("plan").exit_code == 0
     undeclared = read_counts(cli)
-    assert undeclared == {"mine": 1, "resume": 2, "conditions": 2, "list": 3}
+    # A no-op plan: no conditions, no metro directory (nothing is written).
+    assert undeclared == {"mine": 1, "resume": 3, "list": 4}
 
     add_metro(cli, BASE, "6.41")
     assert cli.run("apply", "--yes").exit_code == 0
@@ -168,7 +170,8 @@ def test_no_metro_request_when_metro_is_not_declared_or_unchanged(cli: Cli) -> N
     replace_in(cli.repo / BASE, 'metro: {id: "6.41"}', "metro: null")
     cli.sandbox.clear_requests()
     assert cli.run("plan").exit_code == 0
-    assert read_counts(cli) == undeclared  # declared empty: nothing to look up
+    # Declared empty: a PUT clears the station (its conditions are read), no directory.
+    assert read_counts(cli) == {**undeclared, "conditions": 2}
 
 
 def test_apply_of_a_saved_plan_reads_no_metro_directory(cli: Cli) -> None:
@@ -197,7 +200,7 @@ def read_metro(url: str, *resumes: DesiredResume) -> dict[str, frozenset[str]]:
         settings = ClientSettings(base_url=url, token=TOKEN, max_rps=None)
         async with HHClient(settings) as client:
             state = DesiredState(root=".", resumes=list(resumes))
-            live = await read_live_state(state, client, conditions=True, metro=True)
+            live = await read_live_state(state, client, sent=sent_fields)
             return live.metro
 
     return asyncio.run(main())
