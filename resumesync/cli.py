@@ -79,6 +79,12 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         directory_option,
         click.option("--token", help="OAuth access token (default: $HH_TOKEN)."),
+        click.option(
+            "--token-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Token store written by `resumesync login` (default: $HH_TOKEN_FILE, else "
+            "the user's config directory); used when no token is given.",
+        ),
         click.option("--api-url", help="API base URL (default: $HH_API_URL or https://api.hh.ru)."),
         click.option("--user-agent", help="Sent as HH-User-Agent (default: $HH_USER_AGENT)."),
         click.option(
@@ -618,6 +624,13 @@ def apply_summary(result: Any) -> str:
     if not result.ok:
         lines.append("Some changes failed; run `resumesync apply` again: it continues from here.")
     return "\n".join(lines)
+
+
+from resumesync import auth_commands  # noqa: E402  (login, logout, auth: their own module)
+
+cli.add_command(auth_commands.login)
+cli.add_command(auth_commands.logout)
+cli.add_command(auth_commands.auth_group)
 
 
 def main() -> None:
