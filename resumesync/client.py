@@ -94,6 +94,11 @@ class TokenProvider(Protocol):
         (once). Raises ClientError when there is none."""
         ...
 
+    async def replaced(self, token: str) -> str | None:
+        """The API refused `token` otherwise: the token that replaced it meanwhile (another
+        process refreshed the pair), or None."""
+        ...
+
 
 @dataclass
 class ClientSettings:
@@ -471,10 +476,12 @@ class HHClient:
                 if response.is_success:
                     return self._parse(response, method, path)
                 body = _json_or_none(response)
-                if token is not None and not renewed and _token_expired(status, body):
-                    renewed = True  # once: a second token_expired is an error, never a loop
-                    token = await self._renewed_token(token)
-                    continue
+                if token is not None and not renewed and status in (401, 403):
+                    replacement = await self._replacement(token, status, body)
+                    if replacement is not None:
+                        renewed = True  # once: a second refusal is an error, never a loop
+                        token = replacement
+                        continue
                 if (
                     status not in RETRY_STATUSES
                     or attempt > retries
@@ -502,12 +509,20 @@ class HHClient:
         self._provided.add(token)
         return token
 
-    async def _renewed_token(self, token: str) -> str:
+    async def _replacement(self, token: str, status: int, body: Any) -> str | None:
+        """The token to retry a refused request with, if any: a renewed one after
+        token_expired, or the one a concurrent renewal put in place of `token` (a request
+        sent with the old token just before is refused as bad_authorization)."""
         provider = self.settings.token_provider
         assert provider is not None
-        renewed = await provider.expired(token)
-        self._provided.add(renewed)
-        return renewed
+        if _token_expired(status, body):
+            replacement: str | None = await provider.expired(token)
+        else:
+            replacement = await provider.replaced(token)
+        if replacement is None or replacement == token:
+            return None
+        self._provided.add(replacement)
+        return replacement
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         return backoff_delay(

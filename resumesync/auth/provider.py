@@ -38,6 +38,8 @@ class StoredTokenProvider:
     refreshes: int = 0  # refresh requests this provider sent
     _current: TokenPair | None = field(default=None, repr=False)
     _thread_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # A refresh that failed fails every later call of this run without another request.
+    _failure: TokenError | None = field(default=None, repr=False)
 
     async def token(self) -> str:
         current = self._current
@@ -47,6 +49,9 @@ class StoredTokenProvider:
 
     async def expired(self, token: str) -> str:
         return await asyncio.to_thread(self._fresh, token)
+
+    async def replaced(self, token: str) -> str | None:
+        return await asyncio.to_thread(self._stored_instead, token)
 
     def current_pair(self) -> StoredPair | None:
         """The stored pair as it is now (for `auth status`)."""
@@ -58,6 +63,8 @@ class StoredTokenProvider:
         """A usable access token; `rejected` is one the API called expired. One thread of this
         process at a time, and one process at a time (the store's lock)."""
         with self._thread_lock, self.store.locked():
+            if self._failure is not None:
+                raise self._failure
             stored = self.store.load(self.key)
             if stored is None and self.env_refresh_token:
                 stored = StoredPair(TokenPair(None, self.env_refresh_token, None))
@@ -72,6 +79,19 @@ class StoredTokenProvider:
                 self._current = pair  # fresh, or refreshed by another process meanwhile
                 return pair.access_token  # type: ignore[return-value]
             return self._refresh(stored)
+
+    def _stored_instead(self, refused: str) -> str | None:
+        """The stored access token when it is not `refused` and not expired: another process
+        refreshed the pair after this one read it (writes are atomic: no lock needed)."""
+        with self._thread_lock:
+            stored = self.store.load(self.key)
+            if stored is None:
+                return None
+            pair = stored.pair
+            if not pair.access_token or pair.access_token == refused or pair.expired(self.clock()):
+                return None
+            self._current = pair
+            return pair.access_token
 
     def _refresh(self, stored: StoredPair) -> str:
         refresh_token = stored.pair.refresh_token
@@ -88,14 +108,19 @@ class StoredTokenProvider:
         self.refreshes += 1
         try:
             pair = self.endpoint.refresh(refresh_token)
-        except OAuthError as error:
-            if error.description == "token not expired" and stored.pair.access_token is None:
-                raise TokenError(
+        except TokenError as error:
+            if (
+                isinstance(error, OAuthError)
+                and error.description == "token not expired"
+                and stored.pair.access_token is None
+            ):
+                error = TokenError(
                     f"hh.ru refreshes a pair only after its access token expired, and "
                     f"{self.env_refresh_name} came without its access token: run `resumesync "
                     "login`, or set HH_TOKEN until the access token expires"
-                ) from None
-            raise
+                )
+            self._failure = error
+            raise error from None
         self.store.save(self.key, StoredPair(pair, stored.account_id))  # saved before used
         self._current = pair
         return pair.access_token  # type: ignore[return-value]

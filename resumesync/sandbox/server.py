@@ -422,6 +422,17 @@ class RunningSandbox:
         """Tracebacks of sandbox bugs (answered with 500); empty in a healthy run."""
         return list(self._server.internal_errors)
 
+    def issued_secrets(self) -> list[str]:
+        """Every access token, refresh token and code OAuth issued (for tests that check
+        that none of them leaked into output)."""
+        oauth = self._server.state.oauth
+        with self._server.state.lock:
+            return [
+                *oauth.tokens,
+                *(issued.refresh_token for issued in oauth.tokens.values()),
+                *oauth.codes,
+            ]
+
     def account(self, token: str | None = None) -> Account:
         """A snapshot of the live state of an account (the first one when token is None)."""
         return self._server.state.snapshot(token)
