@@ -190,7 +190,8 @@ def plan(
 ) -> None:
     """Show the API calls that would make the account match the files."""
     from resumesync import pipeline
-    from resumesync.planfile import plan_to_json, write_plan_file
+    from resumesync.planfile import write_plan_file
+    from resumesync.render.redact import printed_plan_json
 
     with (
         reported_problems(console),
@@ -201,7 +202,10 @@ def plan(
             raise Failure("--out saves one account's plan: choose a profile with --profile")
         planned, failures = plan_targets(console, targets, force=force, session=session)
     if output_format == "json" and len(targets) > 1:
-        document = {target.name: plan_to_json(plan) for target, plan in planned}
+        document = {
+            target.name: printed_plan_json(plan, show_sensitive=show_sensitive)
+            for target, plan in planned
+        }
         console.out(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for target, the_plan in planned:
@@ -530,10 +534,10 @@ def print_warnings(console: Console, warnings: list[Any]) -> None:
 
 
 def render(plan: Any, output_format: str, console: Console, show_sensitive: bool) -> str:
-    if output_format == "json":
-        from resumesync.planfile import dump_plan
+    if output_format == "json":  # personal data hidden, as in text and markdown
+        from resumesync.render.redact import dump_printed_plan
 
-        return dump_plan(plan)
+        return dump_printed_plan(plan, show_sensitive=show_sensitive)
     if output_format == "markdown":
         from resumesync.render.markdown import render_markdown
 
