@@ -16,6 +16,8 @@ from typing import Any, TextIO
 import click
 
 from resumesync import __version__
+from resumesync.employers_cli import employers_group
+from resumesync.hints import hint
 
 
 class ExitCode(enum.IntEnum):
@@ -213,7 +215,8 @@ def plan(
             console.out(render(the_plan, output_format, console, show_sensitive))
     if out_file is not None and planned:
         write_plan_file(out_file, planned[0][1])
-        console.err(f"Saved the plan to {out_file}. Apply it with `resumesync apply {out_file}`.")
+        again = hint(click.get_current_context(), "apply", out_file, drop=["show_sensitive"])
+        console.err(f"Saved the plan to {out_file}. Apply it with `{again}`.")
     if failures:
         sys.exit(ExitCode.ERROR)
     if detailed_exitcode and any(the_plan.has_changes for _, the_plan in planned):
@@ -258,7 +261,9 @@ def apply(
                 console.out(render(the_plan, "text", console, show_sensitive))
             planned = [(target, the_plan) for target, the_plan in planned if the_plan.has_changes]
             if planned and not yes:
-                confirm_or_refuse(console)
+                confirm_or_refuse(
+                    console, hint(click.get_current_context(), "apply", extra=["--yes"])
+                )
         applied = session.apply(
             [(the_plan, target.desired, target.settings) for target, the_plan in planned],
             check_fingerprint=plan_file is not None,
@@ -269,7 +274,7 @@ def apply(
     all_ok = not failures and not apply_failures
     for target, result in finished:
         heading(console, target, len(targets))
-        console.out(apply_summary(result))
+        console.out(apply_summary(result, hint(click.get_current_context(), "apply")))
         for problem in pipeline.apply_problems(result, target.desired):
             console.err(str(problem))
         all_ok = all_ok and result.ok
@@ -310,7 +315,8 @@ def import_command(
         console.err(f"note: {note}")
     for summary in result.skipped:
         console.err(f"not imported: {summary.resume_id} {summary.title!r}")
-    console.out(f"Imported {len(result.resumes)} resumes. `resumesync plan` should now be empty.")
+    plan_hint = hint(click.get_current_context(), "plan", drop=["force"])
+    console.out(f"Imported {len(result.resumes)} resumes. `{plan_hint}` should now be empty.")
 
 
 @cli.command()
@@ -554,11 +560,12 @@ def read_text(path: Path) -> str:
         raise Failure(f"{path}: cannot read the plan file: {error}") from None
 
 
-def confirm_or_refuse(console: Console) -> None:
+def confirm_or_refuse(console: Console, unattended: str) -> None:
+    """Asks on the terminal; `unattended` is the command that applies without asking."""
     if not console.stdin_is_tty:
         raise Failure(
             "refusing to apply: there is no terminal to confirm on. "
-            "Review the plan above and run `resumesync apply --yes`."
+            f"Review the plan above and run `{unattended}`."
         )
     if not click.confirm("Apply these changes?", default=False, err=True):
         raise Failure("Cancelled; nothing was written.")
@@ -602,7 +609,7 @@ def progress_reporter(console: Console) -> Callable[[Any], None]:
     return report
 
 
-def apply_summary(result: Any) -> str:
+def apply_summary(result: Any, again: str = "resumesync apply") -> str:
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
     for outcome in result.not_yet:
         lines.append(f"  not yet: {outcome.change.resume}: {outcome.message}")
@@ -620,8 +627,11 @@ def apply_summary(result: Any) -> str:
         detail = ", ".join(f"{reason} x{times}" for reason, times in reasons.most_common())
         lines.append(f"  {count} {'retry' if count == 1 else 'retries'}: {detail}")
     if not result.ok:
-        lines.append("Some changes failed; run `resumesync apply` again: it continues from here.")
+        lines.append(f"Some changes failed; run `{again}` again: it continues from here.")
     return "\n".join(lines)
+
+
+cli.add_command(employers_group(connection_options))
 
 
 def main() -> None:

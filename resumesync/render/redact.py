@@ -1,8 +1,9 @@
 """Personal data out of the plan JSON printed to stdout (`plan --format json`).
 
 A CI log of a public repository is public, so the JSON on stdout hides what the text and
-markdown plans hide: contact values and comments (every key of a contact but its type and flags), and `birth_date`, in the PUT bodies and in
-both sides of the diffs. The plan file (`plan --out`, mode 0600) keeps them: apply needs them.
+markdown plans hide: `birth_date`, and every key of a contact but its type and flags (value,
+comment, and what GET adds), in the PUT bodies and in both sides of the diffs. The plan file
+(`plan --out`, mode 0600) keeps them: apply needs them.
 
 A redacted plan says so (`"redacted": true`) and cannot be applied: its values are not the
 user's.

@@ -21,7 +21,9 @@ BIRTH_DATE = "1991-05-18"
 def changed_personal_data(harness: Harness) -> dict[str, str]:
     """A birth date and contacts that differ from the sandbox account's."""
     base = harness.repo / "resumes" / "_base.yaml"
-    base.write_text(base.read_text().replace('birth_date: "1990-04-17"', f'birth_date: "{BIRTH_DATE}"'))
+    base.write_text(
+        base.read_text().replace('birth_date: "1990-04-17"', f'birth_date: "{BIRTH_DATE}"')
+    )
     return {"HH_EMAIL": EMAIL, "HH_PHONE_NUMBER": PHONE}
 
 
@@ -67,9 +69,7 @@ def test_the_plan_file_keeps_the_values_and_applies(harness: Harness) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     applied = harness.run("apply", str(out), env=env)
     assert applied.exit_code == 0, applied.output
-    resume = next(
-        r for r in harness.account().to_json()["resumes"].values() if r.get("birth_date")
-    )
+    resume = next(r for r in harness.account().to_json()["resumes"].values() if r.get("birth_date"))
     assert resume["birth_date"] == BIRTH_DATE
 
 
@@ -88,7 +88,10 @@ def test_redaction_keeps_nulls_and_other_fields() -> None:
     data = {
         "changes": [
             {
-                "body": {"birth_date": None, "contact": [{"type": {"id": "email"}, "value": "a@b"}]},
+                "body": {
+                    "birth_date": None,
+                    "contact": [{"type": {"id": "email"}, "value": "a@b"}],
+                },
                 "diff": {
                     "birth_date": {"old": "2000-01-01", "new": None},
                     "title": {"old": "A", "new": "B"},
@@ -98,7 +101,10 @@ def test_redaction_keeps_nulls_and_other_fields() -> None:
     }
     redacted = redact_plan_json(data)
     change = redacted["changes"][0]
-    assert change["body"] == {"birth_date": None, "contact": [{"type": {"id": "email"}, "value": SENSITIVE}]}
+    assert change["body"] == {
+        "birth_date": None,
+        "contact": [{"type": {"id": "email"}, "value": SENSITIVE}],
+    }
     assert change["diff"]["birth_date"] == {"old": SENSITIVE, "new": None}
     assert change["diff"]["title"] == {"old": "A", "new": "B"}
     assert data["changes"][0]["body"]["contact"][0]["value"] == "a@b"  # the input is untouched
