@@ -208,6 +208,7 @@ def plan(
         if out_file is not None and len(targets) > 1:
             raise Failure("--out saves one account's plan: choose a profile with --profile")
         planned, failures = plan_targets(console, targets, force=force, session=session)
+        retried = {target.name: session.retries(target.settings) for target in targets}
     if output_format == "json" and len(targets) > 1:
         document = {
             target.name: printed_plan_json(plan, show_sensitive=show_sensitive)
@@ -218,6 +219,10 @@ def plan(
         for target, the_plan in planned:
             heading(console, target, len(targets))
             console.out(render(the_plan, output_format, console, show_sensitive))
+    for target in targets:  # on stderr: stdout may be the JSON or markdown plan
+        if retried.get(target.name):
+            prefix = f"profile {target.name}: " if len(targets) > 1 else ""
+            console.err(f"{prefix}{retry_summary(retried[target.name])}")
     if out_file is not None and planned:
         with reported_problems(console):
             write_plan_file(out_file, planned[0][1])
@@ -276,11 +281,14 @@ def apply(
             force=force,
             on_event=progress_reporter(console),
         )
+        # the plan's reads and the apply's calls: every retry of the run, per account
+        retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
     all_ok = not failures and not apply_failures
     for target, result in finished:
         heading(console, target, len(targets))
-        console.out(apply_summary(result, hint(click.get_current_context(), "apply")))
+        again = hint(click.get_current_context(), "apply")
+        console.out(apply_summary(result, again, retried.get(target.name)))
         for problem in pipeline.apply_problems(result, target.desired):
             console.err(str(problem))
         all_ok = all_ok and result.ok
@@ -618,7 +626,17 @@ def progress_reporter(console: Console) -> Callable[[Any], None]:
     return report
 
 
-def apply_summary(result: Any, again: str = "resumesync apply") -> str:
+def retry_summary(events: list[Any]) -> str:
+    """`7 retries: HTTP 503 x4, HTTP 429 x3` (each was also a "retrying:" line)."""
+    reasons = Counter(event.reason for event in events)
+    detail = ", ".join(f"{reason} x{times}" for reason, times in reasons.most_common())
+    return f"{len(events)} {'retry' if len(events) == 1 else 'retries'}: {detail}"
+
+
+def apply_summary(
+    result: Any, again: str = "resumesync apply", retries: list[Any] | None = None
+) -> str:
+    """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
     for outcome in result.not_yet:
         lines.append(f"  not yet: {outcome.change.resume}: {outcome.message}")
@@ -630,11 +648,9 @@ def apply_summary(result: Any, again: str = "resumesync apply") -> str:
         )
     if result.skipped:
         lines.append(f"  skipped: {len(result.skipped)} later changes of the failed resumes")
-    if result.retries:  # each is also a "retrying:" line on stderr
-        reasons = Counter(event.reason for event in result.retries)
-        count = len(result.retries)
-        detail = ", ".join(f"{reason} x{times}" for reason, times in reasons.most_common())
-        lines.append(f"  {count} {'retry' if count == 1 else 'retries'}: {detail}")
+    retries = result.retries if retries is None else retries
+    if retries:
+        lines.append(f"  {retry_summary(retries)}")
     if not result.ok:
         lines.append(f"Some changes failed; run `{again}` again: it continues from here.")
     return "\n".join(lines)

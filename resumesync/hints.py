@@ -61,5 +61,12 @@ def _option_words(option: click.Option, value: Any) -> list[str]:
             return [flag]
         return [max(option.secondary_opts, key=len)] if option.secondary_opts else []
     if option.multiple:
-        return [word for item in value or () for word in (flag, str(item))]
-    return [flag, str(value)] if value is not None else []
+        return [word for item in value or () for word in (flag, _word(item))]
+    return [flag, _word(value)] if value is not None else []
+
+
+def _word(value: Any) -> str:
+    """A value as the user would type it: `--max-rps 50`, not `50.0`."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
