@@ -146,16 +146,24 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command()
 @directory_option
+@click.option(
+    "--profile",
+    multiple=True,
+    help="Only this profile of resumesync.yaml (repeatable; default: all).",
+)
 @click.pass_obj
-def validate(console: Console, directory: Path) -> None:
+def validate(console: Console, directory: Path, profile: tuple[str, ...]) -> None:
     """Check the files offline; errors print as FILE:LINE: field: message."""
     from resumesync import files
     from resumesync.profiles import resolve_profiles
 
-    with reported_problems(console):
-        profiles = resolve_profiles(directory, files.load_config(directory), console.env)
+    with reported_problems(console, writes=False):
+        profiles = resolve_profiles(
+            directory, files.load_config(directory), console.env, selected=profile
+        )
         loaded = load_profiles(console, profiles)
-    console.out(f"{sum(len(desired.resumes) for _, desired in loaded)} resumes valid.")
+    count = sum(len(desired.resumes) for _, desired in loaded)
+    console.out(f"{count} {'resume' if count == 1 else 'resumes'} valid.")
 
 
 @cli.command()
@@ -252,6 +260,7 @@ def apply(
     """Make the account match the files (or execute a saved PLAN_FILE)."""
     from resumesync import pipeline
     from resumesync.planfile import load_plan
+    from resumesync.profiles import from_root
 
     retries = RetryLog(console)
     with (
@@ -279,7 +288,7 @@ def apply(
             [(the_plan, target.desired, target.settings) for target, the_plan in planned],
             check_fingerprint=plan_file is not None,
             force=force,
-            on_event=progress_reporter(console),
+            on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
         )
         # the plan's reads and the apply's calls: every retry of the run, per account
         retried = {target.name: session.retries(target.settings) for target, _ in planned}
@@ -290,7 +299,7 @@ def apply(
         again = hint(click.get_current_context(), "apply")
         console.out(apply_summary(result, again, retried.get(target.name)))
         for problem in pipeline.apply_problems(result, target.desired):
-            console.err(str(problem))
+            console.err(str(from_root(problem, target.prefix)))
         all_ok = all_ok and result.ok
     if not all_ok:
         sys.exit(ExitCode.ERROR)
@@ -307,14 +316,20 @@ def import_command(
     """Write resume files and visibility.yaml from the live account."""
     from resumesync import files
     from resumesync.importer import import_account_sync
-    from resumesync.profiles import repository_settings
+    from resumesync.profiles import resolve_profiles
 
-    directory: Path = connection["directory"]
+    root: Path = connection["directory"]
     with reported_problems(console), contextlib.ExitStack() as stack:
         options = dict(connection, read_timeout=connection["timeout"])
-        settings = repository_settings(
-            directory, files.load_config(directory), console.env, options
-        )
+        profiles = resolve_profiles(
+            root, files.load_config(root), console.env, selected=connection["profile"],
+            options=options,
+        )  # fmt: skip
+        if len(profiles) > 1:
+            names = ", ".join(profile.name for profile in profiles)
+            raise Failure(f"import writes one account's files: choose one with --profile ({names})")
+        directory, settings = profiles[0].directory, profiles[0].settings
+        shown = root / profiles[0].prefix  # the folder as the user would name it
         if connection["sandbox"]:
             from resumesync.sandbox import SANDBOX_TOKEN, persistent_sandbox
 
@@ -324,13 +339,16 @@ def import_command(
             settings, directory, force=force, resume_ids=resume_ids, on_retry=RetryLog(console)
         )
     for path in result.written:
-        console.out(f"wrote {path}")
+        inside = Path(os.path.relpath(path, directory))
+        console.out(f"wrote {path if inside.parts[:1] == ('..',) else shown / inside}")
     for note in result.notes:
         console.err(f"note: {note}")
     for summary in result.skipped:
         console.err(f"not imported: {summary.resume_id} {summary.title!r}")
     plan_hint = hint(click.get_current_context(), "plan", drop=["force"])
-    console.out(f"Imported {len(result.resumes)} resumes. `{plan_hint}` should now be empty.")
+    count = len(result.resumes)
+    imported = f"Imported {count} {'resume' if count == 1 else 'resumes'}."
+    console.out(f"{imported} `{plan_hint}` should now be empty.")
 
 
 @cli.command()
@@ -381,8 +399,7 @@ def sandbox(
     from resumesync import sandbox as sandbox_package
 
     if reset:
-        sandbox_package.reset_persistent_sandbox(directory)
-        console.out(f"Reset the sandbox account of {directory}.")
+        reset_sandbox_state(console, directory)
         return
     try:
         account = (
@@ -406,6 +423,30 @@ def sandbox(
         sandbox_package.serve(config, port=port, on_ready=announce)
 
 
+def reset_sandbox_state(console: Console, directory: Path) -> None:
+    """Forgets the --sandbox state of DIR and of each of its profiles' folders."""
+    from resumesync import files
+    from resumesync import sandbox as sandbox_package
+
+    with reported_problems(console):
+        config = files.load_config(directory)
+    folders = [
+        directory,
+        *(directory / p.dir for p in (config.profiles if config else {}).values()),
+    ]
+    done = [folder for folder in folders if sandbox_package.reset_persistent_sandbox(folder)]
+    for folder in done:
+        console.out(
+            f"Reset the sandbox account of {folder}: "
+            "the next --sandbox run starts from the example account."
+        )
+    if not done:
+        console.out(
+            f"Nothing to reset: {sandbox_package.state_path(directory)} does not exist "
+            "(the first --sandbox run creates it)."
+        )
+
+
 @cli.command()
 @directory_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
@@ -415,7 +456,7 @@ def profiles(console: Console, directory: Path, output_format: str) -> None:
     from resumesync import files
     from resumesync.profiles import DEFAULT_PROFILE
 
-    with reported_problems(console):
+    with reported_problems(console, writes=False):
         config = files.load_config(directory)
     names = list(config.profiles) if config and config.profiles else [DEFAULT_PROFILE]
     console.out(json.dumps(names) if output_format == "json" else "\n".join(names))
@@ -425,8 +466,9 @@ def profiles(console: Console, directory: Path, output_format: str) -> None:
 
 
 @contextlib.contextmanager
-def reported_problems(console: Console) -> Iterator[None]:
-    """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback."""
+def reported_problems(console: Console, *, writes: bool = True) -> Iterator[None]:
+    """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback.
+    `writes`: the command could have written (the summary then says that nothing was)."""
     from resumesync.client import ClientError
     from resumesync.problems import ProblemsError
     from resumesync.safefs import UnsafePathError
@@ -439,7 +481,9 @@ def reported_problems(console: Console) -> Iterator[None]:
         print_warnings(console, getattr(error, "warnings", []))
         for problem in error.problems:
             console.err(str(problem))
-        raise Failure(f"{len(error.problems)} problem(s); nothing was written.") from None
+        count = len(error.problems)
+        found = f"{count} {'problem' if count == 1 else 'problems'}"
+        raise Failure(f"{found}; nothing was written." if writes else f"{found}.") from None
     except ClientError as error:
         raise Failure(str(error)) from None
 
@@ -451,6 +495,7 @@ class Target:
     name: str
     settings: Any  # resumesync.settings.Settings
     desired: Any  # resumesync.model.DesiredState
+    prefix: str = ""  # the profile's folder from the repository root, for messages
 
 
 @contextlib.contextmanager
@@ -466,7 +511,7 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
         root, files.load_config(root), console.env, selected=connection["profile"], options=options
     )
     targets = [
-        Target(profile.name, profile.settings, desired)
+        Target(profile.name, profile.settings, desired, profile.prefix)
         for profile, desired in load_profiles(console, profiles)
     ]
     if not connection["sandbox"]:
@@ -479,7 +524,8 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
         for target in targets:
             directory = target.settings.directory
             try:
-                running = stack.enter_context(persistent_sandbox(directory))
+                managed = [resume.resume_id for resume in target.desired.resumes]
+                running = stack.enter_context(persistent_sandbox(directory, resume_ids=managed))
             except ValueError as error:  # a damaged state file: the message names --reset
                 raise Failure(str(error)) from None
             console.err(
@@ -488,7 +534,7 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
             settings = target.settings.with_overrides(
                 api_url=running.url, token=SANDBOX_TOKEN, api_name="sandbox"
             )
-            sandboxed.append(Target(target.name, settings, target.desired))
+            sandboxed.append(Target(target.name, settings, target.desired, target.prefix))
         yield sandboxed
 
 
@@ -497,16 +543,18 @@ def load_profiles(console: Console, profiles: list[Any]) -> list[tuple[Any, Any]
     state) pairs, or one ProblemsError with the problems of every profile."""
     from resumesync import files
     from resumesync.problems import ProblemsError
+    from resumesync.profiles import from_root
 
     loaded, problems = [], []
     for profile in profiles:
         try:
             repository = files.read_repository(profile.directory, console.env)
         except ProblemsError as error:
-            print_warnings(console, getattr(error, "warnings", []))
-            problems.extend(error.problems)
+            warnings = getattr(error, "warnings", [])
+            print_warnings(console, [from_root(item, profile.prefix) for item in warnings])
+            problems.extend(from_root(problem, profile.prefix) for problem in error.problems)
             continue
-        print_warnings(console, repository.warnings)
+        print_warnings(console, [from_root(item, profile.prefix) for item in repository.warnings])
         loaded.append((profile, repository.state))
     if problems:
         raise ProblemsError(problems)
@@ -519,7 +567,8 @@ def report_each(
     """Splits per-account results into successes and failures; failures are printed here, so
     one account's failure is reported without stopping the others."""
     from resumesync.client import ClientError
-    from resumesync.problems import ProblemsError
+    from resumesync.problems import Problem, ProblemsError
+    from resumesync.profiles import from_root
 
     succeeded, failures = [], 0
     for target, result in zip(targets, results, strict=True):
@@ -531,6 +580,8 @@ def report_each(
         failures += 1
         prefix = f"profile {target.name}: " if len(targets) > 1 else ""
         for problem in getattr(result, "problems", None) or [result]:
+            if isinstance(problem, Problem):
+                problem = from_root(problem, target.prefix)
             console.err(f"{prefix}{problem}")
         console.err(f"{prefix}nothing was written to this account.")
     return succeeded, failures
@@ -598,8 +649,9 @@ class RetryLog:
         self.console.err(f"retrying: {event}")
 
 
-def progress_reporter(console: Console) -> Callable[[Any], None]:
-    """Progress on stderr: a bar on a terminal, a line per finished change otherwise."""
+def progress_reporter(console: Console, total: int = 0) -> Callable[[Any], None]:
+    """Progress on stderr: a bar on a terminal, a line per finished change otherwise.
+    `total`: the changes of every account applied together (default: the event's plan's)."""
     from resumesync.applier import EventKind
 
     finished = 0
@@ -612,14 +664,14 @@ def progress_reporter(console: Console) -> Callable[[Any], None]:
         change = event.change
         if console.stderr_is_tty:
             width = 30
-            filled = width * finished // max(event.total, 1)
+            filled = width * finished // max(total or event.total, 1)
             bar = "#" * filled + "-" * (width - filled)
-            end = "\n" if finished == event.total else ""
-            console.stderr.write(f"\r[{bar}] {finished}/{event.total}{end}")
+            end = "\n" if finished == (total or event.total) else ""
+            console.stderr.write(f"\r[{bar}] {finished}/{total or event.total}{end}")
             console.stderr.flush()
         else:
             console.err(
-                f"[{finished}/{event.total}] {event.kind.value}: {change.resume} "
+                f"[{finished}/{total or event.total}] {event.kind.value}: {change.resume} "
                 f"{change.action.value} {change.method} {change.path.split('?')[0]}"
             )
 
