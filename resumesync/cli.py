@@ -136,10 +136,17 @@ def cli(ctx: click.Context) -> None:
     """Keep hh.ru resumes and their visibility lists as code.
 
     \b
-    resumesync validate             check the files offline
-    resumesync plan                 show what apply would change
-    resumesync apply                make the account match the files
-    resumesync plan --sandbox       try it all against a built-in example account
+    Try it anywhere, no account needed (a built-in sandbox account):
+      resumesync import --sandbox --dir try   write its resumes into try/ as files
+      resumesync plan --sandbox --dir try     edit try/resumes/*.yaml, then see the plan
+      resumesync apply --sandbox --dir try    make the sandbox account match the files
+
+    \b
+    With your account (HH_TOKEN):
+      resumesync import               resume files + visibility.yaml from the live account
+      resumesync validate             check the files offline
+      resumesync plan                 show what apply would change
+      resumesync apply                make the account match the files
     """
     ctx.ensure_object(Console)
 
@@ -180,6 +187,8 @@ def validate(console: Console, directory: Path, profile: tuple[str, ...]) -> Non
     type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
+    help="text for a terminal; json: the plan file format (personal data hidden unless "
+    "--show-sensitive); markdown for a pull-request comment.",
 )
 @click.option(
     "--detailed-exitcode",
@@ -257,7 +266,13 @@ def apply(
     show_sensitive: bool,
     **connection: Any,
 ) -> None:
-    """Make the account match the files (or execute a saved PLAN_FILE)."""
+    """Make the account match the files (or execute a saved PLAN_FILE).
+
+    Without PLAN_FILE: plans, shows the plan and asks (--yes skips the question; with no
+    terminal to ask on it refuses). A saved PLAN_FILE (`plan --out`) was reviewed when it was
+    saved, so it is applied without asking, as Terraform does, once the account is checked
+    to be unchanged since.
+    """
     from resumesync import pipeline
     from resumesync.planfile import load_plan
     from resumesync.profiles import from_root
@@ -370,7 +385,8 @@ def import_command(
     "--seed",
     "seed_dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="A directory with account.json to serve instead of the example account.",
+    help="A directory with account.json (the format of .resumesync/sandbox.json) to serve "
+    "instead of the example account.",
 )
 @click.option(
     "--token", default="USERsandbox", show_default=True, help="The token the sandbox accepts."
@@ -395,7 +411,21 @@ def sandbox(
     fail_rate: float,
     reset: bool,
 ) -> None:
-    """Serve the built-in hh.ru-compatible API until interrupted."""
+    """Serve the built-in hh.ru-compatible API on 127.0.0.1 until interrupted.
+
+    \b
+    It prints the two variables that point other tools (and resumesync) at it:
+      export HH_API_URL=http://127.0.0.1:PORT
+      export HH_TOKEN=USERsandbox        (the --token value)
+
+    \b
+    --seed DIR serves DIR/account.json instead of the example account: the format of
+    DIR/.resumesync/sandbox.json that --sandbox keeps, e.g. {"resumes": {ID: {fields...}},
+    "resume_state": {ID: {"status": "published", ...}}, "lists": {ID: {"blacklist": [...],
+    "whitelist": [...]}}, "employers": {ID: NAME}}.
+    --reset --dir DIR forgets the account that --sandbox keeps in DIR (and in each profile's
+    folder), so the next --sandbox run starts from the example account again.
+    """
     from resumesync import sandbox as sandbox_package
 
     if reset:
