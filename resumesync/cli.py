@@ -620,6 +620,12 @@ def apply_summary(result: Any) -> str:
     return "\n".join(lines)
 
 
+# Commands kept in their own modules (resumesync/commands/), registered one line each.
+from resumesync.commands import renew  # noqa: E402
+
+cli.add_command(renew.renew)
+
+
 def main() -> None:
     cli(obj=Console())
 
