@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import click
 
 from resumesync import __version__
+from resumesync.commands.renew import renew_command
 from resumesync.employers_cli import employers_group
 from resumesync.hints import hint
 
@@ -657,11 +658,7 @@ def apply_summary(
 
 
 cli.add_command(employers_group(connection_options))
-
-# Commands kept in their own modules (resumesync/commands/), registered one line each.
-from resumesync.commands import renew  # noqa: E402
-
-cli.add_command(renew.renew)
+cli.add_command(renew_command(connection_options))
 
 
 def main() -> None:

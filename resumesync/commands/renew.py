@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 
-def _connection_options(command: Any) -> Any:
-    from resumesync.cli import connection_options
+def renew_command(connection_options: Callable[[Any], Any]) -> click.Command:
+    """The `renew` command, with cli.py's shared connection options (this module never imports
+    cli.py at import time: `python -m resumesync.cli` must load one copy of it)."""
 
-    return connection_options(command)
+    @click.command()
+    @connection_options
+    @click.pass_obj
+    def renew(console: Any, **connection: Any) -> None:
+        """Raise in search the `publish: renew` resumes that hh.ru allows to raise now, and say
+        when each is next due. One read of /resumes/mine, a publish per due resume: cheap
+        enough for an hourly schedule."""
+        _renew(console, connection)
+
+    return renew
 
 
-@click.command()
-@_connection_options
-@click.pass_obj
-def renew(console: Any, **connection: Any) -> None:
-    """Raise in search the `publish: renew` resumes that hh.ru allows to raise now, and say
-    when each is next due. One read of /resumes/mine, a publish per due resume: cheap enough
-    for an hourly schedule."""
+def _renew(console: Any, connection: dict[str, Any]) -> None:
     import datetime as dt
 
     from resumesync import cli
