@@ -5,12 +5,14 @@ Without profiles the directory itself is the single profile, with HH_TOKEN.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from resumesync.files import RepositoryConfig
+from resumesync.model import Location
 from resumesync.problems import Problem, ProblemsError
 from resumesync.settings import Settings, resolve_settings
 
@@ -22,6 +24,17 @@ class Profile:
     name: str
     directory: Path
     settings: Settings
+    # The profile's folder relative to the repository root ("anna"; "" for the root itself):
+    # messages put it before the file names, so that they are clickable from the root.
+    prefix: str = ""
+
+
+def from_root(problem: Problem, prefix: str) -> Problem:
+    """`problem` with its file named from the repository root (`anna/resumes/backend.yaml`)."""
+    if not prefix or problem.location is None:
+        return problem
+    location = problem.location
+    return replace(problem, location=Location(f"{prefix}/{location.file}", location.line))
 
 
 def resolve_profiles(
@@ -42,8 +55,15 @@ def resolve_profiles(
     declared = config.profiles if config else {}
     if not declared:
         if selected and set(selected) != {DEFAULT_PROFILE}:
+            names = ", ".join(name for name in selected if name != DEFAULT_PROFILE)
+            config_file = Path(root) / "resumesync.yaml"
+            where = (
+                f"{config_file} declares no profiles"
+                if config is not None
+                else f"there is no {config_file}, so {root} holds one account"
+            )
             raise ProblemsError(
-                [Problem(f"no profiles are declared in {root / 'resumesync.yaml'}")]
+                [Problem(f"--profile {names}: {where} (declare them under `profiles:`)")]
             )
         settings = repository_settings(root, config, env, options, profile=DEFAULT_PROFILE)
         return [Profile(DEFAULT_PROFILE, root, settings)]
@@ -73,7 +93,8 @@ def resolve_profiles(
             api_url=entry.api_url,
             user_agent=entry.user_agent,
         )
-        profiles.append(Profile(name, directory, settings))
+        prefix = Path(os.path.relpath(directory, Path(root).resolve())).as_posix()
+        profiles.append(Profile(name, directory, settings, "" if prefix == "." else prefix))
     return profiles
 
 
