@@ -357,8 +357,13 @@ def sandbox(
     from resumesync import sandbox as sandbox_package
 
     if reset:
+        from resumesync.writeback import forget_ids
+
+        created = sandbox_package.created_resume_ids(directory)
         sandbox_package.reset_persistent_sandbox(directory)
         console.out(f"Reset the sandbox account of {directory}.")
+        for file in forget_ids(directory, created):  # those resumes are gone with the reset
+            console.out(f"Removed the `id:` line of a resume the sandbox created from {file}.")
         return
     try:
         account = (
@@ -600,6 +605,14 @@ def progress_reporter(console: Console) -> Callable[[Any], None]:
 
 def apply_summary(result: Any) -> str:
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
+    for item in result.created:  # the ids of new resumes must reach the files (and git)
+        if item.written:
+            lines.append(f"  wrote `{item.id_line}` into {item.file}: commit it")
+        else:
+            lines.append(
+                f"  resume {item.key} is {item.resume_id}, but {item.problem}: "
+                f"add the line `{item.id_line}` to {item.file} and commit it"
+            )
     for outcome in result.not_yet:
         lines.append(f"  not yet: {outcome.change.resume}: {outcome.message}")
     for outcome in result.failed:

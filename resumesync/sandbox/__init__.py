@@ -18,6 +18,7 @@ from resumesync.sandbox.config import Faults, SandboxConfig
 from resumesync.sandbox.holds import Arrival, Gate, Hold
 from resumesync.sandbox.persistence import (
     SANDBOX_TOKEN,
+    created_resume_ids,
     persistent_sandbox,
     reset_persistent_sandbox,
     state_path,
@@ -48,6 +49,7 @@ __all__ = [
     "RunningSandbox",
     "SandboxConfig",
     "connection_help",
+    "created_resume_ids",
     "persistent_sandbox",
     "reset_persistent_sandbox",
     "response_errors",

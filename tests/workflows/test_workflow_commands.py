@@ -90,7 +90,7 @@ def test_pull_request_job_validates_plans_and_writes_the_markdown_plan_to_the_su
     job = runner.run_job("plan", PULL_REQUEST)
     assert job.ok, job.output
     assert [step.name for step in job.steps] == ["Validate", "Plan"]
-    assert "2 resumes valid." in job.step("Validate").stdout
+    assert "3 resumes valid." in job.step("Validate").stdout
     plan = (runner.temp / "resumesync-plan.md").read_text(encoding="utf-8")
     assert plan.startswith("## resumesync plan")
     assert "resume backend" in plan and "resume data-engineer" in plan
