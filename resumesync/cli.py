@@ -644,7 +644,7 @@ def apply_summary(
 ) -> str:
     """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
-    for item in result.created:  # the ids of new resumes must reach the files (and git)
+    for item in getattr(result, "created", ()):  # new resumes: their ids must reach git
         if item.written:
             lines.append(f"  wrote `{item.id_line}` into {item.file}: commit it")
         else:

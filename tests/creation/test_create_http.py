@@ -145,6 +145,7 @@ def test_plans_without_new_resumes_do_not_ask_about_creation(tmp_path: Path) -> 
 
     repo = tmp_path / "repo"
     shutil.copytree(EXAMPLES / "basic", repo)
+    (repo / "resumes" / "data-analyst.yaml").unlink()
     with running_sandbox(SandboxConfig(accounts={TOKEN: Account.example()})) as sandbox:
         planned = run(sandbox.url, "plan", repo)
         reads = [r.path for r in sandbox.requests]

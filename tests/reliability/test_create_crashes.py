@@ -29,6 +29,7 @@ def repository(directory: Path) -> Path:
     """examples/basic with one resume, backend, that has no id yet."""
     shutil.copytree(EXAMPLE, directory)
     (directory / "resumes" / "data-engineer.yaml").unlink()
+    (directory / "resumes" / "data-analyst.yaml").unlink()
     visibility = directory / "visibility.yaml"
     text = visibility.read_text(encoding="utf-8")
     visibility.write_text(text[: text.index("  data-engineer:")], encoding="utf-8")
