@@ -17,7 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -87,10 +87,30 @@ def shown_path(path: str) -> str:
     return f"{base}?{parameters[0]}&… ({len(parameters)} parameters)"
 
 
+class TokenProvider(Protocol):
+    """Where the client gets its token when it is not a fixed one (resumesync.auth): the
+    client never knows how a token was got."""
+
+    async def token(self) -> str:
+        """The access token to send now."""
+        ...
+
+    async def expired(self, token: str) -> str:
+        """The API answered 403 oauth/token_expired for `token`: the token to retry with
+        (once). Raises ClientError when there is none."""
+        ...
+
+    async def replaced(self, token: str) -> str | None:
+        """The API refused `token` otherwise: the token that replaced it meanwhile (another
+        process refreshed the pair), or None."""
+        ...
+
+
 @dataclass
 class ClientSettings:
     base_url: str = DEFAULT_API_URL
     token: str | None = field(default=None, repr=False)  # never shown, not even in repr
+    token_provider: TokenProvider | None = field(default=None, repr=False)  # instead of token
     user_agent: str = DEFAULT_USER_AGENT
     parallelism: int = 8  # concurrent requests
     max_rps: float | None = 10.0  # requests per second for the whole client; None or <= 0: off
@@ -199,13 +219,17 @@ class PublishNotYet(ApiError):
 
 
 _OAUTH_MESSAGES = {
-    "bad_authorization": "the token was rejected (bad_authorization): set HH_TOKEN / --token",
+    "bad_authorization": (
+        "the token was rejected (bad_authorization): set HH_TOKEN / --token, "
+        "or run `resumesync login`"
+    ),
     "token_expired": (
         "the token has expired (token_expired): access tokens live 14 days; refresh it "
-        "and set HH_TOKEN / --token"
+        "and set HH_TOKEN / --token, or use `resumesync login`, whose pair refreshes itself"
     ),
     "token_revoked": (
-        "the token was revoked (token_revoked): authorize again and set HH_TOKEN / --token"
+        "the token was revoked (token_revoked): run `resumesync login` again, "
+        "or set a new HH_TOKEN / --token"
     ),
     "application_not_found": (
         "the application that issued the token was deleted (application_not_found): "
@@ -346,6 +370,7 @@ class HHClient:
         self.request_count = 0
         self.attempt_count = 0
         self.retry_events: list[RetryEvent] = []  # every retry of this client, for summaries
+        self._provided: set[str] = set()  # tokens the provider gave: redacted like settings.token
 
     @property
     def base_url(self) -> str:
@@ -440,6 +465,8 @@ class HHClient:
         retries = self.settings.retries
         dropped_after_send = False
         attempt = 0
+        token = await self._provided_token()
+        renewed = False
         while True:
             attempt += 1
             self.attempt_count += 1
@@ -447,7 +474,13 @@ class HHClient:
                 async with self._semaphore:
                     await self._limiter.acquire()
                     response = await self._http.request(
-                        method, path, params=params, json=json, files=files, data=data
+                        method,
+                        path,
+                        params=params,
+                        json=json,
+                        files=files,
+                        data=data,
+                        headers=_bearer(token),
                     )
             except RETRY_EXCEPTIONS as exc:
                 # A read error or a remote close means the request may have been applied.
@@ -466,6 +499,12 @@ class HHClient:
                         on_success(response)
                     return self._parse(response, method, path)
                 body = _json_or_none(response)
+                if token is not None and not renewed and status in (401, 403):
+                    replacement = await self._replacement(token, status, body)
+                    if replacement is not None:
+                        renewed = True  # once: a second refusal is an error, never a loop
+                        token = replacement
+                        continue
                 if (
                     status not in (RETRY_STATUSES if idempotent else NOT_APPLIED_STATUSES)
                     or attempt > retries
@@ -484,6 +523,29 @@ class HHClient:
             if self.settings.on_retry is not None:
                 self.settings.on_retry(event)
             await self._sleep(delay)
+
+    async def _provided_token(self) -> str | None:
+        provider = self.settings.token_provider
+        if provider is None:
+            return None
+        token = await provider.token()
+        self._provided.add(token)
+        return token
+
+    async def _replacement(self, token: str, status: int, body: Any) -> str | None:
+        """The token to retry a refused request with, if any: a renewed one after
+        token_expired, or the one a concurrent renewal put in place of `token` (a request
+        sent with the old token just before is refused as bad_authorization)."""
+        provider = self.settings.token_provider
+        assert provider is not None
+        if _token_expired(status, body):
+            replacement: str | None = await provider.expired(token)
+        else:
+            replacement = await provider.replaced(token)
+        if replacement is None or replacement == token:
+            return None
+        self._provided.add(replacement)
+        return replacement
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         return backoff_delay(
@@ -540,14 +602,17 @@ class HHClient:
         what = {"connect": "no connection", "read": "no answer", "write": "could not send"}[kind]
         return f"{what} within {seconds:g} s ({kind} timeout; set with {option})"
 
+    def _tokens(self) -> list[str]:
+        return [token for token in (self.settings.token, *self._provided) if token]
+
     def _redact(self, text: str) -> str:
-        token = self.settings.token
-        return text.replace(token, "(token)") if token else text
+        for token in self._tokens():
+            text = text.replace(token, "(token)")
+        return text
 
     def _redacted(self, error: ApiError) -> ApiError:
         """Defence in depth: should a server echo the token, it still never reaches a message."""
-        token = self.settings.token
-        if token and token in str(error):
+        if any(token in str(error) for token in self._tokens()):
             error.args = (self._redact(str(error)),)
             error.description = self._redact(error.description)
             error.errors = [
@@ -709,6 +774,22 @@ def _page_count(body: dict[str, Any]) -> int:
     if isinstance(found, int) and isinstance(per_page, int) and per_page > 0:
         return max(1, math.ceil(found / per_page))
     return 1
+
+
+def _bearer(token: str | None) -> dict[str, str] | None:
+    return {"Authorization": f"Bearer {token}"} if token else None
+
+
+def _token_expired(status: int, body: Any) -> bool:
+    """403 oauth/token_expired (errors.md): the access token's life is over."""
+    if status != 403 or not isinstance(body, dict) or not isinstance(body.get("errors"), list):
+        return False
+    return any(
+        isinstance(error, dict)
+        and error.get("type") == "oauth"
+        and error.get("value") == "token_expired"
+        for error in body["errors"]
+    )
 
 
 def _json_or_none(response: httpx.Response) -> Any:

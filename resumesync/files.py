@@ -285,7 +285,11 @@ class _Run:
         directory = self.root / RESUMES_DIR
         if not directory.is_dir():
             self.problems.append(
-                Problem(f"{RESUMES_DIR}/ not found in {self.root}: one YAML file per resume")
+                Problem(
+                    f"{RESUMES_DIR}/ not found in {self.root}: one YAML file per resume. "
+                    f"`resumesync import --dir {self.root}` writes them from your account, "
+                    f"`resumesync import --sandbox --dir {self.root}` from the example account"
+                )
             )
             return []
         files = sorted(

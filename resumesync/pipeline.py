@@ -51,12 +51,17 @@ def load(directory: Path, env: Mapping[str, str]) -> DesiredState:
 def client_settings(
     settings: Settings, on_retry: Callable[[RetryEvent], None] | None = None
 ) -> ClientSettings:
+    provider = None
     if not settings.token:
+        from resumesync.auth.provider import provider_for
+
+        provider = provider_for(settings)  # the pair `resumesync login` stored, if any
+    if not settings.token and provider is None:
         raise ProblemsError(
             [
                 Problem(
-                    f"no token: set {settings.token_env} or pass --token "
-                    "(or try --sandbox, no account needed)"
+                    f"no token: set {settings.token_env} or pass --token, or run "
+                    "`resumesync login` (or try --sandbox, no account needed)"
                 )
             ]
         )
@@ -64,6 +69,7 @@ def client_settings(
         base_url=settings.api_url,
         api_name=settings.api_name,
         token=settings.token,
+        token_provider=provider,
         user_agent=settings.user_agent,
         parallelism=settings.parallelism,
         max_rps=settings.max_rps,

@@ -16,6 +16,7 @@ from resumesync.sandbox.account import Account, Artifact, Resume, ResumeState
 from resumesync.sandbox.clock import ManualClock
 from resumesync.sandbox.config import Faults, SandboxConfig
 from resumesync.sandbox.holds import Arrival, Gate, Hold
+from resumesync.sandbox.oauth import Application
 from resumesync.sandbox.persistence import (
     SANDBOX_TOKEN,
     created_resume_ids,
@@ -37,6 +38,7 @@ __all__ = [
     "DEFAULT_TOKEN",
     "SANDBOX_TOKEN",
     "Account",
+    "Application",
     "Arrival",
     "Artifact",
     "Faults",

@@ -23,6 +23,7 @@ import copy
 import datetime as dt
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,6 +195,16 @@ class Account:
     def example(cls) -> Account:
         """The bundled example account: the live side of examples/basic (see its JSON)."""
         return cls.from_json(resources.load(resources.EXAMPLE_ACCOUNT))
+
+    @classmethod
+    def example_for(cls, resume_ids: Iterable[str]) -> Account:
+        """The bundled example account that holds most of `resume_ids` (the resumes a
+        repository's files manage), so that every profile of examples/team finds its own
+        account; the default example account when none holds any."""
+        wanted = set(resume_ids)
+        documents = [resources.load(name) for name in resources.EXAMPLE_ACCOUNTS]
+        best = max(documents, key=lambda document: len(wanted & set(document["resumes"])))
+        return cls.from_json(best)
 
     @classmethod
     def from_seed_dir(cls, directory: Path) -> Account:

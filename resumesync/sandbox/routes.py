@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from resumesync.sandbox import artifacts, creation, employers, lists, metro, resumes
+from resumesync.sandbox import (
+    artifacts,
+    authorization,
+    creation,
+    employers,
+    lists,
+    metro,
+    resumes,
+)
 from resumesync.sandbox.calls import Route, route
 
 
@@ -29,4 +37,10 @@ def all_routes() -> list[Route]:
         route("POST", "/artifacts", artifacts.upload),
         route("PUT", "/artifacts/{artifact_id}", artifacts.edit),
         route("DELETE", "/artifacts/{artifact_id}", artifacts.delete),
+        route("GET", "/oauth/authorize", authorization.authorize_page, needs_token=False),
+        route("POST", "/oauth/authorize", authorization.authorize_decision, needs_token=False),
+        route("POST", "/token", authorization.token, needs_token=False),
+        route("POST", "/oauth/token", authorization.token, needs_token=False),  # the older one
+        route("DELETE", "/oauth/token", authorization.revoke),
+        route("GET", "/me", authorization.me),
     ]
