@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import click
 
 from resumesync import __version__
+from resumesync.commands import auth as auth_commands
 from resumesync.commands.renew import renew_command
 from resumesync.employers_cli import employers_group
 from resumesync.hints import hint
@@ -82,6 +83,12 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         directory_option,
         click.option("--token", help="OAuth access token (default: $HH_TOKEN)."),
+        click.option(
+            "--token-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Token store written by `resumesync login` (default: $HH_TOKEN_FILE, else "
+            "the user's config directory); used when no token is given.",
+        ),
         click.option("--api-url", help="API base URL (default: $HH_API_URL or https://api.hh.ru)."),
         click.option("--user-agent", help="Sent as HH-User-Agent (default: $HH_USER_AGENT)."),
         click.option(
@@ -465,12 +472,17 @@ def reset_sandbox_state(console: Console, directory: Path) -> None:
         directory,
         *(directory / p.dir for p in (config.profiles if config else {}).values()),
     ]
+    from resumesync.writeback import forget_ids
+
+    created = {folder: sandbox_package.created_resume_ids(folder) for folder in folders}
     done = [folder for folder in folders if sandbox_package.reset_persistent_sandbox(folder)]
     for folder in done:
         console.out(
             f"Reset the sandbox account of {folder}: "
             "the next --sandbox run starts from the example account."
         )
+        for file in forget_ids(folder, created[folder]):  # those resumes went with the reset
+            console.out(f"Removed the `id:` line of a resume the sandbox created from {file}.")
     if not done:
         console.out(
             f"Nothing to reset: {sandbox_package.state_path(directory)} does not exist "
@@ -721,6 +733,14 @@ def apply_summary(
 ) -> str:
     """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
+    for item in getattr(result, "created", ()):  # new resumes: their ids must reach git
+        if item.written:
+            lines.append(f"  wrote `{item.id_line}` into {item.file}: commit it")
+        else:
+            lines.append(
+                f"  resume {item.key} is {item.resume_id}, but {item.problem}: "
+                f"add the line `{item.id_line}` to {item.file} and commit it"
+            )
     for outcome in result.not_yet:
         lines.append(f"  not yet: {outcome.change.resume}: {outcome.message}")
     for outcome in result.failed:
@@ -741,6 +761,9 @@ def apply_summary(
 
 cli.add_command(employers_group(connection_options))
 cli.add_command(renew_command(connection_options))
+cli.add_command(auth_commands.login)
+cli.add_command(auth_commands.logout)
+cli.add_command(auth_commands.auth_group)
 
 
 def main() -> None:

@@ -65,7 +65,8 @@ def resolve_profiles(
             raise ProblemsError(
                 [Problem(f"--profile {names}: {where} (declare them under `profiles:`)")]
             )
-        return [Profile(DEFAULT_PROFILE, root, repository_settings(root, config, env, options))]
+        settings = repository_settings(root, config, env, options, profile=DEFAULT_PROFILE)
+        return [Profile(DEFAULT_PROFILE, root, settings)]
     unknown = [name for name in selected if name not in declared]
     if unknown:
         known = ", ".join(declared)
@@ -88,6 +89,7 @@ def resolve_profiles(
             env,
             options,
             token_env=entry.token_env,
+            profile=name,
             api_url=entry.api_url,
             user_agent=entry.user_agent,
         )
@@ -103,6 +105,7 @@ def repository_settings(
     options: Mapping[str, Any],
     *,
     token_env: str = "HH_TOKEN",
+    profile: str = DEFAULT_PROFILE,
     api_url: str | None = None,
     user_agent: str | None = None,
 ) -> Settings:
@@ -123,4 +126,6 @@ def repository_settings(
         config_api_url=api_url or (config.api_url if config else None),
         config_user_agent=user_agent or (config.user_agent if config else None),
         token_env=token_env,
+        profile=profile,
+        token_file=options.get("token_file"),
     )
