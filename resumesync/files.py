@@ -438,6 +438,8 @@ class _Run:
             where = item.clone_location
             if resume.resume_id:
                 continue  # created already: `clone` only says where it came from
+            if source is None and resume.clone in self.unreadable:
+                continue  # that file failed to parse: reported already, not missing
             if source is None or source is resume:
                 self.problems.append(
                     Problem(
