@@ -192,6 +192,11 @@ def plan(
     from resumesync import pipeline
     from resumesync.planfile import plan_to_json, write_plan_file
 
+    if out_file is not None:  # a missing directory or a symlink: say so before planning
+        with reported_problems(console):
+            from resumesync.safefs import check_writable
+
+            check_writable(out_file)
     with (
         reported_problems(console),
         accounts(console, connection) as targets,
@@ -208,7 +213,8 @@ def plan(
             heading(console, target, len(targets))
             console.out(render(the_plan, output_format, console, show_sensitive))
     if out_file is not None and planned:
-        write_plan_file(out_file, planned[0][1])
+        with reported_problems(console):
+            write_plan_file(out_file, planned[0][1])
         console.err(f"Saved the plan to {out_file}. Apply it with `resumesync apply {out_file}`.")
     if failures:
         sys.exit(ExitCode.ERROR)
@@ -405,9 +411,12 @@ def reported_problems(console: Console) -> Iterator[None]:
     """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback."""
     from resumesync.client import ClientError
     from resumesync.problems import ProblemsError
+    from resumesync.safefs import UnsafePathError
 
     try:
         yield
+    except UnsafePathError as error:
+        raise Failure(f"refusing to write: {error.reason}") from None
     except ProblemsError as error:
         print_warnings(console, getattr(error, "warnings", []))
         for problem in error.problems:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -97,17 +96,14 @@ def load_plan(text: str, source: str) -> Plan:
 
 
 def write_plan_file(path: str | os.PathLike[str], plan: Plan) -> None:
-    """Write the plan readable by its owner only (0600): it holds personal data."""
-    target = Path(path)
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            descriptor = -1
-            stream.write(dump_plan(plan))
-    finally:
-        if descriptor >= 0:
-            os.close(descriptor)
+    """Write the plan readable by its owner only (0600): it holds personal data.
+
+    A new file renamed into place (safefs): a symlink at `path` is refused, never followed
+    or chmodded. Raises safefs.UnsafePathError.
+    """
+    from resumesync.safefs import atomic_write
+
+    atomic_write(path, dump_plan(plan), mode=0o600)
 
 
 def _change_to_json(change: Change) -> dict[str, Any]:
