@@ -232,19 +232,20 @@ def load_seconds(prepared: Prepared) -> tuple[float, float]:
 # --- in-process rows ----------------------------------------------------------------------------
 
 
-def planner_row(runs: int) -> Row:
+def planner_row(runs: int, resumes: int = 100, size: int = 2000) -> Row:
     """build_plan alone; peak is tracemalloc's while planning (inputs included)."""
+    spec = json.dumps({"resumes": resumes, "size": size})
     results = [
-        json.loads(process.run([*boot("worker"), "planner", "{}"]).stdout) for _ in range(runs)
+        json.loads(process.run([*boot("worker"), "planner", spec]).stdout) for _ in range(runs)
     ]
     top = min(results, key=lambda result: result["cpu_seconds"])
     row = Row(
-        "planner only: 100 x (2000 + 2000), in memory (peak: tracemalloc)",
+        f"planner only: {resumes} x ({size} + {size}), in memory (peak: tracemalloc)",
         [result["wall_seconds"] for result in results],
         cpu=top["cpu_seconds"],
         peak_mb=max(result["traced_peak_mb"] for result in results),
     )
-    expected = scenarios.PLANNER_WORK.writes()
+    expected = scenarios.planner_work(resumes, size).writes()
     row.check(top["changes"] == expected, f"{top['changes']} changes, expected {expected}")
     return row
 
@@ -265,9 +266,9 @@ def fast_server() -> Iterator[str]:
         server.wait()
 
 
-def client_rows(requests: int, *, profile: bool) -> tuple[list[dict[str, Any]], str]:
+def client_rows(requests: int, *, rounds: int, profile: bool) -> tuple[list[dict[str, Any]], str]:
     with fast_server() as url:
-        spec = json.dumps({"url": url, "requests": requests, "profile": profile})
+        spec = json.dumps({"url": url, "requests": requests, "rounds": rounds, "profile": profile})
         result = json.loads(process.run([*boot("worker"), "client", spec]).stdout)
     return result["layers"], result.get("profile", "")
 
@@ -466,9 +467,11 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
                     )
                 )
             elif key == "client":
-                layers, profile_text = client_rows(args.client_requests, profile=args.profile)
+                layers, profile_text = client_rows(
+                    args.client_requests, rounds=args.runs, profile=args.profile
+                )
             elif key == "planner":
-                rows.append(planner_row(args.runs))
+                rows.append(planner_row(args.runs, *((10, 200) if args.smoke else ())))
     print()
     print(table(rows))
     if layers:

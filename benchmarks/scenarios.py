@@ -131,18 +131,20 @@ SCENARIOS: dict[str, Scenario] = {
     ]
 }
 
+
 # The planner-only row: 100 resumes, two 2000-employer lists each, in memory (no HTTP).
-PLANNER_WORK = AccountWork(
-    "USERplanner",
-    100,
-    tuple(
-        ResumeEdit(
-            {"blacklist": ListEdit(2000), "whitelist": ListEdit(2000, add=100, remove=100)},
-            fields=("title",),
-        )
-        for _ in range(100)
-    ),
-)
+def planner_work(resumes: int = 100, size: int = 2000) -> AccountWork:
+    edit = ResumeEdit(
+        {
+            "blacklist": ListEdit(size),
+            "whitelist": ListEdit(size, add=size // 20, remove=size // 20),
+        },
+        fields=("title",),
+    )
+    return AccountWork("USERplanner", 100, tuple(edit for _ in range(resumes)))
+
+
+PLANNER_WORK = planner_work()
 
 
 # --- building them ------------------------------------------------------------------------------

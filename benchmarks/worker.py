@@ -7,10 +7,10 @@ RSS (`process_peak_mb`, see benchmarks.peak).
 
     load     {"directory"}: files.read_repository (reading, parsing, validating the files),
              after the imports: its wall and CPU time
-    planner  {}: planner.build_plan on scenarios.PLANNER_WORK, built in memory: its CPU
-             time, then its tracemalloc peak (a second call, as tracing slows it)
-    client   {"url", "requests", "profile"}: CPU per request of each layer of the HTTP stack
-             against benchmarks.clientcpu's server (and a profile of HHClient's)
+    planner  {"resumes", "size"}: planner.build_plan on scenarios.planner_work(...), built
+             in memory: its CPU time, then its tracemalloc peak (a second call, as tracing slows it)
+    client   {"url", "requests", "rounds", "profile"}: CPU per request of each layer of the
+             HTTP stack against benchmarks.clientcpu's server (and a profile of HHClient's)
 """
 
 from __future__ import annotations
@@ -52,12 +52,12 @@ class PlannerResult:
     traced_peak_mb: float  # tracemalloc's peak while planning: inputs + what planning allocates
 
 
-def run_planner() -> PlannerResult:
+def run_planner(resumes: int = 100, size: int = 2000) -> PlannerResult:
     """build_plan timed untraced, then again under tracemalloc (which slows it) for memory."""
     from benchmarks import scenarios
     from resumesync.planner import build_plan
 
-    built = scenarios.build_account(scenarios.PLANNER_WORK)
+    built = scenarios.build_account(scenarios.planner_work(resumes, size))
     now = datetime.now(UTC)
     desired, live = scenarios.in_memory_states(built)
     started, cpu = time.perf_counter(), time.process_time()
@@ -89,11 +89,11 @@ def main(argv: list[str]) -> None:
     if mode == "load":
         result = asdict(run_load(Path(data["directory"])))
     elif mode == "planner":
-        result = asdict(run_planner())
+        result = asdict(run_planner(data.get("resumes", 100), data.get("size", 2000)))
     elif mode == "client":
         from benchmarks import clientcpu
 
-        layers = clientcpu.measure(data["url"], data["requests"])
+        layers = clientcpu.measure(data["url"], data["requests"], rounds=data.get("rounds", 3))
         result = {"layers": [asdict(layer) for layer in layers]}
         if data.get("profile"):
             result["profile"] = clientcpu.profile(data["url"], data["requests"])

@@ -41,7 +41,7 @@ def test_the_smoke_run_prints_every_kind_of_row(
         "resumesync validate examples/basic",
         "smoke: no-op plan, 3 x (150 + 150)",
         "smoke: apply +150 / -60, one field",
-        "planner only: 100 x (2000 + 2000), in memory (peak: tracemalloc)",
+        "planner only: 10 x (200 + 200), in memory (peak: tracemalloc)",
     ]
     for row in rows[:4]:  # whole processes, compared with a bound measured in the same run
         assert row.bound and row.bound > 0 and row.ratio and row.ratio > 0
