@@ -69,6 +69,12 @@ def load_plan(text: str, source: str) -> Plan:
             f"unsupported plan format_version {version!r}; this resumesync reads "
             f"format_version {FORMAT_VERSION}: run `resumesync plan --out` again"
         )
+    if data.get("redacted") is True:
+        raise refuse(
+            "this plan was printed with contact values and birth date hidden "
+            "(`plan --format json`), so it cannot be applied: save the plan with "
+            "`resumesync plan --out FILE`"
+        )
     validator = jsonschema.Draft202012Validator(load_schema(SCHEMA))
     errors = sorted(validator.iter_errors(data), key=lambda error: str(list(error.absolute_path)))
     if errors:
