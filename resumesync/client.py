@@ -12,11 +12,8 @@ import json as jsonlib
 import logging
 import math
 import random
-<<<<<<< HEAD
-import ssl
-=======
 import re
->>>>>>> main
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -762,12 +759,12 @@ class HHClient:
         await self.request("POST", publish_path(resume_id))
 
 
-<<<<<<< HEAD
 def new_ssl_context() -> ssl.SSLContext:
     """The TLS settings httpx would make for `verify=True` (certifi's CA bundle, or
     SSL_CERT_FILE / SSL_CERT_DIR): made once and shared by every client of a run."""
     return httpx.create_ssl_context()
-=======
+
+
 _LOCATION_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 
@@ -778,7 +775,6 @@ def resume_id_from_location(location: str) -> str | None:
     if not head.endswith("/resumes") or not _LOCATION_ID.fullmatch(last):
         return None
     return last
->>>>>>> main
 
 
 def _id_and_name(item: dict[str, Any]) -> dict[str, Any]:

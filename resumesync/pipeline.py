@@ -18,12 +18,8 @@ from typing import Any, TypeVar
 
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
-<<<<<<< HEAD
 from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
-=======
-from resumesync.client import ClientSettings, HHClient, RetryEvent
 from resumesync.creations import adopt
->>>>>>> main
 from resumesync.fingerprint import fingerprint
 from resumesync.live import NotInAccountError, read_live_state, summaries
 from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
@@ -94,19 +90,15 @@ async def plan_async(
     now: datetime | None = None,
     with_fingerprint: bool = True,
 ) -> PlanResult:
-<<<<<<< HEAD
     """`with_fingerprint=False` when the plan will not be saved (see planner.build_plan)."""
-=======
     if any(resume.key in desired.intents for resume in desired.resumes if resume.to_create):
         # an earlier apply died while creating: find what it created before planning anew
         desired = adopt(desired, summaries(await client.get_mine()))
->>>>>>> main
     preflight = Preflight(desired)  # the server's own rules, checked as each resume comes in
     live = await read_live_state(
         desired, client, conditions=True, metro=True, on_resume=preflight.check
     )
     preflight.raise_if_violations(live)  # refused before any write
-<<<<<<< HEAD
     plan = build_plan(
         desired,
         live,
@@ -114,11 +106,7 @@ async def plan_async(
         now=now or datetime.now(UTC),
         with_fingerprint=with_fingerprint,
     )
-    return PlanResult(plan=plan, live=live)
-=======
-    plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
     return PlanResult(plan=plan, live=live, desired=desired)
->>>>>>> main
 
 
 async def apply_async(
