@@ -19,6 +19,7 @@ from resumesync.sandbox.holds import Arrival, Gate, Hold
 from resumesync.sandbox.oauth import Application
 from resumesync.sandbox.persistence import (
     SANDBOX_TOKEN,
+    created_resume_ids,
     persistent_sandbox,
     reset_persistent_sandbox,
     state_path,
@@ -50,6 +51,7 @@ __all__ = [
     "RunningSandbox",
     "SandboxConfig",
     "connection_help",
+    "created_resume_ids",
     "persistent_sandbox",
     "reset_persistent_sandbox",
     "response_errors",

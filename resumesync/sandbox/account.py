@@ -10,6 +10,7 @@ JSON form (Account.from_json / to_json, also the persistent sandbox file):
      "employers": {id: name},                          # names for employers in lists
      "artifacts": {id: {"type", "description", "size", "created_at"}},
      "next_artifact_id": 1,
+     "max_resumes": 20, "next_resume_number": 0,       # optional: creation limit, id seed
      "conditions": {field: rules}}                     # optional: see Account.conditions
 
 Every resume is checked and normalised on load exactly as a PUT would be, so a seed may
@@ -86,6 +87,8 @@ class Account:
     employers: dict[str, str] = field(default_factory=dict)
     artifacts: dict[str, Artifact] = field(default_factory=dict)
     next_artifact_id: int = 1
+    max_resumes: int = 20  # creation_availability's `max` (hh.ru allows about 20)
+    next_resume_number: int = 0  # seeds the ids of created resumes (creation.new_resume_id)
     # Rule objects by top-level field that replace the bundled ones (conditions.py) in
     # GET /resumes/{id}/conditions and in PUT checks: tests of rules the bundle lacks.
     conditions: dict[str, Any] = field(default_factory=dict)
@@ -138,6 +141,8 @@ class Account:
                 for artifact_id, details in data.get("artifacts", {}).items()
             },
             next_artifact_id=int(data.get("next_artifact_id", 1)),
+            max_resumes=int(data.get("max_resumes", 20)),
+            next_resume_number=int(data.get("next_resume_number", 0)),
             conditions=copy.deepcopy(dict(data.get("conditions") or {})),
         )
         states, lists = data.get("resume_state", {}), data.get("lists", {})
@@ -176,6 +181,8 @@ class Account:
                 for aid, artifact in self.artifacts.items()
             },
             "next_artifact_id": self.next_artifact_id,
+            "max_resumes": self.max_resumes,
+            "next_resume_number": self.next_resume_number,
             **extra,
         }
 

@@ -80,6 +80,16 @@ def persistent_sandbox(
             save_state(path, sandbox.account(SANDBOX_TOKEN))
 
 
+def created_resume_ids(directory: Path) -> set[str]:
+    """The resumes the saved account has that its seed has not: those an apply created."""
+    path = state_path(directory)
+    try:
+        account = load_state(path)
+    except ValueError:
+        return set()
+    return set(account.resumes) - set(Account.example().resumes)
+
+
 def reset_persistent_sandbox(directory: Path) -> bool:
     """Forget the saved account (the next run starts from the seed). True if there was one."""
     path = state_path(directory)
