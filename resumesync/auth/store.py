@@ -175,7 +175,7 @@ def restore_store(path: Path, text: str, source: str) -> int:
         ) from None
     pairs = data.get("pairs") if isinstance(data, dict) else None
     if not isinstance(pairs, dict) or not all(isinstance(v, dict) for v in pairs.values()):
-        raise TokenStoreError(f"{source} is not a resumesync token store (no \"pairs\")")
+        raise TokenStoreError(f'{source} is not a resumesync token store (no "pairs")')
     store = TokenStore(path)
     store._make_directory()
     try:
