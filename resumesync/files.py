@@ -10,12 +10,14 @@ as one ProblemsError, so `validate` shows them all at once.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from resumesync.intents import read_intents
 from resumesync.model import (
     LIST_KINDS,
     DesiredList,
@@ -28,6 +30,7 @@ from resumesync.model import (
     SourceMap,
 )
 from resumesync.problems import Problem, ProblemsError
+from resumesync.safefs import UnsafePathError, confine, read_confined
 from resumesync.validation import (
     OUR_KEYS,
     check_resume_document,
@@ -43,7 +46,12 @@ CONFIG_FILE = "resumesync.yaml"
 VISIBILITY_FILE = "visibility.yaml"
 RESUMES_DIR = "resumes"
 RESUME_SUFFIXES = (".yaml", ".yml")
-NOT_INHERITED = ("id", "extends")  # a variant never takes its parent's identity
+NOT_INHERITED = ("id", "extends", "clone")  # a variant never takes its parent's identity
+# Repository files are untrusted (a pull request can change any of them): caps that keep a
+# hostile one bounded. A resume file is a few KB, a long visibility.yaml a few hundred.
+MAX_YAML_FILE_BYTES = 4 * 1024 * 1024
+# Bases of bases are rare beyond two levels; a chain of thousands only costs time.
+MAX_EXTENDS_DEPTH = 32
 
 PUBLISH_MODES: dict[Any, PublishMode] = {
     False: PublishMode.NEVER,
@@ -106,11 +114,16 @@ def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository
     config = run.config()
     resumes = run.resumes()
     run.check_ids(resumes)
+    run.check_clones(resumes)
     run.apply_visibility(resumes)
     if run.problems:
         raise RepositoryError(sort_problems(run.problems), sort_problems(run.warnings))
     return LoadedRepository(
-        state=DesiredState(root=str(directory), resumes=[item.resume for item in resumes]),
+        state=DesiredState(
+            root=str(directory),
+            resumes=[item.resume for item in resumes],
+            intents=read_intents(Path(directory)),
+        ),
         warnings=sort_problems(run.warnings),
         interpolated={item.resume.key: item.interpolated for item in resumes},
         config=config,
@@ -185,6 +198,7 @@ class _Loaded:
     resume: DesiredResume
     interpolated: frozenset[JsonPath]
     id_location: Location | None
+    clone_location: Location | None = None
 
 
 class _Run:
@@ -196,21 +210,36 @@ class _Run:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.documents: dict[Path, YamlDocument | None] = {}
+        self.unreadable: set[str] = set()  # keys of resume files that could not be parsed
 
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
 
-    def read(self, path: Path, env: Mapping[str, str] | None = None) -> YamlDocument | None:
-        """Parse (and interpolate) a file once; None, with its problems recorded, if it fails."""
+    def read(
+        self,
+        path: Path,
+        env: Mapping[str, str] | None = None,
+        named_at: Location | None = None,
+    ) -> YamlDocument | None:
+        """Parse (and interpolate) a file once; None, with its problems recorded, if it fails.
+
+        The file's real path must lie inside the repository (symlinks resolved); a refusal is
+        reported at `named_at`, the line that named the file (an `extends:`), if any.
+        """
         path = Path(os.path.normpath(path))
         if path in self.documents:
             return self.documents[path]
         file = self.relative(path)
         document: YamlDocument | None = None
         try:
-            document = parse_yaml(read_yaml_text(path.read_bytes(), file), file)
+            raw = read_confined(self.root, path, limit=MAX_YAML_FILE_BYTES)
+            document = parse_yaml(read_yaml_text(raw, file), file)
             if env is not None:
                 document = interpolate(document, env)
+        except UnsafePathError as error:
+            where = named_at or Location(file, 1)
+            self.problems.append(Problem(error.reason, where, "extends" if named_at else ""))
+            document = None
         except OSError as error:
             self.problems.append(Problem(f"cannot read: {error.strerror}", Location(file, 1)))
             document = None
@@ -257,7 +286,11 @@ class _Run:
         directory = self.root / RESUMES_DIR
         if not directory.is_dir():
             self.problems.append(
-                Problem(f"{RESUMES_DIR}/ not found in {self.root}: one YAML file per resume")
+                Problem(
+                    f"{RESUMES_DIR}/ not found in {self.root}: one YAML file per resume. "
+                    f"`resumesync import --dir {self.root}` writes them from your account, "
+                    f"`resumesync import --sandbox --dir {self.root}` from the example account"
+                )
             )
             return []
         files = sorted(
@@ -286,6 +319,8 @@ class _Run:
             item = self.resume(path)
             if item is not None:
                 loaded.append(item)
+            else:  # it could not be read or parsed (already reported)
+                self.unreadable.add(path.stem)
         return loaded
 
     def resume(self, path: Path) -> _Loaded | None:
@@ -299,6 +334,7 @@ class _Run:
         self.warnings.extend(findings.warnings)
         data = tree.data if isinstance(tree.data, dict) else {}
         resume_id = data.get("id")
+        clone = data.get("clone")
         declared = data.get("publish", False)
         publish = PUBLISH_MODES.get(declared) if isinstance(declared, bool | str) else None
         resume = DesiredResume(
@@ -306,6 +342,7 @@ class _Run:
             resume_id=resume_id if isinstance(resume_id, str) else "",
             file=document.file,
             publish=publish or PublishMode.NEVER,  # an invalid value is an error already
+            clone=clone if isinstance(clone, str) else None,
             fields={key: value for key, value in data.items() if key not in OUR_KEYS},
             source=SourceMap(
                 {  # `publish:` too: a publish the server would refuse points at it
@@ -317,26 +354,41 @@ class _Run:
             ),
         )
         fields_interpolated = frozenset(p for p in tree.interpolated if p and p[0] not in OUR_KEYS)
-        return _Loaded(resume, fields_interpolated, tree.locations.get(("id",)))
+        return _Loaded(
+            resume, fields_interpolated, tree.locations.get(("id",)), tree.locations.get(("clone",))
+        )
 
     def with_bases(self, path: Path, document: YamlDocument) -> _Tree:
         """The document deep-merged onto its `extends` chain (bases first)."""
         chain = [_Tree.of(document)]
         seen = [Path(os.path.normpath(path))]
+        seen_set = set(seen)  # membership in O(1): a long chain must not cost its square
         current = document
         while isinstance(current.data, dict) and isinstance(current.data.get("extends"), str):
             target = Path(os.path.normpath(seen[-1].parent / current.data["extends"]))
             where = current.location(("extends",))
-            if target in seen:
+            if target in seen_set:
                 cycle = " -> ".join(self.relative(p) for p in [*seen, target])
                 self.problems.append(Problem(f"extends cycle: {cycle}", where, "extends"))
+                break
+            if len(chain) > MAX_EXTENDS_DEPTH:
+                self.problems.append(
+                    Problem(
+                        f"`extends` chain deeper than {MAX_EXTENDS_DEPTH} files", where, "extends"
+                    )
+                )
+                break
+            try:  # before looking at it at all: outside files are not even probed
+                confine(self.root, target)
+            except UnsafePathError as error:
+                self.problems.append(Problem(error.reason, where, "extends"))
                 break
             if not _is_file(target):
                 self.problems.append(
                     Problem(f"file not found: {self.relative(target)}", where, "extends")
                 )
                 break
-            parent = self.read(target, self.env)
+            parent = self.read(target, self.env, named_at=where)
             if parent is None:
                 break
             if (
@@ -358,6 +410,7 @@ class _Run:
                 break
             chain.append(_Tree.of(parent))
             seen.append(target)
+            seen_set.add(target)
             current = parent
         tree = chain[-1]
         for child in reversed(chain[:-1]):
@@ -378,6 +431,38 @@ class _Run:
             else:
                 owners[resume_id] = item
 
+    def check_clones(self, resumes: list[_Loaded]) -> None:
+        """`clone: KEY` (in a file without `id`) names another file whose resume exists."""
+        by_key = {item.resume.key: item.resume for item in resumes}
+        for item in resumes:
+            resume = item.resume
+            if resume.clone is None:
+                continue
+            source = by_key.get(resume.clone)
+            where = item.clone_location
+            if resume.resume_id:
+                continue  # created already: `clone` only says where it came from
+            if source is None and resume.clone in self.unreadable:
+                continue  # that file failed to parse: reported already, not missing
+            if source is None or source is resume:
+                self.problems.append(
+                    Problem(
+                        f"no other resume file has the key `{resume.clone}`"
+                        + _did_you_mean(resume.clone, [key for key in by_key if key != resume.key]),
+                        where,
+                        "clone",
+                    )
+                )
+            elif not source.resume_id:
+                self.problems.append(
+                    Problem(
+                        f"`{resume.clone}` is itself a resume to create: clone a resume that "
+                        "exists (apply once, then add `clone`)",
+                        where,
+                        "clone",
+                    )
+                )
+
     # --- visibility.yaml -----------------------------------------------------------------
 
     def apply_visibility(self, resumes: list[_Loaded]) -> None:
@@ -388,6 +473,8 @@ class _Run:
         if document is None:
             return
         keys = {item.resume.key: item.resume.resume_id for item in resumes}
+        # A file that failed to parse still has its key: its entry is not "unknown" as well.
+        keys.update({key: "" for key in self.unreadable if key not in keys})
         source = document.source_map()
         findings = check_visibility(document.data, source, keys)
         self.problems.extend(findings.errors)
@@ -407,6 +494,11 @@ class _Run:
                 desired = desired_list(kind, defaults, entry, entry_path, source)
                 if desired is not None:
                     resume.lists[kind] = desired
+
+
+def _did_you_mean(key: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(key, candidates, n=1)
+    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 def _is_file(path: Path) -> bool:

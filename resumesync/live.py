@@ -56,23 +56,33 @@ async def read_live_state(
     on_resume: OnResume | None = None,
 ) -> LiveState:
     """The live documents and declared lists of every managed resume, plus the account summary.
-    With `sent`, also what gates the writes of each resume that `sent` gives a body: its
-    conditions, metro directory and dictionaries (see the module doc). `on_resume` gets each
-    resume as soon as its own reads are in: the preflight checks it while the other reads are
-    in flight.
+    With `sent` (the plan's reads), also what gates the writes of each resume that `sent` gives
+    a body: its conditions, metro directory and dictionaries (see the module doc), and, when a
+    file asks for a new resume, `GET /resumes/creation_availability` and
+    `GET /resume_conditions`. `on_resume` gets each resume as soon as its own reads are in: the
+    preflight checks it while the other reads are in flight.
 
     Raises NotInAccountError naming every file whose `id` is not a resume of this account.
     """
     kinds_by_id: dict[str, set[ListKind]] = {}
     files_by_id: dict[str, list[DesiredResume]] = {}
+    creating = any(resume.to_create for resume in desired.resumes)
     for resume in desired.resumes:  # two files with one id are read once
+        if resume.to_create:
+            continue  # nothing to read yet: see creations.py
         kinds_by_id.setdefault(resume.resume_id, set()).update(resume.lists)
         files_by_id.setdefault(resume.resume_id, []).append(resume)
     ids = list(kinds_by_id)
     gates = None if sent is None else WriteGates(client, sent)
+    creation_reads = (
+        [client.get_creation_availability(), client.get_new_resume_conditions()]
+        if creating and sent is not None
+        else []
+    )
     mine, *reads = await gather_or_cancel(
         [
             client.get_mine(),
+            *creation_reads,
             *(
                 _read_resume(
                     client,
@@ -86,10 +96,9 @@ async def read_live_state(
             ),
         ]
     )
-    account = [
-        ResumeSummary(resume_id=str(item.get("id")), title=str(item.get("title") or ""))
-        for item in mine
-    ]
+    creation, new_conditions = reads[: len(creation_reads)] or (None, None)
+    reads = reads[len(creation_reads) :]
+    account = summaries(mine)
     in_account = {summary.resume_id for summary in account}
     resumes = {
         resume_id: live
@@ -97,7 +106,9 @@ async def read_live_state(
         if live is not None and resume_id in in_account
     }
     problems = [
-        _not_in_account(resume) for resume in desired.resumes if resume.resume_id not in resumes
+        _not_in_account(resume)
+        for resume in desired.resumes
+        if not resume.to_create and resume.resume_id not in resumes
     ]
     if problems:
         raise NotInAccountError(problems, [summary.resume_id for summary in account])
@@ -107,7 +118,17 @@ async def read_live_state(
         account=account,
         metro=gates.metro.found if gates is not None else {},
         dictionaries=dict(gates.dictionaries.known) if gates is not None else {},
+        creation=creation,
+        new_resume_conditions=new_conditions,
     )
+
+
+def summaries(mine: list[dict[str, Any]]) -> list[ResumeSummary]:
+    """The account's resumes (GET /resumes/mine items) as id and title."""
+    return [
+        ResumeSummary(resume_id=str(item.get("id")), title=str(item.get("title") or ""))
+        for item in mine
+    ]
 
 
 async def _read_resume(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -70,6 +69,12 @@ def load_plan(text: str, source: str) -> Plan:
             f"unsupported plan format_version {version!r}; this resumesync reads "
             f"format_version {FORMAT_VERSION}: run `resumesync plan --out` again"
         )
+    if data.get("redacted") is True:
+        raise refuse(
+            "this plan was printed with contact values and birth date hidden "
+            "(`plan --format json`), so it cannot be applied: save the plan with "
+            "`resumesync plan --out FILE`"
+        )
     validator = jsonschema.Draft202012Validator(load_schema(SCHEMA))
     errors = sorted(validator.iter_errors(data), key=lambda error: str(list(error.absolute_path)))
     if errors:
@@ -97,17 +102,14 @@ def load_plan(text: str, source: str) -> Plan:
 
 
 def write_plan_file(path: str | os.PathLike[str], plan: Plan) -> None:
-    """Write the plan readable by its owner only (0600): it holds personal data."""
-    target = Path(path)
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            descriptor = -1
-            stream.write(dump_plan(plan))
-    finally:
-        if descriptor >= 0:
-            os.close(descriptor)
+    """Write the plan readable by its owner only (0600): it holds personal data.
+
+    A new file renamed into place (safefs): a symlink at `path` is refused, never followed
+    or chmodded. Raises safefs.UnsafePathError.
+    """
+    from resumesync.safefs import atomic_write
+
+    atomic_write(path, dump_plan(plan), mode=0o600)
 
 
 def _change_to_json(change: Change) -> dict[str, Any]:
@@ -129,6 +131,9 @@ def _change_to_json(change: Change) -> dict[str, Any]:
     data["widens_visibility"] = change.widens_visibility
     if change.reason is not None:
         data["reason"] = change.reason
+    for name in ("clone_of", "file", "title"):
+        if getattr(change, name) is not None:
+            data[name] = getattr(change, name)
     return data
 
 
@@ -145,6 +150,9 @@ def _change_from_json(data: dict[str, Any]) -> Change:
         employers=tuple(data.get("employers") or ()),
         widens_visibility=data["widens_visibility"],
         reason=data.get("reason"),
+        clone_of=data.get("clone_of"),
+        file=data.get("file"),
+        title=data.get("title"),
     )
 
 

@@ -11,10 +11,10 @@ import contextlib
 import dataclasses
 import json
 import os
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from resumesync.safefs import atomic_write
 from resumesync.sandbox.account import Account
 from resumesync.sandbox.config import SandboxConfig
 from resumesync.sandbox.server import RunningSandbox, running_sandbox
@@ -40,10 +40,14 @@ def load_state(path: Path) -> Account:
 
 
 def save_state(path: Path, account: Account) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the account next to the target and rename it (an interrupted run never leaves
+    half a file), readable by its owner only (it holds the example's personal data). A
+    symlinked `.resumesync/` or state file is refused: the repository could plant one to make
+    us write elsewhere. Raises safefs.UnsafePathError."""
+    root = path.parent.parent
     ignore = path.parent / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
+    if not ignore.exists() or ignore.is_symlink():
+        atomic_write(ignore, "*\n", root=root, make_parents=True)
     text = (
         json.dumps(
             {"format_version": FORMAT_VERSION, **account.to_json()},
@@ -53,27 +57,19 @@ def save_state(path: Path, account: Account) -> None:
         )
         + "\n"
     )
-    # Written next to the target and renamed: an interrupted run never leaves half a file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sandbox-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    atomic_write(path, text, mode=0o600, root=root, make_parents=True)
 
 
 @contextlib.contextmanager
 def persistent_sandbox(
-    directory: Path, config: SandboxConfig | None = None
+    directory: Path, config: SandboxConfig | None = None, *, resume_ids: Iterable[str] = ()
 ) -> Iterator[RunningSandbox]:
-    """A running sandbox for the account kept in DIR (the example account the first time),
-    serving token SANDBOX_TOKEN; the account is saved back on exit, whatever happened.
-    HH_SANDBOX_* variables apply (see config.py)."""
+    """A running sandbox for the account kept in DIR, serving token SANDBOX_TOKEN; the account
+    is saved back on exit, whatever happened. The first time it is the bundled example account
+    holding the `resume_ids` the files manage (each profile of examples/team has its own),
+    else the default one. HH_SANDBOX_* variables apply (see config.py)."""
     path = state_path(directory)
-    account = load_state(path) if path.exists() else Account.example()
+    account = load_state(path) if path.exists() else Account.example_for(resume_ids)
     settings = dataclasses.replace(
         config or SandboxConfig(), accounts={SANDBOX_TOKEN: account}
     ).with_env(os.environ)
@@ -82,6 +78,16 @@ def persistent_sandbox(
             yield sandbox
         finally:
             save_state(path, sandbox.account(SANDBOX_TOKEN))
+
+
+def created_resume_ids(directory: Path) -> set[str]:
+    """The resumes the saved account has that its seed has not: those an apply created."""
+    path = state_path(directory)
+    try:
+        account = load_state(path)
+    except ValueError:
+        return set()
+    return set(account.resumes) - set(Account.example().resumes)
 
 
 def reset_persistent_sandbox(directory: Path) -> bool:

@@ -20,7 +20,7 @@ TEAM_LEAD = "5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1b"  # a draft: mandatory field
 
 # `resumes/backend.yaml:4: title: ...`: how every problem starts.
 PROBLEM_LINE = re.compile(r"^(resumes/[\w.-]+\.yaml|visibility\.yaml):(\d+): ")
-SUMMARY = re.compile(r"^\d+ problem\(s\); nothing was written\.$")
+SUMMARY = re.compile(r"^\d+ problems?(; nothing was written)?\.$")
 
 
 def copy_example(target: Path) -> Path:
