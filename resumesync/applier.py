@@ -152,6 +152,14 @@ class CreatedResume:
         return id_line(self.resume_id)
 
 
+def rerun_may_help(failed: list[ChangeOutcome]) -> bool:
+    """Whether running the apply again may get further: not when hh.ru refused every failed
+    call as a bad request (400: the same body is refused again until the files change)."""
+    return not failed or any(
+        not (isinstance(item.error, ApiError) and item.error.status == 400) for item in failed
+    )
+
+
 @dataclass
 class ApplyResult:
     outcomes: list[ChangeOutcome]  # one per change, in plan order
@@ -181,15 +189,6 @@ class ApplyResult:
     def ok(self) -> bool:
         """True when nothing failed ("publish not yet" is not a failure)."""
         return not self.failed and not self.skipped
-
-    @property
-    def rerun_may_help(self) -> bool:
-        """Whether a failure may pass on another run: not when hh.ru refused every failed
-        call as a bad request (400: the same body is refused again until the files change)."""
-        return any(
-            not (isinstance(item.error, ApiError) and item.error.status == 400)
-            for item in self.failed
-        )
 
     def failure_lines(self) -> list[str]:
         return [item.line() for item in self.failed]

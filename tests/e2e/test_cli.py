@@ -34,7 +34,7 @@ def line_of(path: Path, needle: str) -> int:
 def test_validate_accepts_the_example(harness: Harness) -> None:
     result = harness.run("validate")
     assert result.exit_code == 0, result.output
-    assert "3 resumes valid" in result.output
+    assert "4 resumes valid" in result.output
 
 
 def test_plan_shows_the_example_changes_and_writes_nothing(harness: Harness) -> None:
@@ -44,7 +44,7 @@ def test_plan_shows_the_example_changes_and_writes_nothing(harness: Harness) -> 
     assert "+ blacklist 1455 (HeadHunter)" in result.output
     assert "publish" in result.output
     assert "+ create resume data-analyst as a copy of data-engineer" in result.output
-    assert "Plan: 1 resume to create, 2 resumes to update" in result.output
+    assert "Plan: 1 resume to create, 3 resumes to update" in result.output
     assert harness.writes() == []
 
 
@@ -64,20 +64,23 @@ def test_plan_apply_plan_ends_in_no_changes(harness: Harness) -> None:
 
 
 def test_apply_reads_once_then_writes_each_change_once(harness: Harness) -> None:
-    """`apply --yes` plans and applies in one session: 10 reads (mine; per resume the resume,
-    its conditions and each managed list; creation_availability and resume_conditions for
-    the resume to create), then one call per change, nothing read again."""
+    """`apply --yes` plans and applies in one session: 13 reads (mine; per resume the resume
+    and each managed list; the conditions of the two resumes it PUTs and /dictionaries once for
+    their salaries' currency; creation_availability and resume_conditions for the resume to
+    create), then one call per change, nothing read again."""
     changes = json.loads(harness.run("plan", "--format", "json").output)["changes"]
     harness.sandbox.clear_requests()
     assert harness.run("apply", "--yes").exit_code == 0
     log = harness.sandbox.requests
     (new_id,) = set(harness.account().resumes) - set(Account.example().resumes)
-    assert [entry.method for entry in log[:10]] == ["GET"] * 10
-    assert sorted((entry.method, entry.path) for entry in log[10:]) == sorted(
+    assert [entry.method for entry in log[:13]] == ["GET"] * 13
+    assert [entry.path for entry in log[:13] if entry.path.endswith("/conditions")] != []
+    assert [entry.path for entry in log[:13] if entry.path == "/dictionaries"] == ["/dictionaries"]
+    assert sorted((entry.method, entry.path) for entry in log[13:]) == sorted(
         (change["method"], change["path"].split("?")[0].replace("new%3Adata-analyst", new_id))
         for change in changes
     )
-    assert len(log) == 10 + 9
+    assert len(log) == 13 + 10
 
 
 def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
@@ -86,8 +89,10 @@ def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
     puts = [r for r in harness.sandbox.requests if r.method == "PUT"]
     updates = [c for c in plan["changes"] if c["action"] == "update"]
     (new_id,) = set(harness.account().resumes) - set(Account.example().resumes)
-    assert sorted(r.path for r in puts) == sorted([f"/resumes/{BACKEND}", f"/resumes/{new_id}"])
+    written = [f"/resumes/{BACKEND}", f"/resumes/{new_id}", f"/resumes/{TEAM_LEAD}"]
+    assert sorted(r.path for r in puts) == sorted(written)
     assert sorted(c["path"] for c in updates) == [
+        f"/resumes/{TEAM_LEAD}",
         f"/resumes/{BACKEND}",
         "/resumes/new%3Adata-analyst",
     ]
@@ -266,7 +271,7 @@ def test_a_plan_saved_with_sandbox_applies_with_sandbox(repo: Path) -> None:
     assert json.loads(plan_file.read_text())["api_url"] == "sandbox"
     applied = run("apply", "--sandbox", str(plan_file))
     assert applied.exit_code == 0, applied.output
-    assert "Applied 9 of 9 changes." in applied.output
+    assert "Applied 10 of 10 changes." in applied.output
     assert "No changes" in run("plan", "--sandbox").output
 
     assert run("plan", "--sandbox", "--out", str(plan_file)).exit_code == 0

@@ -187,8 +187,9 @@ def test_a_no_op_plan_reads_no_conditions_and_no_dictionaries(cli: Cli) -> None:
     result = cli.run("plan", "--detailed-exitcode")
     assert result.exit_code == 0, result.output
     paths = [request.path for request in cli.sandbox.requests[before:]]
-    # /resumes/mine, the three managed resumes and their four declared lists: the floor.
-    assert len(paths) == 1 + 3 + 4, paths
+    # /resumes/mine, the four managed resumes (data-analyst was created) and their five
+    # declared lists: the floor.
+    assert len(paths) == 1 + 4 + 5, paths
     assert not [path for path in paths if path.endswith("/conditions")]
     assert not [path for path in paths if not path.startswith("/resumes/")]
 
