@@ -21,7 +21,7 @@ from typing import Any
 
 from resumesync.auth.errors import TokenStoreError
 from resumesync.auth.pair import TokenPair
-from resumesync.safefs import UnsafePathError, atomic_write
+from resumesync.safefs import UnsafePathError, atomic_write, check_writable
 
 FORMAT_VERSION = 1
 LOCK_TIMEOUT = 120.0  # seconds: a refresh is one request; longer means a stuck process
@@ -94,6 +94,14 @@ class TokenStore:
             entry["account_id"] = stored.account_id
         pairs[key] = entry
         self._write(pairs)
+
+    def check_writable(self) -> None:
+        """Refuses, before a refresh spends the refresh token, a store that could not take the
+        new pair (a symlink, a directory in its place)."""
+        try:
+            check_writable(self.path)
+        except UnsafePathError as error:
+            raise TokenStoreError(f"{self.path}: cannot write the token store: {error}") from None
 
     def forget(self, key: str) -> bool:
         pairs = self._read()
