@@ -90,7 +90,7 @@ def test_events_route_to_the_right_jobs_of_the_single_account_workflow() -> None
     assert running_jobs(workflow, DAILY) == {"apply"}
     assert running_jobs(workflow, DISPATCH_MAIN) == {"apply"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == set()
-    assert running_steps(workflow, "apply", PUSH_MAIN)[-1:] == ["Apply"]
+    assert "Apply" in running_steps(workflow, "apply", PUSH_MAIN)
     assert "Apply and check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
     assert "Apply and check for drift" in running_steps(workflow, "apply", DAILY)
     assert "Apply and check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
