@@ -321,6 +321,11 @@ def apply(
         # the plan's reads and the apply's calls: every retry of the run, per account
         retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
+    if plan_file is not None and apply_failures:  # a stale plan, or another account's
+        replan = hint(
+            click.get_current_context(), "plan", extra=["--out", str(plan_file)], drop=["force"]
+        )
+        console.err(f"Make a new plan with `{replan}`, review it, then apply it again.")
     all_ok = not failures and not apply_failures
     for target, result in finished:
         heading(console, target, len(targets))
