@@ -232,7 +232,10 @@ def plan(
     ):
         if out_file is not None and len(targets) > 1:
             raise Failure("--out saves one account's plan: choose a profile with --profile")
-        planned, failures = plan_targets(console, targets, force=force, session=session)
+        saved = out_file is not None or output_format == "json"  # what shows the fingerprint
+        planned, failures = plan_targets(
+            console, targets, force=force, session=session, with_fingerprint=saved
+        )
         retried = {target.name: session.retries(target.settings) for target in targets}
     if output_format == "json" and len(targets) > 1:
         document = {
@@ -265,6 +268,12 @@ def plan(
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
 @click.option("--force", is_flag=True, help="Allow removing more than 30 % of a large list.")
 @click.option("--show-sensitive", is_flag=True, help="Show contact values and birth date.")
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when changes remain after applying (drift): the resumes it changed are read "
+    "again, nothing else; 0 when the account matches the files, 1 on error.",
+)
 @click.pass_obj
 def apply(
     console: Console,
@@ -272,6 +281,7 @@ def apply(
     yes: bool,
     force: bool,
     show_sensitive: bool,
+    detailed_exitcode: bool,
     **connection: Any,
 ) -> None:
     """Make the account match the files (or execute a saved PLAN_FILE).
@@ -298,7 +308,9 @@ def apply(
             planned = [(targets[0], load_plan(read_text(plan_file), str(plan_file)))]
             failures = 0
         else:
-            planned, failures = plan_targets(console, targets, force=force, session=session)
+            planned, failures = plan_targets(
+                console, targets, force=force, session=session, with_fingerprint=False
+            )
             for target, the_plan in planned:
                 heading(console, target, len(targets))
                 console.out(render(the_plan, "text", console, show_sensitive))
@@ -313,6 +325,11 @@ def apply(
             force=force,
             on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
         )
+        remaining: list[Any] = []
+        if detailed_exitcode:  # drift: one read pass, plus the resumes the apply changed
+            remaining = session.remaining(
+                [(the_plan, target.desired, target.settings) for target, the_plan in planned]
+            )
         # the plan's reads and the apply's calls: every retry of the run, per account
         retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
@@ -324,8 +341,20 @@ def apply(
         for problem in pipeline.apply_problems(result, target.desired):
             console.err(str(from_root(problem, target.prefix)))
         all_ok = all_ok and result.ok
-    if not all_ok:
+    drifted, drift_failures = (
+        report_each(console, [target for target, _ in planned], remaining)
+        if detailed_exitcode
+        else ([], 0)
+    )
+    if not all_ok or drift_failures:
         sys.exit(ExitCode.ERROR)
+    drifted = [(target, left) for target, left in drifted if left.has_changes]
+    for target, left in drifted:
+        heading(console, target, len(targets))
+        console.out("Changes remain after the apply (drift):")
+        console.out(render(left, "text", console, show_sensitive))
+    if drifted:
+        sys.exit(ExitCode.CHANGES)
 
 
 @cli.command(name="import")
@@ -357,7 +386,9 @@ def import_command(
             from resumesync.sandbox import SANDBOX_TOKEN, persistent_sandbox
 
             running = stack.enter_context(persistent_sandbox(directory))
-            settings = settings.with_overrides(api_url=running.url, token=SANDBOX_TOKEN)
+            settings = settings.with_overrides(
+                api_url=running.url, token=SANDBOX_TOKEN, max_rps=sandbox_rps(connection)
+            )
         result = import_account_sync(
             settings, directory, force=force, resume_ids=resume_ids, on_retry=RetryLog(console)
         )
@@ -575,10 +606,18 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
                 f"Using the built-in sandbox ({directory / '.resumesync' / 'sandbox.json'})."
             )
             settings = target.settings.with_overrides(
-                api_url=running.url, token=SANDBOX_TOKEN, api_name="sandbox"
+                api_url=running.url,
+                token=SANDBOX_TOKEN,
+                api_name="sandbox",
+                max_rps=sandbox_rps(connection),
             )
             sandboxed.append(Target(target.name, settings, target.desired, target.prefix))
         yield sandboxed
+
+
+def sandbox_rps(connection: dict[str, Any]) -> float:
+    """The in-process sandbox is not hh.ru: no rate limit to respect unless --max-rps says."""
+    return connection.get("max_rps") or 0.0  # 0: no limit
 
 
 def load_profiles(console: Console, profiles: list[Any]) -> list[tuple[Any, Any]]:
@@ -631,11 +670,20 @@ def report_each(
 
 
 def plan_targets(
-    console: Console, targets: list[Target], *, force: bool, session: Any
+    console: Console,
+    targets: list[Target],
+    *,
+    force: bool,
+    session: Any,
+    with_fingerprint: bool = True,
 ) -> tuple[list[tuple[Target, Any]], int]:
     """Plans every account concurrently in `session` (a pipeline.Session): the (target, plan)
     pairs that worked, and how many accounts failed (already reported)."""
-    results = session.plan([(target.desired, target.settings) for target in targets], force=force)
+    results = session.plan(
+        [(target.desired, target.settings) for target in targets],
+        force=force,
+        with_fingerprint=with_fingerprint,
+    )
     succeeded, failures = report_each(console, targets, results)
     return [(target, result.plan) for target, result in succeeded], failures
 

@@ -9,6 +9,7 @@ outcome = pipeline.apply(result.plan, desired, settings)
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,10 +18,12 @@ from typing import Any, TypeVar
 
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
-from resumesync.client import ClientSettings, HHClient, RetryEvent
+from resumesync.artifacts import LockEntry
+from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
 from resumesync.creations import adopt
 from resumesync.fingerprint import fingerprint
 from resumesync.live import NotInAccountError, read_live_state, summaries
+from resumesync.lockfile import read_lock
 from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
 from resumesync.planner import build_plan, raise_if_unsafe
 from resumesync.preflight import Preflight
@@ -87,7 +90,9 @@ async def plan_async(
     *,
     force: bool = False,
     now: datetime | None = None,
+    with_fingerprint: bool = True,
 ) -> PlanResult:
+    """`with_fingerprint=False` when the plan will not be saved (see planner.build_plan)."""
     if any(resume.key in desired.intents for resume in desired.resumes if resume.to_create):
         # an earlier apply died while creating: find what it created before planning anew
         desired = adopt(desired, summaries(await client.get_mine()))
@@ -96,7 +101,13 @@ async def plan_async(
         desired, client, conditions=True, metro=True, on_resume=preflight.check
     )
     preflight.raise_if_violations(live)  # refused before any write
-    plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
+    plan = build_plan(
+        desired,
+        live,
+        force=force,
+        now=now or datetime.now(UTC),
+        with_fingerprint=with_fingerprint,
+    )
     return PlanResult(plan=plan, live=live, desired=desired)
 
 
@@ -143,6 +154,37 @@ async def apply_async(
         api=client.api_name,
     )
     return await apply_plan(plan, client, on_event=on_event, hooks=hooks)
+
+
+async def remaining_async(
+    applied: Plan, desired: DesiredState, client: HHClient, *, now: datetime | None = None
+) -> Plan:
+    """What would still change after `applied` was applied: drift, as a second plan would
+    see it, without a second full read. Only the resumes the plan changed can differ from
+    what the first read saw (the plan was made from it), so only they are read again, with
+    their declared lists, and planned again. A plan with no changes leaves nothing to read."""
+    changed = {change.resume for change in applied.changes}
+    touched = [
+        resume
+        for resume in desired.resumes
+        if resume.key in changed and resume.resume_id and not resume.to_create
+    ]
+    if not touched:
+        return Plan(api_url=applied.api_url)
+    # the apply recorded its uploads in resumesync.lock: the files as they are now say so
+    subset = DesiredState(root=desired.root, resumes=touched, lock=_current_lock(desired))
+    live = await read_live_state(subset, client)
+    # force: what remains is reported, not refused (it was applied once already)
+    return build_plan(
+        subset, live, force=True, now=now or datetime.now(UTC), with_fingerprint=False
+    )
+
+
+def _current_lock(desired: DesiredState) -> dict[str, LockEntry]:
+    try:
+        return read_lock(Path(desired.root))
+    except ProblemsError:
+        return desired.lock
 
 
 def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
@@ -245,6 +287,7 @@ class Session:
         self._on_retry = on_retry
         self._runner: asyncio.Runner | None = None
         self._clients: dict[Settings, HHClient] = {}
+        self._ssl_context: ssl.SSLContext | None = None  # one for every https client
 
     def __enter__(self) -> Session:
         self._runner = asyncio.Runner()
@@ -261,10 +304,18 @@ class Session:
             runner.close()
 
     def plan(
-        self, jobs: Sequence[tuple[DesiredState, Settings]], *, force: bool = False
+        self,
+        jobs: Sequence[tuple[DesiredState, Settings]],
+        *,
+        force: bool = False,
+        with_fingerprint: bool = True,
     ) -> list[PlanResult | Exception]:
+        """`with_fingerprint=False` when no plan will be saved (see planner.build_plan)."""
+
         async def one(desired: DesiredState, settings: Settings) -> PlanResult:
-            return await plan_async(desired, self.client(settings), force=force)
+            return await plan_async(
+                desired, self.client(settings), force=force, with_fingerprint=with_fingerprint
+            )
 
         return self._run([one(desired, settings) for desired, settings in jobs])
 
@@ -288,6 +339,16 @@ class Session:
 
         return self._run([one(*job) for job in jobs])
 
+    def remaining(
+        self, jobs: Sequence[tuple[Plan, DesiredState, Settings]]
+    ) -> list[Plan | Exception]:
+        """After `apply`: what would still change, per account (see remaining_async)."""
+
+        async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> Plan:
+            return await remaining_async(plan_, desired, self.client(settings))
+
+        return self._run([one(*job) for job in jobs])
+
     def retries(self, settings: Settings) -> list[RetryEvent]:
         """Every retry of the account's client so far: the plan's reads and the apply's
         calls (empty when it made no request)."""
@@ -299,8 +360,13 @@ class Session:
         self._check_open()
         client = self._clients.get(settings)
         if client is None:
-            client = HHClient(client_settings(settings, self._on_retry)).open()
-            self._clients[settings] = client
+            context = None
+            if not settings.api_url.startswith("http://"):
+                if self._ssl_context is None:  # certifi's bundle is loaded once per run
+                    self._ssl_context = new_ssl_context()
+                context = self._ssl_context
+            client = HHClient(client_settings(settings, self._on_retry), ssl_context=context)
+            self._clients[settings] = client.open()
         return client
 
     def _run(self, coroutines: list[Coroutine[Any, Any, T]]) -> list[T | Exception]:
