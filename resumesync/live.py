@@ -74,15 +74,31 @@ async def read_live_state(
         files_by_id.setdefault(resume.resume_id, []).append(resume)
     ids = list(kinds_by_id)
     gates = None if sent is None else WriteGates(client, sent)
+    conditions = sent is not None  # the plan's reads, not a saved plan's re-read
+    image_types = sorted(
+        {image.artifact_type for resume in desired.resumes for image in resume.images}
+    )
+    # the artifacts tell whether the lock's images are still there; their conditions are
+    # for the plan's checks of new uploads only (like the resumes' conditions)
+    artifact_reads = [
+        read
+        for kind in image_types
+        for read in (
+            (client.get_artifacts(kind), client.get_artifact_conditions(kind))
+            if conditions
+            else (client.get_artifacts(kind),)
+        )
+    ]
     creation_reads = (
         [client.get_creation_availability(), client.get_new_resume_conditions()]
-        if creating and sent is not None
+        if creating and conditions
         else []
     )
     mine, *reads = await gather_or_cancel(
         [
             client.get_mine(),
             *creation_reads,
+            *artifact_reads,
             *(
                 _read_resume(
                     client,
@@ -98,6 +114,21 @@ async def read_live_state(
     )
     creation, new_conditions = reads[: len(creation_reads)] or (None, None)
     reads = reads[len(creation_reads) :]
+    artifact_answers, reads = reads[: len(artifact_reads)], reads[len(artifact_reads) :]
+    step = 2 if conditions else 1
+    artifacts = {
+        kind: {
+            str(item.get("id")): item
+            for item in artifact_answers[step * n]
+            if isinstance(item, dict)
+        }
+        for n, kind in enumerate(image_types)
+    }
+    artifact_conditions = (
+        {kind: artifact_answers[2 * n + 1] for n, kind in enumerate(image_types)}
+        if conditions
+        else {}
+    )
     account = summaries(mine)
     in_account = {summary.resume_id for summary in account}
     resumes = {
@@ -120,6 +151,8 @@ async def read_live_state(
         dictionaries=dict(gates.dictionaries.known) if gates is not None else {},
         creation=creation,
         new_resume_conditions=new_conditions,
+        artifacts=artifacts,
+        artifact_conditions=artifact_conditions,
     )
 
 

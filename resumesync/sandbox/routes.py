@@ -46,6 +46,7 @@ def all_routes() -> list[Route]:
         route("GET", "/locales/resume", public_dictionaries.resume_locales, needs_token=False),
         route("GET", "/areas/{area_id}", public_dictionaries.area, needs_token=False),
         route("GET", "/artifacts/{artifact_type}", artifacts.list_artifacts),
+        route("GET", "/artifacts/{artifact_type}/conditions", artifacts.conditions),
         route("POST", "/artifacts", artifacts.upload),
         route("PUT", "/artifacts/{artifact_id}", artifacts.edit),
         route("DELETE", "/artifacts/{artifact_id}", artifacts.delete),

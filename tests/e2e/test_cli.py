@@ -64,23 +64,26 @@ def test_plan_apply_plan_ends_in_no_changes(harness: Harness) -> None:
 
 
 def test_apply_reads_once_then_writes_each_change_once(harness: Harness) -> None:
-    """`apply --yes` plans and applies in one session: 13 reads (mine; per resume the resume
+    """`apply --yes` plans and applies in one session: 15 reads (mine; per resume the resume
     and each managed list; the conditions of the two resumes it PUTs and /dictionaries once for
     their salaries' currency; creation_availability and resume_conditions for the resume to
-    create), then one call per change, nothing read again."""
+    create; the photos and their conditions for backend's photo file), then one call per
+    change, nothing read again."""
     changes = json.loads(harness.run("plan", "--format", "json").output)["changes"]
     harness.sandbox.clear_requests()
     assert harness.run("apply", "--yes").exit_code == 0
     log = harness.sandbox.requests
     (new_id,) = set(harness.account().resumes) - set(Account.example().resumes)
-    assert [entry.method for entry in log[:13]] == ["GET"] * 13
-    assert [entry.path for entry in log[:13] if entry.path.endswith("/conditions")] != []
-    assert [entry.path for entry in log[:13] if entry.path == "/dictionaries"] == ["/dictionaries"]
-    assert sorted((entry.method, entry.path) for entry in log[13:]) == sorted(
+    assert [entry.method for entry in log[:15]] == ["GET"] * 15
+    assert [entry.path for entry in log[:15] if entry.path.endswith("/conditions")] != []
+    assert [entry.path for entry in log[:15] if entry.path == "/dictionaries"] == ["/dictionaries"]
+    polls = [entry for entry in log[15:] if entry.method == "GET"]
+    assert [entry.path for entry in polls] == []  # the photo is ready at once in the sandbox
+    assert sorted((entry.method, entry.path) for entry in log[15:]) == sorted(
         (change["method"], change["path"].split("?")[0].replace("new%3Adata-analyst", new_id))
         for change in changes
     )
-    assert len(log) == 13 + 10
+    assert len(log) == 15 + 11
 
 
 def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
@@ -271,7 +274,7 @@ def test_a_plan_saved_with_sandbox_applies_with_sandbox(repo: Path) -> None:
     assert json.loads(plan_file.read_text())["api_url"] == "sandbox"
     applied = run("apply", "--sandbox", str(plan_file))
     assert applied.exit_code == 0, applied.output
-    assert "Applied 10 of 10 changes." in applied.output
+    assert "Applied 11 of 11 changes." in applied.output
     assert "No changes" in run("plan", "--sandbox").output
 
     assert run("plan", "--sandbox", "--out", str(plan_file)).exit_code == 0

@@ -44,6 +44,8 @@ def read_counts(cli: Cli) -> Counter[str]:
 def _kind(path: str) -> str:
     if path.startswith("/metro/"):
         return "metro"
+    if path.startswith("/artifacts/"):
+        return "artifacts"  # backend's photo file: the photos and their conditions
     if path.endswith("/conditions"):
         return "conditions"
     if path.endswith(("/blacklist", "/whitelist")):
@@ -158,9 +160,10 @@ def test_no_metro_request_when_metro_is_not_declared_or_unchanged(cli: Cli) -> N
     converge(cli)
     assert cli.run("plan").exit_code == 0
     undeclared = read_counts(cli)
-    # four resumes (data-analyst was created by converge) and their five managed lists; a
-    # no-op plan reads no conditions and no metro directory (nothing is written)
-    assert undeclared == {"mine": 1, "resume": 4, "list": 5}
+    # four resumes (data-analyst was created by converge), their five managed lists and the
+    # photos backend's photo file needs (with their conditions); a no-op plan reads no
+    # resume conditions and no metro directory (nothing is written)
+    assert undeclared == {"mine": 1, "resume": 4, "list": 5, "artifacts": 2}
 
     add_metro(cli, BASE, "6.41")
     assert cli.run("apply", "--yes").exit_code == 0

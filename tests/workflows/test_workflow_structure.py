@@ -90,9 +90,11 @@ def test_events_route_to_the_right_jobs_of_the_single_account_workflow() -> None
     assert running_jobs(workflow, DAILY) == {"apply"}
     assert running_jobs(workflow, DISPATCH_MAIN) == {"apply"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == set()
-    assert "Check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
-    assert "Check for drift" in running_steps(workflow, "apply", DAILY)
-    assert "Check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
+    assert "Apply" in running_steps(workflow, "apply", PUSH_MAIN)
+    assert "Apply and check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
+    assert "Apply and check for drift" in running_steps(workflow, "apply", DAILY)
+    assert "Apply and check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
+    assert "Apply" not in running_steps(workflow, "apply", DAILY)  # one read pass, not two
 
 
 @both
@@ -111,14 +113,15 @@ def test_events_route_to_the_right_jobs_of_the_matrix_workflow() -> None:
     assert running_jobs(workflow, HOURLY) == {"profiles", "renew"}
     assert running_jobs(workflow, DAILY) == {"profiles", "apply"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == {"profiles"}
-    assert "Check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
-    assert "Check for drift" in running_steps(workflow, "apply", DAILY)
+    assert "Apply and check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
+    assert "Apply and check for drift" in running_steps(workflow, "apply", DAILY)
+    assert "Apply" not in running_steps(workflow, "apply", DAILY)
 
 
 @both
 def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
     assert commands(workflow, "plan") == ["plan"]
-    assert commands(workflow, "apply") == ["apply", "drift", "save-token"]
+    assert commands(workflow, "apply") == ["apply", "apply", "save-token"]  # 2nd: drift "true"
     assert commands(workflow, "renew") == ["renew"]
     first_job = "profiles" if "profiles" in workflow["jobs"] else "plan"
     assert commands(workflow, first_job)[0] in {"validate", "plan"}
