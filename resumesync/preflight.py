@@ -52,6 +52,7 @@ the server (it still answers at apply time, pointed at the same line: server_err
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -383,7 +384,15 @@ def resume_problems(
 
 
 def sent_fields(resume: DesiredResume, document: dict[str, Any]) -> dict[str, Any]:
-    """What the plan's PUT of `resume` carries against the live `document` (may be empty)."""
+    """What the plan's PUT of `resume` carries against the live `document` (may be empty).
+
+    Fields naming local images (`photo: {file: ...}`) are left out: which artifact they name
+    is known only once the account's artifacts are read (imageplan.py), and the conditions
+    hold nothing for them that the planner does not check (a photo is never sent empty)."""
+    images = {image.artifact_type for image in resume.images}
+    if images:
+        fields = {name: value for name, value in resume.fields.items() if name not in images}
+        resume = dataclasses.replace(resume, fields=fields)
     return planned_body(resume, document)[0]
 
 
