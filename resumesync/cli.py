@@ -200,16 +200,22 @@ def plan(
         if out_file is not None and len(targets) > 1:
             raise Failure("--out saves one account's plan: choose a profile with --profile")
         planned, failures = plan_targets(console, targets, force=force, session=session)
-    if output_format == "json" and len(targets) > 1:
-        document = {target.name: plan_to_json(plan) for target, plan in planned}
-        console.out(json.dumps(document, indent=2, ensure_ascii=False))
-    else:
-        for target, the_plan in planned:
-            heading(console, target, len(targets))
-            console.out(render(the_plan, output_format, console, show_sensitive))
-    if out_file is not None and planned:
-        write_plan_file(out_file, planned[0][1])
-        console.err(f"Saved the plan to {out_file}. Apply it with `resumesync apply {out_file}`.")
+    with reported_problems(console):  # a credential in the output: refused (credentials.py)
+        if output_format == "json" and len(targets) > 1:
+            document = {target.name: plan_to_json(plan) for target, plan in planned}
+            text = json.dumps(document, indent=2, ensure_ascii=False)
+            for target in targets:
+                target.settings.secrets.check(text, "the plan output")
+            console.out(text)
+        else:
+            for target, the_plan in planned:
+                heading(console, target, len(targets))
+                console.out(render(the_plan, output_format, console, show_sensitive, target))
+        if out_file is not None and planned:
+            write_plan_file(out_file, planned[0][1], planned[0][0].settings.secrets)
+            console.err(
+                f"Saved the plan to {out_file}. Apply it with `resumesync apply {out_file}`."
+            )
     if failures:
         sys.exit(ExitCode.ERROR)
     if detailed_exitcode and any(the_plan.has_changes for _, the_plan in planned):
@@ -251,7 +257,7 @@ def apply(
             planned, failures = plan_targets(console, targets, force=force, session=session)
             for target, the_plan in planned:
                 heading(console, target, len(targets))
-                console.out(render(the_plan, "text", console, show_sensitive))
+                console.out(render(the_plan, "text", console, show_sensitive, target))
             planned = [(target, the_plan) for target, the_plan in planned if the_plan.has_changes]
             if planned and not yes:
                 confirm_or_refuse(console)
@@ -529,18 +535,24 @@ def print_warnings(console: Console, warnings: list[Any]) -> None:
         console.err(f"warning: {warning}")
 
 
-def render(plan: Any, output_format: str, console: Console, show_sensitive: bool) -> str:
+def render(
+    plan: Any, output_format: str, console: Console, show_sensitive: bool, target: Target
+) -> str:
+    """The plan in `output_format`; SecretLeakError if the text holds a credential."""
     if output_format == "json":
         from resumesync.planfile import dump_plan
 
-        return dump_plan(plan)
-    if output_format == "markdown":
+        text = dump_plan(plan)
+    elif output_format == "markdown":
         from resumesync.render.markdown import render_markdown
 
-        return render_markdown(plan, show_sensitive=show_sensitive)
-    from resumesync.render.text import render_text
+        text = render_markdown(plan, show_sensitive=show_sensitive)
+    else:
+        from resumesync.render.text import render_text
 
-    return render_text(plan, color=console.color, show_sensitive=show_sensitive)
+        text = render_text(plan, color=console.color, show_sensitive=show_sensitive)
+    target.settings.secrets.check(text, "the plan output")
+    return text
 
 
 def read_text(path: Path) -> str:

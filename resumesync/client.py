@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from resumesync import __version__
+from resumesync.credentials import Secrets
 from resumesync.endpoints import (
     list_path,
     metro_path,
@@ -102,6 +103,16 @@ class ClientSettings:
 
 class ClientError(Exception):
     """Anything the client raises about the API or the network."""
+
+
+class SecretInRequestError(ClientError):
+    """A write would carry the token in its path, query or body: refused, nothing sent."""
+
+    def __init__(self, method: str, path: str) -> None:
+        super().__init__(
+            f"{method} {shown_path(path)} would send the token's value in the request: "
+            "refused, nothing was sent"
+        )
 
 
 class TransportError(ClientError):
@@ -337,6 +348,8 @@ class HHClient:
         )
         self._semaphore = asyncio.Semaphore(settings.parallelism)
         self._http: httpx.AsyncClient | None = None
+        # The token never leaves inside a write's path, query or body (credentials.py).
+        self._secrets = Secrets.of({}, [("the token", settings.token)])
         self.request_count = 0
         self.attempt_count = 0
         self.retry_events: list[RetryEvent] = []  # every retry of this client, for summaries
@@ -421,6 +434,8 @@ class HHClient:
         if self._http is None:
             raise RuntimeError("HHClient is not open: use `async with HHClient(...)`")
         method = method.upper()
+        if method != "GET" and self._secrets.find([path, params, json]) is not None:
+            raise SecretInRequestError(method, path)
         self.request_count += 1
         retries = self.settings.retries
         dropped_after_send = False

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from resumesync.credentials import interpolation_problem, token_env_problem
+from resumesync.hosts import repository_url_problem
 from resumesync.model import (
     LIST_KINDS,
     DesiredList,
@@ -27,7 +29,7 @@ from resumesync.model import (
     PublishMode,
     SourceMap,
 )
-from resumesync.problems import Problem, ProblemsError
+from resumesync.problems import Problem, ProblemsError, dotted
 from resumesync.validation import (
     OUR_KEYS,
     check_resume_document,
@@ -196,6 +198,11 @@ class _Run:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.documents: dict[Path, YamlDocument | None] = {}
+        self.token_envs: tuple[str, ...] = ()  # the profiles' token variables, once read
+
+    def refused_variable(self, name: str) -> str | None:
+        """Why `${name}` may not be read: it holds a credential (credentials.py)."""
+        return interpolation_problem(name, self.token_envs)
 
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
@@ -210,7 +217,7 @@ class _Run:
         try:
             document = parse_yaml(read_yaml_text(path.read_bytes(), file), file)
             if env is not None:
-                document = interpolate(document, env)
+                document = interpolate(document, env, refuse=self.refused_variable)
         except OSError as error:
             self.problems.append(Problem(f"cannot read: {error.strerror}", Location(file, 1)))
             document = None
@@ -234,6 +241,10 @@ class _Run:
             self.problems.extend(problems)
             return None
         data = document.data or {}
+        trust = _config_trust_problems(data, document)
+        if trust:
+            self.problems.extend(trust)
+            return None
         profiles = {
             name: ProfileConfig(
                 name=name,
@@ -244,6 +255,7 @@ class _Run:
             )
             for name, profile in (data.get("profiles") or {}).items()
         }
+        self.token_envs = tuple(profile.token_env for profile in profiles.values())
         return RepositoryConfig(
             file=document.file,
             api_url=data.get("api_url"),
@@ -403,6 +415,25 @@ class _Run:
                 desired = desired_list(kind, defaults, entry, entry_path, source)
                 if desired is not None:
                     resume.lists[kind] = desired
+
+
+def _config_trust_problems(data: Mapping[str, Any], document: YamlDocument) -> list[Problem]:
+    """resumesync.yaml may send the token only to hh.ru (or loopback), and only a token
+    variable as the token (settings.py applies the same rules again before use)."""
+    found: list[Problem] = []
+    urls: list[tuple[JsonPath, Any]] = [(("api_url",), data.get("api_url"))]
+    for name, profile in (data.get("profiles") or {}).items():
+        urls.append((("profiles", name, "api_url"), profile.get("api_url")))
+        token_env = profile.get("token_env")
+        why = token_env_problem(token_env) if isinstance(token_env, str) else None
+        if why:
+            path: JsonPath = ("profiles", name, "token_env")
+            found.append(Problem(why, document.location(path), dotted(path)))
+    for path, url in urls:
+        why = repository_url_problem(url) if isinstance(url, str) else None
+        if why:
+            found.append(Problem(why, document.location(path), dotted(path)))
+    return found
 
 
 def _is_file(path: Path) -> bool:

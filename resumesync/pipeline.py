@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
 from resumesync.client import ClientSettings, HHClient, RetryEvent
+from resumesync.credentials import SecretLeakError, Secrets
 from resumesync.fingerprint import fingerprint
 from resumesync.live import NotInAccountError, read_live_state
 from resumesync.model import DesiredState, LiveState, Plan
@@ -78,14 +79,44 @@ async def plan_async(
     *,
     force: bool = False,
     now: datetime | None = None,
+    secrets: Secrets | None = None,
 ) -> PlanResult:
+    """Reads the live state and plans; a plan that would print, save or send one of
+    `secrets` (the credentials of the environment) is refused (SecretLeakError)."""
     preflight = Preflight(desired)  # the server's own rules, checked as each resume comes in
     live = await read_live_state(
         desired, client, conditions=True, metro=True, on_resume=preflight.check
     )
     preflight.raise_if_violations(live)  # refused before any write
     plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
+    if secrets is not None:
+        refuse_secrets(plan, desired, secrets)
     return PlanResult(plan=plan, live=live)
+
+
+def refuse_secrets(plan: Plan, desired: DesiredState, secrets: Secrets) -> None:
+    """Raise SecretLeakError when a change holds a credential's value, naming the field and
+    its line (never the value): such a plan may not be printed, saved or applied."""
+    resumes = {resume.resume_id: resume for resume in desired.resumes}
+    problems = []
+    for change in plan.changes:
+        found = secrets.find([change.path, change.body, change.diff, list(change.employers)])
+        if found is None:
+            continue
+        resume = resumes.get(change.resume_id)
+        diff = change.diff or {}
+        names = [name for name, values in diff.items() if secrets.find(values)] or [""]
+        for name in names:
+            problems.append(
+                Problem(
+                    f"resume {change.resume}: the plan would contain the value of {found}; "
+                    "refusing to print, save or send it",
+                    resume.source.locate((name,)) if resume and name else None,
+                    name,
+                )
+            )
+    if problems:
+        raise SecretLeakError(problems)
 
 
 async def apply_async(
@@ -240,7 +271,9 @@ class Session:
         self, jobs: Sequence[tuple[DesiredState, Settings]], *, force: bool = False
     ) -> list[PlanResult | Exception]:
         async def one(desired: DesiredState, settings: Settings) -> PlanResult:
-            return await plan_async(desired, self.client(settings), force=force)
+            return await plan_async(
+                desired, self.client(settings), force=force, secrets=settings.secrets
+            )
 
         return self._run([one(desired, settings) for desired, settings in jobs])
 

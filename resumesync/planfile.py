@@ -15,6 +15,7 @@ from typing import Any
 
 import jsonschema
 
+from resumesync.credentials import Secrets
 from resumesync.fingerprint import canonical_json, sha256
 from resumesync.model import Action, Change, Notice, NoticeKind, Plan
 from resumesync.problems import Problem, ProblemsError, dotted
@@ -96,15 +97,21 @@ def load_plan(text: str, source: str) -> Plan:
     )
 
 
-def write_plan_file(path: str | os.PathLike[str], plan: Plan) -> None:
-    """Write the plan readable by its owner only (0600): it holds personal data."""
+def write_plan_file(
+    path: str | os.PathLike[str], plan: Plan, secrets: Secrets | None = None
+) -> None:
+    """Write the plan readable by its owner only (0600): it holds personal data. A plan whose
+    text holds one of `secrets` is refused (SecretLeakError) before the file is touched."""
+    text = dump_plan(plan)
+    if secrets is not None:
+        secrets.check(text, "the plan file")
     target = Path(path)
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
         with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
             descriptor = -1
-            stream.write(dump_plan(plan))
+            stream.write(text)
     finally:
         if descriptor >= 0:
             os.close(descriptor)

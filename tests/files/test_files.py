@@ -280,7 +280,7 @@ def test_load_config(tmp_path: Path) -> None:
                 user_agent: resumesync/0.1 (me@example.com)
                 profiles:
                   work: {dir: accounts/work, token_env: HH_TOKEN_WORK}
-                  kz: {dir: accounts/kz, token_env: HH_TOKEN_KZ, api_url: "https://api.hh.kz"}
+                  kz: {dir: accounts/kz, token_env: HH_TOKEN_KZ, api_url: "http://127.0.0.1:8080"}
                 """
         },
     )
@@ -290,7 +290,9 @@ def test_load_config(tmp_path: Path) -> None:
         user_agent="resumesync/0.1 (me@example.com)",
         profiles={
             "work": ProfileConfig("work", "accounts/work", "HH_TOKEN_WORK"),
-            "kz": ProfileConfig("kz", "accounts/kz", "HH_TOKEN_KZ", api_url="https://api.hh.kz"),
+            "kz": ProfileConfig(
+                "kz", "accounts/kz", "HH_TOKEN_KZ", api_url="http://127.0.0.1:8080"
+            ),
         },
     )
 
