@@ -26,6 +26,7 @@ from resumesync.model import (
     JsonPath,
     ListKind,
     Location,
+    Protect,
     PublishMode,
     SourceMap,
 )
@@ -108,11 +109,13 @@ def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository
     config = run.config()
     resumes = run.resumes()
     run.check_ids(resumes)
-    run.apply_visibility(resumes)
+    protect = run.apply_visibility(resumes)
     if run.problems:
         raise RepositoryError(sort_problems(run.problems), sort_problems(run.warnings))
     return LoadedRepository(
-        state=DesiredState(root=str(directory), resumes=[item.resume for item in resumes]),
+        state=DesiredState(
+            root=str(directory), resumes=[item.resume for item in resumes], protect=protect
+        ),
         warnings=sort_problems(run.warnings),
         interpolated={item.resume.key: item.interpolated for item in resumes},
         config=config,
@@ -388,20 +391,21 @@ class _Run:
 
     # --- visibility.yaml -----------------------------------------------------------------
 
-    def apply_visibility(self, resumes: list[_Loaded]) -> None:
+    def apply_visibility(self, resumes: list[_Loaded]) -> Protect:
+        """Sets each resume's access and lists; returns the `protect` list."""
         path = self.root / VISIBILITY_FILE
         if not path.is_file():
-            return
+            return Protect()
         document = self.read(path, self.env)
         if document is None:
-            return
+            return Protect()
         keys = {item.resume.key: item.resume.resume_id for item in resumes}
         source = document.source_map()
         findings = check_visibility(document.data, source, keys)
         self.problems.extend(findings.errors)
         self.warnings.extend(findings.warnings)
         if findings.errors:
-            return
+            return Protect()
         data = document.data or {}
         defaults = data.get("defaults") or {}
         entries = data.get("resumes") or {}
@@ -415,6 +419,7 @@ class _Run:
                 desired = desired_list(kind, defaults, entry, entry_path, source)
                 if desired is not None:
                     resume.lists[kind] = desired
+        return protect_list(data.get("protect") or [], source)
 
 
 def _config_trust_problems(data: Mapping[str, Any], document: YamlDocument) -> list[Problem]:
@@ -450,6 +455,24 @@ def _inheritable(tree: _Tree) -> _Tree:
     data = {key: value for key, value in tree.data.items() if key not in NOT_INHERITED}
     locations = {p: loc for p, loc in tree.locations.items() if not p or p[0] not in NOT_INHERITED}
     return _Tree(data, locations, tree.interpolated)
+
+
+def protect_list(items: list[Any], source: SourceMap) -> Protect:
+    """`protect:` (validated input) -> ids in file order, each once, with names and lines."""
+    employers: dict[str, None] = {}
+    names: dict[str, str] = {}
+    locations: dict[JsonPath, Location] = {}
+    for index, item in enumerate(items):
+        employer = employer_id(item)
+        if employer is None:
+            continue
+        employers.setdefault(employer)
+        location = source.locate(("protect", index))
+        if location is not None:
+            locations.setdefault((employer,), location)
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            names[employer] = item["name"]
+    return Protect(tuple(employers), names, SourceMap(locations, source.locate(("protect",))))
 
 
 def desired_list(

@@ -22,7 +22,8 @@ from resumesync.credentials import SecretLeakError, Secrets
 from resumesync.fingerprint import fingerprint
 from resumesync.live import NotInAccountError, read_live_state
 from resumesync.model import DesiredState, LiveState, Plan
-from resumesync.planner import build_plan, raise_if_unsafe
+from resumesync.planner import build_plan
+from resumesync.policy import raise_if_unsafe
 from resumesync.preflight import Preflight
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply

@@ -50,8 +50,8 @@ def test_example_repository() -> None:
     assert black.employers == ("1455", "3529", "78638")
     assert black.exact is True
     assert black.names == {"1455": "HeadHunter", "3529": "Sberbank", "78638": "Tinkoff"}
-    assert black.source.locate(("1455",)) == Location("visibility.yaml", 4)
-    assert black.source.locate(("78638",)) == Location("visibility.yaml", 10)
+    assert black.source.locate(("1455",)) == Location("visibility.yaml", 6)
+    assert black.source.locate(("78638",)) == Location("visibility.yaml", 12)
     assert "whitelist" not in backend.lists  # unmanaged
 
     # data-engineer: the blacklist comes from defaults only -> include; its whitelist is include.
