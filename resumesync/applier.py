@@ -30,7 +30,7 @@ from resumesync.client import (
     RetryEvent,
     gather_or_cancel,
 )
-from resumesync.model import Action, Change, JsonPath, Plan
+from resumesync.model import LIST_KINDS, Action, Change, JsonPath, Plan
 from resumesync.problems import dotted
 
 _INDEX = re.compile(r"0|[1-9][0-9]*")
@@ -175,7 +175,7 @@ async def apply_plan(
         change = plan.changes[index]
         emit(EventKind.STARTED, index)
         try:
-            await client.request(change.method, change.path, json=_body(change))
+            await send(client, change)
         except PublishNotYet as error:
             if error.maybe_applied:  # our own earlier attempt published it, then the line dropped
                 result = ChangeOutcome(change, Outcome.DONE)
@@ -267,10 +267,25 @@ def phases(changes: list[Change], indexes: list[int]) -> Iterator[list[int]]:
         yield list(run)
 
 
-def _body(change: Change) -> dict[str, Any] | None:
-    if change.body is None and change.action is Action.LIST_ADD and change.employers:
-        return {"items": [{"id": employer} for employer in change.employers]}
-    return change.body
+async def send(client: HHClient, change: Change) -> None:
+    """The one call of `change`, rebuilt from its meaning (action, resume id, list kind,
+    employer ids, fields) by the client's own endpoint code: a change's `method`, `path` and
+    list `body` are for people and plan files, never sent as written."""
+    resume_id, kind = change.resume_id, change.list_kind
+    if change.action is Action.UPDATE:
+        await client.put_resume(resume_id, dict(change.body or {}))
+    elif change.action is Action.PUBLISH:
+        await client.publish(resume_id)
+    elif kind not in LIST_KINDS:
+        raise ValueError(f"{change.action.value} of an unknown list {kind!r}")
+    elif change.action is Action.LIST_ADD:
+        await client.add_to_list(resume_id, kind, change.employers)
+    elif change.action is Action.LIST_REMOVE:
+        await client.remove_from_list(resume_id, kind, change.employers)
+    elif change.action is Action.LIST_CLEAR:
+        await client.clear_list(resume_id, kind)
+    else:
+        raise ValueError(f"unknown action {change.action!r}")
 
 
 def _field_error(raw: dict[str, Any]) -> ServerFieldError:

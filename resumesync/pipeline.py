@@ -9,6 +9,7 @@ outcome = pipeline.apply(result.plan, desired, settings)
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,11 +20,10 @@ from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
 from resumesync.client import ClientSettings, HHClient, RetryEvent
 from resumesync.credentials import SecretLeakError, Secrets
-from resumesync.fingerprint import fingerprint
+from resumesync.fingerprint import canonical_json
 from resumesync.live import NotInAccountError, read_live_state
-from resumesync.model import DesiredState, LiveState, Plan
+from resumesync.model import Action, DesiredState, LiveState, Plan
 from resumesync.planner import build_plan
-from resumesync.policy import raise_if_unsafe
 from resumesync.preflight import Preflight
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
@@ -128,33 +128,70 @@ async def apply_async(
     check_fingerprint: bool = False,
     force: bool = False,
     on_event: Callable[[ApplyEvent], None] | None = None,
+    secrets: Secrets | None = None,
 ) -> ApplyResult:
-    """Executes `plan`. With `check_fingerprint` (a saved plan) the live state is read again
-    first and a plan made from another state, account or API is refused, writing nothing;
-    so is an unsafe plan (see planner.raise_if_unsafe) unless `force`."""
+    """Executes `plan`. With `check_fingerprint` (the plan was read from a file, which is data:
+    see `replan_saved`; the name is historical) the files and the live account are planned again and only that new plan,
+    when it makes exactly the saved changes, is applied; otherwise nothing is written."""
     if check_fingerprint:
-        if plan.api_url and plan.api_url.rstrip("/") != client.api_name:
-            raise StalePlanError(
-                [Problem(f"the plan was made for {plan.api_url}, not {client.api_name}")]
-            )
-        try:
-            live = await read_live_state(desired, client)
-        except NotInAccountError as error:
-            raise (_other_account(plan, error.account_ids) or error) from None
-        other = _other_account(plan, [summary.resume_id for summary in live.account])
-        if other is not None:
-            raise other
-        if fingerprint(live) != plan.fingerprint:
-            raise StalePlanError(
-                [
-                    Problem(
-                        "the plan is stale: the live account changed since it was made "
-                        "(or it was made for another account). Run `resumesync plan` again."
-                    )
-                ]
-            )
-        raise_if_unsafe(plan, live, force=force)
+        plan = await replan_saved(plan, desired, client, force=force, secrets=secrets)
     return await apply_plan(plan, client, on_event=on_event)
+
+
+async def replan_saved(
+    saved: Plan,
+    desired: DesiredState,
+    client: HHClient,
+    *,
+    force: bool = False,
+    secrets: Secrets | None = None,
+) -> Plan:
+    """The plan to apply for a saved plan file: rebuilt now by the same code as `plan`, from
+    the files and the live account (so every check and policy runs on what will be sent, and
+    only managed resumes and declared fields are written), and refused (StalePlanError) unless
+    its changes mean exactly what the saved ones do. Nothing the file says is sent: its
+    methods, paths and bodies are never read, so an edited file is at worst refused."""
+    if saved.api_url and saved.api_url.rstrip("/") != client.api_name:
+        raise StalePlanError(
+            [Problem(f"the plan was made for {saved.api_url}, not {client.api_name}")]
+        )
+    try:
+        fresh = await plan_async(desired, client, force=force, secrets=secrets)
+    except NotInAccountError as error:
+        raise (_other_account(saved, error.account_ids) or error) from None
+    other = _other_account(saved, [summary.resume_id for summary in fresh.live.account])
+    if other is not None:
+        raise other
+    if meanings(saved) != meanings(fresh.plan):
+        raise StalePlanError(
+            [
+                Problem(
+                    "the plan is stale: the files or the live account changed since it was "
+                    "made (or the plan file was edited), so it is not what `resumesync plan` "
+                    "shows now. Run `resumesync plan` again."
+                )
+            ]
+        )
+    return fresh.plan
+
+
+def meanings(plan: Plan) -> Counter[tuple[object, ...]]:
+    """What a plan's changes do, independent of how list changes fall into batches of 100
+    (employers in the order the server lists them): the set of employers per list action,
+    the fields of each update, each publish."""
+    found: Counter[tuple[object, ...]] = Counter()
+    lists: dict[tuple[object, ...], set[str]] = {}
+    for change in plan.changes:
+        head = (change.action.value, change.resume, change.resume_id)
+        if change.action in (Action.LIST_ADD, Action.LIST_REMOVE, Action.LIST_CLEAR):
+            lists.setdefault((*head, change.list_kind), set()).update(change.employers)
+        elif change.action is Action.UPDATE:
+            found[(*head, canonical_json(change.body))] += 1
+        else:
+            found[(*head, change.reason)] += 1
+    for key, employers in lists.items():
+        found[(*key, tuple(sorted(employers)))] += 1
+    return found
 
 
 def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
@@ -294,6 +331,7 @@ class Session:
                 check_fingerprint=check_fingerprint,
                 force=force,
                 on_event=on_event,
+                secrets=settings.secrets,
             )
 
         return self._run([one(*job) for job in jobs])
