@@ -130,9 +130,10 @@ async def apply_async(
     on_event: Callable[[ApplyEvent], None] | None = None,
     secrets: Secrets | None = None,
 ) -> ApplyResult:
-    """Executes `plan`. With `check_fingerprint` (the plan was read from a file, which is data:
-    see `replan_saved`; the name is historical) the files and the live account are planned again and only that new plan,
-    when it makes exactly the saved changes, is applied; otherwise nothing is written."""
+    """Executes `plan`. With `check_fingerprint` (the plan was read from a file, which is
+    data: see `replan_saved`; the name is historical) the files and the live account are
+    planned again, and only that new plan, when it makes exactly the saved changes, is
+    applied; otherwise nothing is written."""
     if check_fingerprint:
         plan = await replan_saved(plan, desired, client, force=force, secrets=secrets)
     return await apply_plan(plan, client, on_event=on_event)
