@@ -16,6 +16,9 @@ from typing import Any, TextIO
 import click
 
 from resumesync import __version__
+from resumesync.commands.renew import renew_command
+from resumesync.employers_cli import employers_group
+from resumesync.hints import hint
 
 
 class ExitCode(enum.IntEnum):
@@ -190,8 +193,14 @@ def plan(
 ) -> None:
     """Show the API calls that would make the account match the files."""
     from resumesync import pipeline
-    from resumesync.planfile import plan_to_json, write_plan_file
+    from resumesync.planfile import write_plan_file
+    from resumesync.render.redact import printed_plan_json
 
+    if out_file is not None:  # a missing directory or a symlink: say so before planning
+        with reported_problems(console):
+            from resumesync.safefs import check_writable
+
+            check_writable(out_file)
     with (
         reported_problems(console),
         accounts(console, connection) as targets,
@@ -200,9 +209,13 @@ def plan(
         if out_file is not None and len(targets) > 1:
             raise Failure("--out saves one account's plan: choose a profile with --profile")
         planned, failures = plan_targets(console, targets, force=force, session=session)
-    with reported_problems(console):  # a credential in the output: refused (credentials.py)
+        retried = {target.name: session.retries(target.settings) for target in targets}
+    with reported_problems(console):  # a credential in any output is refused (credentials.py)
         if output_format == "json" and len(targets) > 1:
-            document = {target.name: plan_to_json(plan) for target, plan in planned}
+            document = {
+                target.name: printed_plan_json(plan, show_sensitive=show_sensitive)
+                for target, plan in planned
+            }
             text = json.dumps(document, indent=2, ensure_ascii=False)
             for target in targets:
                 target.settings.secrets.check(text, "the plan output")
@@ -211,11 +224,15 @@ def plan(
             for target, the_plan in planned:
                 heading(console, target, len(targets))
                 console.out(render(the_plan, output_format, console, show_sensitive, target))
-        if out_file is not None and planned:
+    for target in targets:  # on stderr: stdout may be the JSON or markdown plan
+        if retried.get(target.name):
+            prefix = f"profile {target.name}: " if len(targets) > 1 else ""
+            console.err(f"{prefix}{retry_summary(retried[target.name])}")
+    if out_file is not None and planned:
+        with reported_problems(console):
             write_plan_file(out_file, planned[0][1], planned[0][0].settings.secrets)
-            console.err(
-                f"Saved the plan to {out_file}. Apply it with `resumesync apply {out_file}`."
-            )
+        again = hint(click.get_current_context(), "apply", out_file, drop=["show_sensitive"])
+        console.err(f"Saved the plan to {out_file}. Apply it with `{again}`.")
     if failures:
         sys.exit(ExitCode.ERROR)
     if detailed_exitcode and any(the_plan.has_changes for _, the_plan in planned):
@@ -260,18 +277,23 @@ def apply(
                 console.out(render(the_plan, "text", console, show_sensitive, target))
             planned = [(target, the_plan) for target, the_plan in planned if the_plan.has_changes]
             if planned and not yes:
-                confirm_or_refuse(console)
+                confirm_or_refuse(
+                    console, hint(click.get_current_context(), "apply", extra=["--yes"])
+                )
         applied = session.apply(
             [(the_plan, target.desired, target.settings) for target, the_plan in planned],
             check_fingerprint=plan_file is not None,
             force=force,
             on_event=progress_reporter(console),
         )
+        # the plan's reads and the apply's calls: every retry of the run, per account
+        retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
     all_ok = not failures and not apply_failures
     for target, result in finished:
         heading(console, target, len(targets))
-        console.out(apply_summary(result))
+        again = hint(click.get_current_context(), "apply")
+        console.out(apply_summary(result, again, retried.get(target.name)))
         for problem in pipeline.apply_problems(result, target.desired):
             console.err(str(problem))
         all_ok = all_ok and result.ok
@@ -312,7 +334,8 @@ def import_command(
         console.err(f"note: {note}")
     for summary in result.skipped:
         console.err(f"not imported: {summary.resume_id} {summary.title!r}")
-    console.out(f"Imported {len(result.resumes)} resumes. `resumesync plan` should now be empty.")
+    plan_hint = hint(click.get_current_context(), "plan", drop=["force"])
+    console.out(f"Imported {len(result.resumes)} resumes. `{plan_hint}` should now be empty.")
 
 
 @cli.command()
@@ -411,9 +434,12 @@ def reported_problems(console: Console) -> Iterator[None]:
     """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback."""
     from resumesync.client import ClientError
     from resumesync.problems import ProblemsError
+    from resumesync.safefs import UnsafePathError
 
     try:
         yield
+    except UnsafePathError as error:
+        raise Failure(f"refusing to write: {error.reason}") from None
     except ProblemsError as error:
         print_warnings(console, getattr(error, "warnings", []))
         for problem in error.problems:
@@ -539,10 +565,10 @@ def render(
     plan: Any, output_format: str, console: Console, show_sensitive: bool, target: Target
 ) -> str:
     """The plan in `output_format`; SecretLeakError if the text holds a credential."""
-    if output_format == "json":
-        from resumesync.planfile import dump_plan
+    if output_format == "json":  # personal data hidden, as in text and markdown
+        from resumesync.render.redact import dump_printed_plan
 
-        text = dump_plan(plan)
+        text = dump_printed_plan(plan, show_sensitive=show_sensitive)
     elif output_format == "markdown":
         from resumesync.render.markdown import render_markdown
 
@@ -562,11 +588,12 @@ def read_text(path: Path) -> str:
         raise Failure(f"{path}: cannot read the plan file: {error}") from None
 
 
-def confirm_or_refuse(console: Console) -> None:
+def confirm_or_refuse(console: Console, unattended: str) -> None:
+    """Asks on the terminal; `unattended` is the command that applies without asking."""
     if not console.stdin_is_tty:
         raise Failure(
             "refusing to apply: there is no terminal to confirm on. "
-            "Review the plan above and run `resumesync apply --yes`."
+            f"Review the plan above and run `{unattended}`."
         )
     if not click.confirm("Apply these changes?", default=False, err=True):
         raise Failure("Cancelled; nothing was written.")
@@ -610,7 +637,17 @@ def progress_reporter(console: Console) -> Callable[[Any], None]:
     return report
 
 
-def apply_summary(result: Any) -> str:
+def retry_summary(events: list[Any]) -> str:
+    """`7 retries: HTTP 503 x4, HTTP 429 x3` (each was also a "retrying:" line)."""
+    reasons = Counter(event.reason for event in events)
+    detail = ", ".join(f"{reason} x{times}" for reason, times in reasons.most_common())
+    return f"{len(events)} {'retry' if len(events) == 1 else 'retries'}: {detail}"
+
+
+def apply_summary(
+    result: Any, again: str = "resumesync apply", retries: list[Any] | None = None
+) -> str:
+    """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
     for outcome in result.not_yet:
         lines.append(f"  not yet: {outcome.change.resume}: {outcome.message}")
@@ -622,14 +659,16 @@ def apply_summary(result: Any) -> str:
         )
     if result.skipped:
         lines.append(f"  skipped: {len(result.skipped)} later changes of the failed resumes")
-    if result.retries:  # each is also a "retrying:" line on stderr
-        reasons = Counter(event.reason for event in result.retries)
-        count = len(result.retries)
-        detail = ", ".join(f"{reason} x{times}" for reason, times in reasons.most_common())
-        lines.append(f"  {count} {'retry' if count == 1 else 'retries'}: {detail}")
+    retries = result.retries if retries is None else retries
+    if retries:
+        lines.append(f"  {retry_summary(retries)}")
     if not result.ok:
-        lines.append("Some changes failed; run `resumesync apply` again: it continues from here.")
+        lines.append(f"Some changes failed; run `{again}` again: it continues from here.")
     return "\n".join(lines)
+
+
+cli.add_command(employers_group(connection_options))
+cli.add_command(renew_command(connection_options))
 
 
 def main() -> None:

@@ -31,6 +31,7 @@ from resumesync.model import (
     SourceMap,
 )
 from resumesync.problems import Problem, ProblemsError, dotted
+from resumesync.safefs import UnsafePathError, confine, read_confined
 from resumesync.validation import (
     OUR_KEYS,
     check_resume_document,
@@ -47,6 +48,11 @@ VISIBILITY_FILE = "visibility.yaml"
 RESUMES_DIR = "resumes"
 RESUME_SUFFIXES = (".yaml", ".yml")
 NOT_INHERITED = ("id", "extends")  # a variant never takes its parent's identity
+# Repository files are untrusted (a pull request can change any of them): caps that keep a
+# hostile one bounded. A resume file is a few KB, a long visibility.yaml a few hundred.
+MAX_YAML_FILE_BYTES = 4 * 1024 * 1024
+# Bases of bases are rare beyond two levels; a chain of thousands only costs time.
+MAX_EXTENDS_DEPTH = 32
 
 PUBLISH_MODES: dict[Any, PublishMode] = {
     False: PublishMode.NEVER,
@@ -210,17 +216,31 @@ class _Run:
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
 
-    def read(self, path: Path, env: Mapping[str, str] | None = None) -> YamlDocument | None:
-        """Parse (and interpolate) a file once; None, with its problems recorded, if it fails."""
+    def read(
+        self,
+        path: Path,
+        env: Mapping[str, str] | None = None,
+        named_at: Location | None = None,
+    ) -> YamlDocument | None:
+        """Parse (and interpolate) a file once; None, with its problems recorded, if it fails.
+
+        The file's real path must lie inside the repository (symlinks resolved); a refusal is
+        reported at `named_at`, the line that named the file (an `extends:`), if any.
+        """
         path = Path(os.path.normpath(path))
         if path in self.documents:
             return self.documents[path]
         file = self.relative(path)
         document: YamlDocument | None = None
         try:
-            document = parse_yaml(read_yaml_text(path.read_bytes(), file), file)
+            raw = read_confined(self.root, path, limit=MAX_YAML_FILE_BYTES)
+            document = parse_yaml(read_yaml_text(raw, file), file)
             if env is not None:
                 document = interpolate(document, env, refuse=self.refused_variable)
+        except UnsafePathError as error:
+            where = named_at or Location(file, 1)
+            self.problems.append(Problem(error.reason, where, "extends" if named_at else ""))
+            document = None
         except OSError as error:
             self.problems.append(Problem(f"cannot read: {error.strerror}", Location(file, 1)))
             document = None
@@ -334,20 +354,33 @@ class _Run:
         """The document deep-merged onto its `extends` chain (bases first)."""
         chain = [_Tree.of(document)]
         seen = [Path(os.path.normpath(path))]
+        seen_set = set(seen)  # membership in O(1): a long chain must not cost its square
         current = document
         while isinstance(current.data, dict) and isinstance(current.data.get("extends"), str):
             target = Path(os.path.normpath(seen[-1].parent / current.data["extends"]))
             where = current.location(("extends",))
-            if target in seen:
+            if target in seen_set:
                 cycle = " -> ".join(self.relative(p) for p in [*seen, target])
                 self.problems.append(Problem(f"extends cycle: {cycle}", where, "extends"))
+                break
+            if len(chain) > MAX_EXTENDS_DEPTH:
+                self.problems.append(
+                    Problem(
+                        f"`extends` chain deeper than {MAX_EXTENDS_DEPTH} files", where, "extends"
+                    )
+                )
+                break
+            try:  # before looking at it at all: outside files are not even probed
+                confine(self.root, target)
+            except UnsafePathError as error:
+                self.problems.append(Problem(error.reason, where, "extends"))
                 break
             if not _is_file(target):
                 self.problems.append(
                     Problem(f"file not found: {self.relative(target)}", where, "extends")
                 )
                 break
-            parent = self.read(target, self.env)
+            parent = self.read(target, self.env, named_at=where)
             if parent is None:
                 break
             if (
@@ -369,6 +402,7 @@ class _Run:
                 break
             chain.append(_Tree.of(parent))
             seen.append(target)
+            seen_set.add(target)
             current = parent
         tree = chain[-1]
         for child in reversed(chain[:-1]):

@@ -32,7 +32,6 @@ import asyncio
 import os
 import re
 import sys
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +55,7 @@ from resumesync.normalize import DICTIONARY_FIELDS, DICTIONARY_LIST_FIELDS, norm
 from resumesync.pipeline import client_settings
 from resumesync.problems import Problem, ProblemsError
 from resumesync.resources import load_schema
+from resumesync.safefs import atomic_write
 from resumesync.settings import Settings
 from resumesync.validation import (
     OUR_KEYS,
@@ -737,13 +737,6 @@ def escape_interpolation(value: Any) -> Any:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write through a temporary file in the same directory, so no file is left half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write through a temporary file in the same directory, so no file is left half-written,
+    and never through a symlink that the repository holds at `path` (safefs)."""
+    atomic_write(path, text, make_parents=True)

@@ -337,6 +337,12 @@ class Session:
 
         return self._run([one(*job) for job in jobs])
 
+    def retries(self, settings: Settings) -> list[RetryEvent]:
+        """Every retry of the account's client so far: the plan's reads and the apply's
+        calls (empty when it made no request)."""
+        client = self._clients.get(settings)
+        return list(client.retry_events) if client is not None else []
+
     def client(self, settings: Settings) -> HHClient:
         """The account's open client, opened on first use (opening does no I/O)."""
         self._check_open()

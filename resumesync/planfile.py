@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -71,6 +70,12 @@ def load_plan(text: str, source: str) -> Plan:
             f"unsupported plan format_version {version!r}; this resumesync reads "
             f"format_version {FORMAT_VERSION}: run `resumesync plan --out` again"
         )
+    if data.get("redacted") is True:
+        raise refuse(
+            "this plan was printed with contact values and birth date hidden "
+            "(`plan --format json`), so it cannot be applied: save the plan with "
+            "`resumesync plan --out FILE`"
+        )
     validator = jsonschema.Draft202012Validator(load_schema(SCHEMA))
     errors = sorted(validator.iter_errors(data), key=lambda error: str(list(error.absolute_path)))
     if errors:
@@ -100,21 +105,18 @@ def load_plan(text: str, source: str) -> Plan:
 def write_plan_file(
     path: str | os.PathLike[str], plan: Plan, secrets: Secrets | None = None
 ) -> None:
-    """Write the plan readable by its owner only (0600): it holds personal data. A plan whose
-    text holds one of `secrets` is refused (SecretLeakError) before the file is touched."""
+    """Write the plan readable by its owner only (0600): it holds personal data.
+
+    A new file renamed into place (safefs): a symlink at `path` is refused, never followed
+    or chmodded. Raises safefs.UnsafePathError. A plan whose text holds one of `secrets` is
+    refused (SecretLeakError) before anything is written.
+    """
+    from resumesync.safefs import atomic_write
+
     text = dump_plan(plan)
     if secrets is not None:
         secrets.check(text, "the plan file")
-    target = Path(path)
-    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.fchmod(descriptor, 0o600)  # an existing file keeps its mode otherwise
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            descriptor = -1
-            stream.write(text)
-    finally:
-        if descriptor >= 0:
-            os.close(descriptor)
+    atomic_write(path, text, mode=0o600)
 
 
 def _change_to_json(change: Change) -> dict[str, Any]:

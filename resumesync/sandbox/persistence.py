@@ -11,10 +11,10 @@ import contextlib
 import dataclasses
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from resumesync.safefs import atomic_write
 from resumesync.sandbox.account import Account
 from resumesync.sandbox.config import SandboxConfig
 from resumesync.sandbox.server import RunningSandbox, running_sandbox
@@ -40,10 +40,14 @@ def load_state(path: Path) -> Account:
 
 
 def save_state(path: Path, account: Account) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the account next to the target and rename it (an interrupted run never leaves
+    half a file), readable by its owner only (it holds the example's personal data). A
+    symlinked `.resumesync/` or state file is refused: the repository could plant one to make
+    us write elsewhere. Raises safefs.UnsafePathError."""
+    root = path.parent.parent
     ignore = path.parent / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
+    if not ignore.exists() or ignore.is_symlink():
+        atomic_write(ignore, "*\n", root=root, make_parents=True)
     text = (
         json.dumps(
             {"format_version": FORMAT_VERSION, **account.to_json()},
@@ -53,16 +57,7 @@ def save_state(path: Path, account: Account) -> None:
         )
         + "\n"
     )
-    # Written next to the target and renamed: an interrupted run never leaves half a file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".sandbox-", suffix=".json")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    atomic_write(path, text, mode=0o600, root=root, make_parents=True)
 
 
 @contextlib.contextmanager

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resumesync.sandbox import artifacts, lists, metro, resumes
+from resumesync.sandbox import artifacts, employers, lists, metro, resumes
 from resumesync.sandbox.calls import Route, route
 
 
@@ -18,6 +18,8 @@ def all_routes() -> list[Route]:
         route("POST", "/resumes/{resume_id}/{list_type}", lists.add_to_list),
         route("DELETE", "/resumes/{resume_id}/{list_type}", lists.clear_list),
         route("DELETE", "/resumes/{resume_id}/{list_type}/employer", lists.remove_from_list),
+        route("GET", "/resumes/{resume_id}/{list_type}/search", employers.visibility_search),
+        route("GET", "/employers", employers.search, needs_token=False),
         route("GET", "/employers/{employer_id}", lists.employer, needs_token=False),
         route("GET", "/metro/{city_id}", metro.city_metro, needs_token=False),
         route("GET", "/artifacts/{artifact_type}", artifacts.list_artifacts),
