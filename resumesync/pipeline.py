@@ -89,10 +89,21 @@ async def plan_async(
         desired, client, conditions=True, metro=True, on_resume=preflight.check
     )
     preflight.raise_if_violations(live)  # refused before any write
+    return PlanResult(plan=checked_plan(desired, live, force, now, secrets), live=live)
+
+
+def checked_plan(
+    desired: DesiredState,
+    live: LiveState,
+    force: bool,
+    now: datetime | None,
+    secrets: Secrets | None,
+) -> Plan:
+    """The planner's plan, through every policy (planner -> policy.py) and the secret guard."""
     plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
     if secrets is not None:
         refuse_secrets(plan, desired, secrets)
-    return PlanResult(plan=plan, live=live)
+    return plan
 
 
 def refuse_secrets(plan: Plan, desired: DesiredState, secrets: Secrets) -> None:
@@ -151,19 +162,23 @@ async def replan_saved(
     the files and the live account (so every check and policy runs on what will be sent, and
     only managed resumes and declared fields are written), and refused (StalePlanError) unless
     its changes mean exactly what the saved ones do. Nothing the file says is sent: its
-    methods, paths and bodies are never read, so an edited file is at worst refused."""
+    methods, paths and bodies are never read, so an edited file is at worst refused.
+
+    The server's conditions and metro directories are not read again: they judged these same
+    changes when the plan was made, and the planner does not depend on them."""
     if saved.api_url and saved.api_url.rstrip("/") != client.api_name:
         raise StalePlanError(
             [Problem(f"the plan was made for {saved.api_url}, not {client.api_name}")]
         )
     try:
-        fresh = await plan_async(desired, client, force=force, secrets=secrets)
+        live = await read_live_state(desired, client)
     except NotInAccountError as error:
         raise (_other_account(saved, error.account_ids) or error) from None
-    other = _other_account(saved, [summary.resume_id for summary in fresh.live.account])
+    other = _other_account(saved, [summary.resume_id for summary in live.account])
     if other is not None:
         raise other
-    if meanings(saved) != meanings(fresh.plan):
+    fresh = checked_plan(desired, live, force, None, secrets)
+    if meanings(saved) != meanings(fresh):
         raise StalePlanError(
             [
                 Problem(
@@ -173,7 +188,7 @@ async def replan_saved(
                 )
             ]
         )
-    return fresh.plan
+    return fresh
 
 
 def meanings(plan: Plan) -> Counter[tuple[object, ...]]:
