@@ -20,7 +20,13 @@ from typing import Any
 from resumesync.problems import Problem, ProblemsError
 
 TOKEN_PREFIX = "HH_TOKEN"
-OAUTH_SECRETS: tuple[str, ...] = ("HH_CLIENT_SECRET", "HH_REFRESH_TOKEN")
+# OAuth secrets: the application's secret, and refresh tokens (HH_REFRESH_TOKEN, and
+# HH_REFRESH_TOKEN_BORIS for the profile whose token_env is HH_TOKEN_BORIS).
+OAUTH_SECRETS: tuple[str, ...] = ("HH_CLIENT_SECRET",)
+REFRESH_PREFIX = "HH_REFRESH_TOKEN"
+# HH_TOKEN* variables that hold no secret (a path, a URL): a file still may not read them,
+# but their values are not looked for in output.
+NOT_SECRET_VALUES: tuple[str, ...] = ("HH_TOKEN_FILE", "HH_TOKEN_URL")
 # Shorter values are not real credentials (hh.ru tokens are 64 characters and more); looking
 # for a two-letter test token would refuse every plan that happens to contain those letters.
 MIN_SECRET_LENGTH = 8
@@ -28,7 +34,11 @@ MIN_SECRET_LENGTH = 8
 
 def is_credential(name: str, extra: Iterable[str] = ()) -> bool:
     """Whether the environment variable `name` holds a credential."""
-    return name.startswith(TOKEN_PREFIX) or name in OAUTH_SECRETS or name in set(extra)
+    return (
+        name.startswith((TOKEN_PREFIX, REFRESH_PREFIX))
+        or name in OAUTH_SECRETS
+        or name in set(extra)
+    )
 
 
 def interpolation_problem(name: str, extra: Iterable[str] = ()) -> str | None:
@@ -71,7 +81,11 @@ class Secrets:
         """Every credential of `env`, plus `tokens` ((name, value) pairs, e.g. a --token)."""
         extra = tuple(extra)
         pairs = [(name, value) for name, value in tokens if value]
-        pairs += [(name, value) for name, value in env.items() if is_credential(name, extra)]
+        pairs += [
+            (name, value)
+            for name, value in env.items()
+            if is_credential(name, extra) and name not in NOT_SECRET_VALUES
+        ]
         seen: dict[str, str] = {}
         for name, value in pairs:
             if not isinstance(value, str):

@@ -10,6 +10,7 @@ as one ProblemsError, so `validate` shows them all at once.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 
 from resumesync.credentials import interpolation_problem, token_env_problem
 from resumesync.hosts import repository_url_problem
+from resumesync.intents import read_intents
 from resumesync.model import (
     LIST_KINDS,
     DesiredList,
@@ -47,7 +49,7 @@ CONFIG_FILE = "resumesync.yaml"
 VISIBILITY_FILE = "visibility.yaml"
 RESUMES_DIR = "resumes"
 RESUME_SUFFIXES = (".yaml", ".yml")
-NOT_INHERITED = ("id", "extends")  # a variant never takes its parent's identity
+NOT_INHERITED = ("id", "extends", "clone")  # a variant never takes its parent's identity
 # Repository files are untrusted (a pull request can change any of them): caps that keep a
 # hostile one bounded. A resume file is a few KB, a long visibility.yaml a few hundred.
 MAX_YAML_FILE_BYTES = 4 * 1024 * 1024
@@ -115,12 +117,16 @@ def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository
     config = run.config()
     resumes = run.resumes()
     run.check_ids(resumes)
+    run.check_clones(resumes)
     protect = run.apply_visibility(resumes)
     if run.problems:
         raise RepositoryError(sort_problems(run.problems), sort_problems(run.warnings))
     return LoadedRepository(
         state=DesiredState(
-            root=str(directory), resumes=[item.resume for item in resumes], protect=protect
+            root=str(directory),
+            resumes=[item.resume for item in resumes],
+            intents=read_intents(Path(directory)),
+            protect=protect,
         ),
         warnings=sort_problems(run.warnings),
         interpolated={item.resume.key: item.interpolated for item in resumes},
@@ -196,6 +202,7 @@ class _Loaded:
     resume: DesiredResume
     interpolated: frozenset[JsonPath]
     id_location: Location | None
+    clone_location: Location | None = None
 
 
 class _Run:
@@ -292,7 +299,11 @@ class _Run:
         directory = self.root / RESUMES_DIR
         if not directory.is_dir():
             self.problems.append(
-                Problem(f"{RESUMES_DIR}/ not found in {self.root}: one YAML file per resume")
+                Problem(
+                    f"{RESUMES_DIR}/ not found in {self.root}: one YAML file per resume. "
+                    f"`resumesync import --dir {self.root}` writes them from your account, "
+                    f"`resumesync import --sandbox --dir {self.root}` from the example account"
+                )
             )
             return []
         files = sorted(
@@ -334,6 +345,7 @@ class _Run:
         self.warnings.extend(findings.warnings)
         data = tree.data if isinstance(tree.data, dict) else {}
         resume_id = data.get("id")
+        clone = data.get("clone")
         declared = data.get("publish", False)
         publish = PUBLISH_MODES.get(declared) if isinstance(declared, bool | str) else None
         resume = DesiredResume(
@@ -341,6 +353,7 @@ class _Run:
             resume_id=resume_id if isinstance(resume_id, str) else "",
             file=document.file,
             publish=publish or PublishMode.NEVER,  # an invalid value is an error already
+            clone=clone if isinstance(clone, str) else None,
             fields={key: value for key, value in data.items() if key not in OUR_KEYS},
             source=SourceMap(
                 {p: loc for p, loc in tree.locations.items() if p and p[0] not in OUR_KEYS},
@@ -348,7 +361,9 @@ class _Run:
             ),
         )
         fields_interpolated = frozenset(p for p in tree.interpolated if p and p[0] not in OUR_KEYS)
-        return _Loaded(resume, fields_interpolated, tree.locations.get(("id",)))
+        return _Loaded(
+            resume, fields_interpolated, tree.locations.get(("id",)), tree.locations.get(("clone",))
+        )
 
     def with_bases(self, path: Path, document: YamlDocument) -> _Tree:
         """The document deep-merged onto its `extends` chain (bases first)."""
@@ -423,6 +438,36 @@ class _Run:
             else:
                 owners[resume_id] = item
 
+    def check_clones(self, resumes: list[_Loaded]) -> None:
+        """`clone: KEY` (in a file without `id`) names another file whose resume exists."""
+        by_key = {item.resume.key: item.resume for item in resumes}
+        for item in resumes:
+            resume = item.resume
+            if resume.clone is None:
+                continue
+            source = by_key.get(resume.clone)
+            where = item.clone_location
+            if resume.resume_id:
+                continue  # created already: `clone` only says where it came from
+            if source is None or source is resume:
+                self.problems.append(
+                    Problem(
+                        f"no other resume file has the key `{resume.clone}`"
+                        + _did_you_mean(resume.clone, [key for key in by_key if key != resume.key]),
+                        where,
+                        "clone",
+                    )
+                )
+            elif not source.resume_id:
+                self.problems.append(
+                    Problem(
+                        f"`{resume.clone}` is itself a resume to create: clone a resume that "
+                        "exists (apply once, then add `clone`)",
+                        where,
+                        "clone",
+                    )
+                )
+
     # --- visibility.yaml -----------------------------------------------------------------
 
     def apply_visibility(self, resumes: list[_Loaded]) -> Protect:
@@ -473,6 +518,11 @@ def _config_trust_problems(data: Mapping[str, Any], document: YamlDocument) -> l
         if why:
             found.append(Problem(why, document.location(path), dotted(path)))
     return found
+
+
+def _did_you_mean(key: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(key, candidates, n=1)
+    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 def _is_file(path: Path) -> bool:

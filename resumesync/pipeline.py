@@ -9,6 +9,7 @@ outcome = pipeline.apply(result.plan, desired, settings)
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,16 +19,18 @@ from typing import Any, TypeVar
 
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
-from resumesync.client import ClientSettings, HHClient, RetryEvent
+from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
+from resumesync.creations import adopt
 from resumesync.credentials import SecretLeakError, Secrets
 from resumesync.fingerprint import canonical_json
-from resumesync.live import NotInAccountError, read_live_state
-from resumesync.model import Action, DesiredState, LiveState, Plan
+from resumesync.live import NotInAccountError, read_live_state, summaries
+from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
 from resumesync.planner import build_plan
 from resumesync.preflight import Preflight
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
 from resumesync.settings import Settings
+from resumesync.writeback import RepositoryHooks
 
 T = TypeVar("T")
 
@@ -36,6 +39,7 @@ T = TypeVar("T")
 class PlanResult:
     plan: Plan
     live: LiveState
+    desired: DesiredState | None = None  # the files as planned (with adopted resumes bound)
 
 
 class StalePlanError(ProblemsError):
@@ -50,12 +54,17 @@ def load(directory: Path, env: Mapping[str, str]) -> DesiredState:
 def client_settings(
     settings: Settings, on_retry: Callable[[RetryEvent], None] | None = None
 ) -> ClientSettings:
+    provider = None
     if not settings.token:
+        from resumesync.auth.provider import provider_for
+
+        provider = provider_for(settings)  # the pair `resumesync login` stored, if any
+    if not settings.token and provider is None:
         raise ProblemsError(
             [
                 Problem(
-                    f"no token: set {settings.token_env} or pass --token "
-                    "(or try --sandbox, no account needed)"
+                    f"no token: set {settings.token_env} or pass --token, or run "
+                    "`resumesync login` (or try --sandbox, no account needed)"
                 )
             ]
         )
@@ -63,6 +72,7 @@ def client_settings(
         base_url=settings.api_url,
         api_name=settings.api_name,
         token=settings.token,
+        token_provider=provider,
         user_agent=settings.user_agent,
         parallelism=settings.parallelism,
         max_rps=settings.max_rps,
@@ -80,16 +90,22 @@ async def plan_async(
     *,
     force: bool = False,
     now: datetime | None = None,
+    with_fingerprint: bool = True,
     secrets: Secrets | None = None,
 ) -> PlanResult:
-    """Reads the live state and plans; a plan that would print, save or send one of
-    `secrets` (the credentials of the environment) is refused (SecretLeakError)."""
+    """Reads the live state and plans. `with_fingerprint=False` when the plan will not be
+    saved (see planner.build_plan); a plan that would print, save or send one of `secrets`
+    (the credentials of the environment) is refused (SecretLeakError)."""
+    if any(resume.key in desired.intents for resume in desired.resumes if resume.to_create):
+        # an earlier apply died while creating: find what it created before planning anew
+        desired = adopt(desired, summaries(await client.get_mine()))
     preflight = Preflight(desired)  # the server's own rules, checked as each resume comes in
     live = await read_live_state(
         desired, client, conditions=True, metro=True, on_resume=preflight.check
     )
     preflight.raise_if_violations(live)  # refused before any write
-    return PlanResult(plan=checked_plan(desired, live, force, now, secrets), live=live)
+    plan = checked_plan(desired, live, force, now, secrets, with_fingerprint=with_fingerprint)
+    return PlanResult(plan=plan, live=live, desired=desired)
 
 
 def checked_plan(
@@ -98,9 +114,17 @@ def checked_plan(
     force: bool,
     now: datetime | None,
     secrets: Secrets | None,
+    *,
+    with_fingerprint: bool = True,
 ) -> Plan:
     """The planner's plan, through every policy (planner -> policy.py) and the secret guard."""
-    plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
+    plan = build_plan(
+        desired,
+        live,
+        force=force,
+        now=now or datetime.now(UTC),
+        with_fingerprint=with_fingerprint,
+    )
     if secrets is not None:
         refuse_secrets(plan, desired, secrets)
     return plan
@@ -146,8 +170,15 @@ async def apply_async(
     planned again, and only that new plan, when it makes exactly the saved changes, is
     applied; otherwise nothing is written."""
     if check_fingerprint:
+        if any(change.action is Action.ADOPT for change in plan.changes) or desired.intents:
+            desired = adopt(desired, summaries(await client.get_mine()))
         plan = await replan_saved(plan, desired, client, force=force, secrets=secrets)
-    return await apply_plan(plan, client, on_event=on_event)
+    hooks = RepositoryHooks(
+        Path(desired.root),
+        {resume.key: resume.file for resume in desired.resumes},
+        api=client.api_name,
+    )
+    return await apply_plan(plan, client, on_event=on_event, hooks=hooks)
 
 
 async def replan_saved(
@@ -177,7 +208,7 @@ async def replan_saved(
     other = _other_account(saved, [summary.resume_id for summary in live.account])
     if other is not None:
         raise other
-    fresh = checked_plan(desired, live, force, None, secrets)
+    fresh = checked_plan(desired, live, force, None, secrets, with_fingerprint=False)
     if meanings(saved) != meanings(fresh):
         raise StalePlanError(
             [
@@ -194,7 +225,8 @@ async def replan_saved(
 def meanings(plan: Plan) -> Counter[tuple[object, ...]]:
     """What a plan's changes do, independent of how list changes fall into batches of 100
     (employers in the order the server lists them): the set of employers per list action,
-    the fields of each update, each publish."""
+    the fields of each update, each create (its fields, the resume it copies), each publish
+    and adoption."""
     found: Counter[tuple[object, ...]] = Counter()
     lists: dict[tuple[object, ...], set[str]] = {}
     for change in plan.changes:
@@ -203,8 +235,11 @@ def meanings(plan: Plan) -> Counter[tuple[object, ...]]:
             lists.setdefault((*head, change.list_kind), set()).update(change.employers)
         elif change.action is Action.UPDATE:
             found[(*head, canonical_json(change.body))] += 1
-        else:
-            found[(*head, change.reason)] += 1
+        elif change.action is Action.CREATE:
+            created = (canonical_json(change.body), change.clone_of, change.path, change.file)
+            found[(*head, *created)] += 1
+        else:  # publish, adopt
+            found[(*head, change.reason, change.file)] += 1
     for key, employers in lists.items():
         found[(*key, tuple(sorted(employers)))] += 1
     return found
@@ -213,7 +248,11 @@ def meanings(plan: Plan) -> Counter[tuple[object, ...]]:
 def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
     """A plan none of whose resumes is in this account was made for another account (a
     wrong token, or another repository's plan file)."""
-    planned = {change.resume_id: change.resume for change in plan.changes}
+    planned = {
+        change.resume_id: change.resume
+        for change in plan.changes
+        if not is_pending(change.resume_id)  # a resume to create is on no account yet
+    }
     if not planned or set(planned) & set(account_ids):
         return None
     names = ", ".join(sorted(set(planned.values())))
@@ -306,6 +345,7 @@ class Session:
         self._on_retry = on_retry
         self._runner: asyncio.Runner | None = None
         self._clients: dict[Settings, HHClient] = {}
+        self._ssl_context: ssl.SSLContext | None = None  # one for every https client
 
     def __enter__(self) -> Session:
         self._runner = asyncio.Runner()
@@ -322,11 +362,21 @@ class Session:
             runner.close()
 
     def plan(
-        self, jobs: Sequence[tuple[DesiredState, Settings]], *, force: bool = False
+        self,
+        jobs: Sequence[tuple[DesiredState, Settings]],
+        *,
+        force: bool = False,
+        with_fingerprint: bool = True,
     ) -> list[PlanResult | Exception]:
+        """`with_fingerprint=False` when no plan will be saved (see planner.build_plan)."""
+
         async def one(desired: DesiredState, settings: Settings) -> PlanResult:
             return await plan_async(
-                desired, self.client(settings), force=force, secrets=settings.secrets
+                desired,
+                self.client(settings),
+                force=force,
+                with_fingerprint=with_fingerprint,
+                secrets=settings.secrets,
             )
 
         return self._run([one(desired, settings) for desired, settings in jobs])
@@ -363,8 +413,13 @@ class Session:
         self._check_open()
         client = self._clients.get(settings)
         if client is None:
-            client = HHClient(client_settings(settings, self._on_retry)).open()
-            self._clients[settings] = client
+            context = None
+            if not settings.api_url.startswith("http://"):
+                if self._ssl_context is None:  # certifi's bundle is loaded once per run
+                    self._ssl_context = new_ssl_context()
+                context = self._ssl_context
+            client = HHClient(client_settings(settings, self._on_retry), ssl_context=context)
+            self._clients[settings] = client.open()
         return client
 
     def _run(self, coroutines: list[Coroutine[Any, Any, T]]) -> list[T | Exception]:

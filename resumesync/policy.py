@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from resumesync.model import (
@@ -50,10 +50,11 @@ def check_plan(
     *,
     force: bool = False,
     sources: Mapping[tuple[str, ListKind], Location | None] | None = None,
+    created: Mapping[str, LiveResume] | None = None,
 ) -> None:
     """Every policy, before any write: ProtectedEmployerError (with the unsafe removals too,
-    unless `force`), else UnsafePlanError unless `force`."""
-    exposed = [item.problem(desired) for item in exposures(plan, desired, live)]
+    unless `force`), else UnsafePlanError unless `force`. `created`: see exposures."""
+    exposed = [item.problem(desired) for item in exposures(plan, desired, live, created)]
     unsafe = [] if force else unsafe_problems(plan, live, sources)
     if exposed:
         raise ProtectedEmployerError(exposed + unsafe)
@@ -66,16 +67,18 @@ def check_plan(
 
 @dataclass(frozen=True)
 class Visibility:
-    """Who may find one resume: its access type and lists (None: not read, unknown)."""
+    """Who may find one resume: whether it is published (an unpublished resume is in no
+    search), its access type and lists (None: not read, unknown)."""
 
     access: str | None
     blacklist: frozenset[str] | None
     whitelist: frozenset[str] | None
+    published: bool = True
 
     def finds(self, employer: str) -> str | None:
         """Why `employer` can find the resume in this state; None when it cannot."""
         access = self.access
-        if access in ("no_one", "direct"):
+        if not self.published or access in ("no_one", "direct"):
             return None
         if access == "blacklist":
             if self.blacklist is None:
@@ -94,13 +97,17 @@ class Visibility:
             return "it is on the whitelist" if employer in self.whitelist else None
         if access in ("clients", "everyone"):
             return f"access is `{access}`: every employer with an hh.ru subscription finds it"
+        if access is None:
+            return "its access type is unknown: declare `access` for it in visibility.yaml"
         return f"access is {access!r}, which resumesync cannot tell hides it"
 
     def after(self, change: Change) -> Visibility:
-        """The state once `change` succeeded."""
+        """The state once `change` succeeded (a create: see exposures)."""
+        if change.action is Action.PUBLISH:
+            return replace(self, published=True)
         if change.action is Action.UPDATE:
             access = _access_of(change.body)
-            return self if access is None else Visibility(access, self.blacklist, self.whitelist)
+            return self if access is None else replace(self, access=access)
         kind = change.list_kind
         if kind not in ("blacklist", "whitelist"):
             return self
@@ -114,14 +121,23 @@ class Visibility:
             new = frozenset()
         else:
             return self
-        if kind == "blacklist":
-            return Visibility(self.access, new, self.whitelist)
-        return Visibility(self.access, self.blacklist, new)
+        return replace(self, **{kind: new})
 
 
-def visibility_now(live_resume: LiveResume) -> Visibility:
+# A resume that does not exist yet: nobody finds it.
+NOT_CREATED = Visibility(None, frozenset(), frozenset(), published=False)
+
+
+def visibility_now(live_resume: LiveResume, *, new: bool = False) -> Visibility:
+    """The resume as read (or, `new`, as a create leaves it: its lists empty)."""
     lists = {kind: frozenset(lst.employers) for kind, lst in live_resume.lists.items()}
-    return Visibility(live_resume.access, lists.get("blacklist"), lists.get("whitelist"))
+    empty = frozenset() if new else None
+    return Visibility(
+        live_resume.access,
+        lists.get("blacklist", empty),
+        lists.get("whitelist", empty),
+        published=live_resume.status != "not_published",
+    )
 
 
 @dataclass(frozen=True)
@@ -152,30 +168,47 @@ class Exposure:
         )
 
 
-def exposures(plan: Plan, desired: DesiredState, live: LiveState) -> list[Exposure]:
+def exposures(
+    plan: Plan,
+    desired: DesiredState,
+    live: LiveState,
+    created: Mapping[str, LiveResume] | None = None,
+) -> list[Exposure]:
     """Every (resume, protected employer) the plan exposes: the first offending step, or the
-    end state. Resumes that no file manages are not the plan's to judge."""
+    end state. `created`: the resumes the plan creates, by their pending id, as the create
+    leaves them. Resumes that no file manages are not the plan's to judge."""
     protected = desired.protect.employers
     if not protected:
         return []
+    created = created or {}
     by_resume: dict[str, list[Change]] = {}
     for change in plan.changes:
         by_resume.setdefault(change.resume_id, []).append(change)
+    judged = [
+        (resume.key, resume.resume_id, visibility_now(live.resumes[resume.resume_id]))
+        for resume in desired.resumes
+        if resume.resume_id and resume.resume_id in live.resumes
+    ]
+    judged += [
+        (changes[0].resume, pending, NOT_CREATED)
+        for pending, changes in by_resume.items()
+        if pending in created
+    ]
     found: list[Exposure] = []
-    for resume in desired.resumes:
-        live_resume = live.resumes.get(resume.resume_id)
-        if live_resume is None:
-            continue
-        changes = by_resume.get(resume.resume_id, [])
-        states = [visibility_now(live_resume)]
+    for key, resume_id, start in judged:
+        changes = by_resume.get(resume_id, [])
+        states = [start]
         for change in changes:
-            states.append(states[-1].after(change))
+            if change.action is Action.CREATE and resume_id in created:
+                states.append(visibility_now(created[resume_id], new=True))
+            else:
+                states.append(states[-1].after(change))
         for employer in protected:
             exposure = _first_exposure(states, changes, employer)
             if exposure is not None:
                 step, reason = exposure
                 change = changes[step - 1] if step is not None else None
-                found.append(Exposure(resume.key, resume.resume_id, employer, reason, step, change))
+                found.append(Exposure(key, resume_id, employer, reason, step, change))
     return found
 
 
@@ -210,6 +243,8 @@ def _describe(change: Change | None) -> str:
     if change.action is Action.UPDATE:
         new = _access_of(change.body)
         return f"update, access {new}" if new else "update"
+    if change.list_kind is None:
+        return change.action.value
     count = len(change.employers)
     return f"{change.action.value} {change.list_kind} ({count} employer{'s' if count != 1 else ''})"
 

@@ -160,7 +160,7 @@ def test_a_step_that_exposes_between_two_hidden_states_is_found() -> None:
         list_kind="blacklist",
         employers=("1455",),
     )
-    state = DesiredState(".", [desired_resume()], protect("1455"))
+    state = DesiredState(".", [desired_resume()], protect=protect("1455"))
     (found,) = exposures(Plan(changes=[put, add]), state, live)
     assert (found.employer, found.step) == ("1455", 1)
     assert exposures(Plan(changes=[add, put]), state, live) == []
@@ -285,4 +285,4 @@ def test_no_plan_that_passes_the_policy_exposes_a_protected_employer(
     event("passed, with changes" if plan.changes else "passed, no changes")
     for employer in protected:
         assert not violated(live, plan, employer)
-    assert exposures(plan, DesiredState(".", [desired], protect(*protected)), live) == []
+    assert exposures(plan, DesiredState(".", [desired], protect=protect(*protected)), live) == []
