@@ -543,7 +543,6 @@ def profiles(console: Console, directory: Path, output_format: str) -> None:
 def reported_problems(console: Console, *, writes: bool = True) -> Iterator[None]:
     """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback.
     `writes`: the command could have written (the summary then says that nothing was)."""
-    from resumesync.client import ClientError
     from resumesync.problems import ProblemsError
     from resumesync.safefs import UnsafePathError
 
@@ -558,8 +557,17 @@ def reported_problems(console: Console, *, writes: bool = True) -> Iterator[None
         count = len(error.problems)
         found = f"{count} {'problem' if count == 1 else 'problems'}"
         raise Failure(f"{found}; nothing was written." if writes else f"{found}.") from None
-    except ClientError as error:
+    except Exception as error:
+        if not _is_client_error(error):
+            raise
         raise Failure(str(error)) from None
+
+
+def _is_client_error(error: Exception) -> bool:
+    """A resumesync.client.ClientError, without importing the HTTP stack (httpx, asyncio:
+    30 ms) into the commands that never loaded it (validate, profiles, --help)."""
+    client = sys.modules.get("resumesync.client")
+    return client is not None and isinstance(error, client.ClientError)
 
 
 @dataclass(frozen=True)
