@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -548,22 +548,56 @@ def desired_list(
         return None
     employers: dict[str, None] = {}  # ordered and unique
     names: dict[str, str] = {}
-    locations: dict[JsonPath, Location] = {}
+    indexes: list[tuple[JsonPath, dict[str, int]]] = []
     for items, path in parts:
+        index_of: dict[str, int] = {}
         for index, item in enumerate(items):
             employer = employer_id(item)
             if employer is None:
                 continue
             employers.setdefault(employer)
-            location = source.locate((*path, index))
-            if location is not None:
-                locations[(employer,)] = location
+            index_of[employer] = index
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 names[employer] = item["name"]
+        indexes.append((path, index_of))
     return DesiredList(
         kind=kind,
         employers=tuple(employers),
         exact=exact,
         names=names,
-        source=SourceMap(locations, default_location),
+        source=SourceMap(_MemberLocations(indexes, source), default_location),
     )
+
+
+class _MemberLocations(Mapping[JsonPath, Location]):
+    """`(employer_id,)` -> the line that lists it (the last part that does: the resume's entry
+    over defaults), made when looked up: a plan looks up a few of the thousands listed."""
+
+    def __init__(self, parts: list[tuple[JsonPath, dict[str, int]]], source: SourceMap) -> None:
+        self._parts = parts
+        self._source = source
+
+    def _path(self, key: object) -> JsonPath | None:
+        if isinstance(key, tuple) and len(key) == 1:
+            for path, index_of in reversed(self._parts):
+                if key[0] in index_of:
+                    return (*path, index_of[key[0]])
+        return None
+
+    def __getitem__(self, key: JsonPath) -> Location:
+        path = self._path(key)
+        location = self._source.locate(path) if path is not None else None
+        if location is None:
+            raise KeyError(key)
+        return location
+
+    def __contains__(self, key: object) -> bool:
+        path = self._path(key)
+        return path is not None and self._source.locate(path) is not None
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        seen = {employer for _, index_of in self._parts for employer in index_of}
+        return (key for key in ((employer,) for employer in seen) if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
