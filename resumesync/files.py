@@ -40,7 +40,13 @@ from resumesync.validation import (
     sort_problems,
     validate_config,
 )
-from resumesync.yamlfile import YamlDocument, interpolate, parse_yaml, read_yaml_text
+from resumesync.yamlfile import (
+    LineLocations,
+    YamlDocument,
+    interpolate,
+    parse_yaml,
+    read_yaml_text,
+)
 
 CONFIG_FILE = "resumesync.yaml"
 VISIBILITY_FILE = "visibility.yaml"
@@ -144,13 +150,15 @@ class _Tree:
     """A document's data with the location of every path (possibly spanning several files)."""
 
     data: Any
-    locations: dict[JsonPath, Location]
+    locations: Mapping[JsonPath, Location]  # read only
     interpolated: frozenset[JsonPath] = frozenset()
 
     @classmethod
     def of(cls, document: YamlDocument) -> _Tree:
-        locations = {path: Location(document.file, line) for path, line in document.lines.items()}
-        return cls(document.data, locations, document.interpolated)
+        # a Location is made for the paths looked up, not for every value of every file
+        return cls(
+            document.data, LineLocations(document.file, document.lines), document.interpolated
+        )
 
 
 def merge(base: _Tree, over: _Tree) -> _Tree:
@@ -328,7 +336,7 @@ class _Run:
         if document is None:
             return None
         tree = self.with_bases(path, document)
-        source = SourceMap(dict(tree.locations), Location(document.file, document.first_line))
+        source = SourceMap(tree.locations, Location(document.file, document.first_line))
         findings = check_resume_document(tree.data, source)
         self.problems.extend(findings.errors)
         self.warnings.extend(findings.warnings)
@@ -344,10 +352,7 @@ class _Run:
             publish=publish or PublishMode.NEVER,  # an invalid value is an error already
             clone=clone if isinstance(clone, str) else None,
             fields={key: value for key, value in data.items() if key not in OUR_KEYS},
-            source=SourceMap(
-                {p: loc for p, loc in tree.locations.items() if p and p[0] not in OUR_KEYS},
-                source.default,
-            ),
+            source=SourceMap(_FieldLocations(tree.locations), source.default),
         )
         fields_interpolated = frozenset(p for p in tree.interpolated if p and p[0] not in OUR_KEYS)
         return _Loaded(
@@ -567,6 +572,31 @@ def desired_list(
         names=names,
         source=SourceMap(_MemberLocations(indexes, source), default_location),
     )
+
+
+class _FieldLocations(Mapping[JsonPath, Location]):
+    """The locations of a resume's fields: every path but the root and our own keys."""
+
+    def __init__(self, locations: Mapping[JsonPath, Location]) -> None:
+        self._locations = locations
+
+    @staticmethod
+    def _field(path: object) -> bool:
+        return isinstance(path, tuple) and bool(path) and path[0] not in OUR_KEYS
+
+    def __getitem__(self, path: JsonPath) -> Location:
+        if not self._field(path):
+            raise KeyError(path)
+        return self._locations[path]
+
+    def __contains__(self, path: object) -> bool:
+        return self._field(path) and path in self._locations
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return (path for path in self._locations if self._field(path))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 class _MemberLocations(Mapping[JsonPath, Location]):

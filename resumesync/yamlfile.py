@@ -134,7 +134,7 @@ class YamlDocument:
 
     file: str  # path relative to the repository, as shown in messages
     data: Any
-    lines: dict[JsonPath, int]  # every path (including () for the root) -> 1-based line
+    lines: Mapping[JsonPath, int]  # every path (including () for the root) -> 1-based line
     interpolated: frozenset[JsonPath] = frozenset()  # values that came from ${VAR}
 
     @property
@@ -188,6 +188,8 @@ class _Walk:
     active: set[int] = field(default_factory=set)  # ids of the nodes being built (alias loops)
     count: int = 0
     runs: dict[str, list[str | int]] | None = None  # compacted list items (yamlruns)
+    # sequence path -> (first index, count, line of the first) of each expanded run
+    run_lines: dict[JsonPath, list[tuple[int, int, int]]] = field(default_factory=dict)
 
     def problem(self, message: str, node: Node, path: JsonPath) -> None:
         location = Location(self.file, node.start_mark.line + 1)
@@ -243,7 +245,51 @@ def _parse(text: str, file: str, runs: dict[str, list[str | int]] | None) -> Yam
         raise ProblemsError([Problem("YAML nesting is too deep", Location(file, 1))]) from None
     if walk.problems:
         raise ProblemsError(walk.problems)
-    return YamlDocument(file, data, walk.lines)
+    lines = RunLines(walk.lines, walk.run_lines) if walk.run_lines else walk.lines
+    return YamlDocument(file, data, lines)
+
+
+class RunLines(Mapping[JsonPath, int]):
+    """Line numbers with the expanded runs (yamlruns) kept as ranges: an item of a run is
+    on the run's first line plus its offset, so 200,000 ids need no entry each."""
+
+    __slots__ = ("plain", "runs")
+
+    def __init__(
+        self, plain: dict[JsonPath, int], runs: dict[JsonPath, list[tuple[int, int, int]]]
+    ) -> None:
+        self.plain = plain
+        self.runs = runs
+
+    def _run_line(self, path: object) -> int | None:
+        if not isinstance(path, tuple) or not path or type(path[-1]) is not int:
+            return None
+        index = path[-1]
+        for start, count, first in self.runs.get(path[:-1], ()):
+            if start <= index < start + count:
+                return first + index - start
+        return None
+
+    def __getitem__(self, path: JsonPath) -> int:
+        line = self.plain.get(path)
+        if line is None:
+            line = self._run_line(path)
+            if line is None:
+                raise KeyError(path)
+        return line
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.plain or self._run_line(path) is not None
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        yield from self.plain
+        for prefix, spans in self.runs.items():
+            for start, count, _ in spans:
+                for index in range(start, start + count):
+                    yield (*prefix, index)
+
+    def __len__(self) -> int:
+        return len(self.plain) + sum(count for spans in self.runs.values() for _, count, _ in spans)
 
 
 def check_alias_expansion(node: Node, file: str, limit: int = MAX_EXPANDED_CHARS) -> None:
@@ -323,10 +369,9 @@ def _sequence_with_runs(node: SequenceNode, path: JsonPath, walk: _Walk) -> list
             values = runs.pop(item.value, None)
             if values is None:
                 raise _NotCompactable
-            first = item.start_mark.line + 1
-            start = len(result)
-            for offset in range(len(values)):
-                walk.lines[(*path, start + offset)] = first + offset
+            walk.run_lines.setdefault(path, []).append(
+                (len(result), len(values), item.start_mark.line + 1)
+            )
             walk.count += len(values)
             if walk.count > MAX_NODES:
                 raise _NotCompactable  # the whole parse reports it, at its line
