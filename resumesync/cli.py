@@ -333,6 +333,11 @@ def apply(
         # the plan's reads and the apply's calls: every retry of the run, per account
         retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
+    if plan_file is not None and apply_failures:  # a stale plan, or another account's
+        replan = hint(
+            click.get_current_context(), "plan", extra=["--out", str(plan_file)], drop=["force"]
+        )
+        console.err(f"Make a new plan with `{replan}`, review it, then apply it again.")
     all_ok = not failures and not apply_failures
     for target, result in finished:
         heading(console, target, len(targets))
@@ -789,6 +794,8 @@ def apply_summary(
 ) -> str:
     """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
+    for file, kind, artifact_id in getattr(result, "uploaded", ()):
+        lines.append(f"  uploaded {file} as {kind} {artifact_id}: commit resumesync.lock")
     for item in getattr(result, "created", ()):  # new resumes: their ids must reach git
         if item.written:
             lines.append(f"  wrote `{item.id_line}` into {item.file}: commit it")
