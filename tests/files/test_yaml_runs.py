@@ -86,10 +86,13 @@ def test_a_long_list_is_compacted_and_loads_the_same() -> None:
         "ids:\r\n" + "".join(f"- {n}\r\n" for n in range(1, 20)),
         "ids:\n" + "".join(f"- {n}\t# tab\n" for n in range(1, 20)),
         # nested sequences and runs at two depths
-        "a:\n" + "".join(f"- - {n}\n" for n in range(1, 12)) + "".join(f"- {n}\n" for n in range(9)),
-        "a:\n  - x\n" + "".join(f"  - {n}\n" for n in range(1, 12)) + "b:\n" + "".join(
-            f"    - '{n}'\n" for n in range(1, 12)
-        ),
+        "a:\n"
+        + "".join(f"- - {n}\n" for n in range(1, 12))
+        + "".join(f"- {n}\n" for n in range(9)),
+        "a:\n  - x\n"
+        + "".join(f"  - {n}\n" for n in range(1, 12))
+        + "b:\n"
+        + "".join(f"    - '{n}'\n" for n in range(1, 12)),
     ],
 )
 def test_what_the_whole_parse_reads_otherwise(text: str) -> None:
