@@ -337,6 +337,11 @@ def apply(
         # the plan's reads and the apply's calls: every retry of the run, per account
         retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
+    if plan_file is not None and apply_failures:  # a stale plan, or another account's
+        replan = hint(
+            click.get_current_context(), "plan", extra=["--out", str(plan_file)], drop=["force"]
+        )
+        console.err(f"Make a new plan with `{replan}`, review it, then apply it again.")
     all_ok = not failures and not apply_failures
     for target, result in finished:
         heading(console, target, len(targets))
@@ -548,7 +553,6 @@ def profiles(console: Console, directory: Path, output_format: str) -> None:
 def reported_problems(console: Console, *, writes: bool = True) -> Iterator[None]:
     """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback.
     `writes`: the command could have written (the summary then says that nothing was)."""
-    from resumesync.client import ClientError
     from resumesync.problems import ProblemsError
     from resumesync.safefs import UnsafePathError
 
@@ -563,8 +567,17 @@ def reported_problems(console: Console, *, writes: bool = True) -> Iterator[None
         count = len(error.problems)
         found = f"{count} {'problem' if count == 1 else 'problems'}"
         raise Failure(f"{found}; nothing was written." if writes else f"{found}.") from None
-    except ClientError as error:
+    except Exception as error:
+        if not _is_client_error(error):
+            raise
         raise Failure(str(error)) from None
+
+
+def _is_client_error(error: Exception) -> bool:
+    """A resumesync.client.ClientError, without importing the HTTP stack (httpx, asyncio:
+    30 ms) into the commands that never loaded it (validate, profiles, --help)."""
+    client = sys.modules.get("resumesync.client")
+    return client is not None and isinstance(error, client.ClientError)
 
 
 @dataclass(frozen=True)

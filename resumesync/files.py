@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,13 @@ from resumesync.validation import (
     sort_problems,
     validate_config,
 )
-from resumesync.yamlfile import YamlDocument, interpolate, parse_yaml, read_yaml_text
+from resumesync.yamlfile import (
+    LineLocations,
+    YamlDocument,
+    interpolate,
+    parse_yaml,
+    read_yaml_text,
+)
 
 CONFIG_FILE = "resumesync.yaml"
 VISIBILITY_FILE = "visibility.yaml"
@@ -154,13 +160,15 @@ class _Tree:
     """A document's data with the location of every path (possibly spanning several files)."""
 
     data: Any
-    locations: dict[JsonPath, Location]
+    locations: Mapping[JsonPath, Location]  # read only
     interpolated: frozenset[JsonPath] = frozenset()
 
     @classmethod
     def of(cls, document: YamlDocument) -> _Tree:
-        locations = {path: Location(document.file, line) for path, line in document.lines.items()}
-        return cls(document.data, locations, document.interpolated)
+        # a Location is made for the paths looked up, not for every value of every file
+        return cls(
+            document.data, LineLocations(document.file, document.lines), document.interpolated
+        )
 
 
 def merge(base: _Tree, over: _Tree) -> _Tree:
@@ -348,7 +356,7 @@ class _Run:
         if document is None:
             return None
         tree = self.with_bases(path, document)
-        source = SourceMap(dict(tree.locations), Location(document.file, document.first_line))
+        source = SourceMap(tree.locations, Location(document.file, document.first_line))
         findings = check_resume_document(tree.data, source)
         self.problems.extend(findings.errors)
         self.warnings.extend(findings.warnings)
@@ -364,10 +372,7 @@ class _Run:
             publish=publish or PublishMode.NEVER,  # an invalid value is an error already
             clone=clone if isinstance(clone, str) else None,
             fields={key: value for key, value in data.items() if key not in OUR_KEYS},
-            source=SourceMap(
-                {p: loc for p, loc in tree.locations.items() if p and p[0] not in OUR_KEYS},
-                source.default,
-            ),
+            source=SourceMap(_FieldLocations(tree.locations), source.default),
         )
         resume.images = tuple(self.images(data, tree))
         fields_interpolated = frozenset(p for p in tree.interpolated if p and p[0] not in OUR_KEYS)
@@ -689,22 +694,81 @@ def desired_list(
         return None
     employers: dict[str, None] = {}  # ordered and unique
     names: dict[str, str] = {}
-    locations: dict[JsonPath, Location] = {}
+    indexes: list[tuple[JsonPath, dict[str, int]]] = []
     for items, path in parts:
+        index_of: dict[str, int] = {}
         for index, item in enumerate(items):
             employer = employer_id(item)
             if employer is None:
                 continue
             employers.setdefault(employer)
-            location = source.locate((*path, index))
-            if location is not None:
-                locations[(employer,)] = location
+            index_of[employer] = index
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 names[employer] = item["name"]
+        indexes.append((path, index_of))
     return DesiredList(
         kind=kind,
         employers=tuple(employers),
         exact=exact,
         names=names,
-        source=SourceMap(locations, default_location),
+        source=SourceMap(_MemberLocations(indexes, source), default_location),
     )
+
+
+class _FieldLocations(Mapping[JsonPath, Location]):
+    """The locations of a resume's fields: every path but the root and our own keys."""
+
+    def __init__(self, locations: Mapping[JsonPath, Location]) -> None:
+        self._locations = locations
+
+    @staticmethod
+    def _field(path: object) -> bool:
+        return isinstance(path, tuple) and bool(path) and path[0] not in OUR_KEYS
+
+    def __getitem__(self, path: JsonPath) -> Location:
+        if not self._field(path):
+            raise KeyError(path)
+        return self._locations[path]
+
+    def __contains__(self, path: object) -> bool:
+        return self._field(path) and path in self._locations
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return (path for path in self._locations if self._field(path))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _MemberLocations(Mapping[JsonPath, Location]):
+    """`(employer_id,)` -> the line that lists it (the last part that does: the resume's entry
+    over defaults), made when looked up: a plan looks up a few of the thousands listed."""
+
+    def __init__(self, parts: list[tuple[JsonPath, dict[str, int]]], source: SourceMap) -> None:
+        self._parts = parts
+        self._source = source
+
+    def _path(self, key: object) -> JsonPath | None:
+        if isinstance(key, tuple) and len(key) == 1:
+            for path, index_of in reversed(self._parts):
+                if key[0] in index_of:
+                    return (*path, index_of[key[0]])
+        return None
+
+    def __getitem__(self, key: JsonPath) -> Location:
+        path = self._path(key)
+        location = self._source.locate(path) if path is not None else None
+        if location is None:
+            raise KeyError(key)
+        return location
+
+    def __contains__(self, key: object) -> bool:
+        path = self._path(key)
+        return path is not None and self._source.locate(path) is not None
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        seen = {employer for _, index_of in self._parts for employer in index_of}
+        return (key for key in ((employer,) for employer in seen) if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
