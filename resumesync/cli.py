@@ -384,8 +384,11 @@ def sandbox(
             f"  export HH_TOKEN={token}\n\nPress Ctrl+C to stop."
         )
 
-    with contextlib.suppress(KeyboardInterrupt):
-        sandbox_package.serve(config, port=port, on_ready=announce)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            sandbox_package.serve(config, port=port, on_ready=announce)
+    except OSError as error:  # the port is taken, or not ours to take
+        raise Failure(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error}") from None
 
 
 @cli.command()
