@@ -52,7 +52,11 @@ class Console:
         click.echo(text, file=self.stdout)
 
     def err(self, text: str) -> None:
-        click.echo(text, file=self.stderr)
+        # Errors and warnings carry server text (descriptions, titles): no control characters
+        # or terminal escapes reach the terminal (textsafe.py).
+        from resumesync.textsafe import printable_lines
+
+        click.echo(printable_lines(text), file=self.stderr)
 
 
 class Failure(click.ClickException):
