@@ -82,7 +82,11 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options that every command talking to the API accepts after its name."""
     options = [
         directory_option,
-        click.option("--token", help="OAuth access token (default: $HH_TOKEN)."),
+        click.option(
+            "--token",
+            help="OAuth access token (default: $HH_TOKEN). A command line is visible to other "
+            "users of the machine (`ps`): prefer setting HH_TOKEN.",
+        ),
         click.option("--api-url", help="API base URL (default: $HH_API_URL or https://api.hh.ru)."),
         click.option("--user-agent", help="Sent as HH-User-Agent (default: $HH_USER_AGENT)."),
         click.option(
@@ -341,7 +345,11 @@ def import_command(
     help="A directory with account.json to serve instead of the example account.",
 )
 @click.option(
-    "--token", default="USERsandbox", show_default=True, help="The token the sandbox accepts."
+    "--token",
+    default="USERsandbox",
+    show_default=True,
+    help="The token the sandbox accepts (also for its /_sandbox/ control endpoints). A command "
+    "line is visible to other users (`ps`); clients should read theirs from HH_TOKEN.",
 )
 @click.option("--latency", type=click.FloatRange(0), default=0.0, help="Seconds per request.")
 @click.option(
