@@ -16,6 +16,10 @@ from typing import Any, TextIO
 import click
 
 from resumesync import __version__
+from resumesync.commands import auth as auth_commands
+from resumesync.commands.renew import renew_command
+from resumesync.employers_cli import employers_group
+from resumesync.hints import hint
 
 
 class ExitCode(enum.IntEnum):
@@ -87,6 +91,12 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="OAuth access token (default: $HH_TOKEN). A command line is visible to other "
             "users of the machine (`ps`): prefer setting HH_TOKEN.",
         ),
+        click.option(
+            "--token-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Token store written by `resumesync login` (default: $HH_TOKEN_FILE, else "
+            "the user's config directory); used when no token is given.",
+        ),
         click.option("--api-url", help="API base URL (default: $HH_API_URL or https://api.hh.ru)."),
         click.option("--user-agent", help="Sent as HH-User-Agent (default: $HH_USER_AGENT)."),
         click.option(
@@ -142,26 +152,41 @@ def cli(ctx: click.Context) -> None:
     """Keep hh.ru resumes and their visibility lists as code.
 
     \b
-    resumesync validate             check the files offline
-    resumesync plan                 show what apply would change
-    resumesync apply                make the account match the files
-    resumesync plan --sandbox       try it all against a built-in example account
+    Try it anywhere, no account needed (a built-in sandbox account):
+      resumesync import --sandbox --dir try   write its resumes into try/ as files
+      resumesync plan --sandbox --dir try     edit try/resumes/*.yaml, then see the plan
+      resumesync apply --sandbox --dir try    make the sandbox account match the files
+
+    \b
+    With your account (HH_TOKEN):
+      resumesync import               resume files + visibility.yaml from the live account
+      resumesync validate             check the files offline
+      resumesync plan                 show what apply would change
+      resumesync apply                make the account match the files
     """
     ctx.ensure_object(Console)
 
 
 @cli.command()
 @directory_option
+@click.option(
+    "--profile",
+    multiple=True,
+    help="Only this profile of resumesync.yaml (repeatable; default: all).",
+)
 @click.pass_obj
-def validate(console: Console, directory: Path) -> None:
+def validate(console: Console, directory: Path, profile: tuple[str, ...]) -> None:
     """Check the files offline; errors print as FILE:LINE: field: message."""
     from resumesync import files
     from resumesync.profiles import resolve_profiles
 
-    with reported_problems(console):
-        profiles = resolve_profiles(directory, files.load_config(directory), console.env)
+    with reported_problems(console, writes=False):
+        profiles = resolve_profiles(
+            directory, files.load_config(directory), console.env, selected=profile
+        )
         loaded = load_profiles(console, profiles)
-    console.out(f"{sum(len(desired.resumes) for _, desired in loaded)} resumes valid.")
+    count = sum(len(desired.resumes) for _, desired in loaded)
+    console.out(f"{count} {'resume' if count == 1 else 'resumes'} valid.")
 
 
 @cli.command()
@@ -178,6 +203,8 @@ def validate(console: Console, directory: Path) -> None:
     type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
+    help="text for a terminal; json: the plan file format (personal data hidden unless "
+    "--show-sensitive); markdown for a pull-request comment.",
 )
 @click.option(
     "--detailed-exitcode",
@@ -198,7 +225,8 @@ def plan(
 ) -> None:
     """Show the API calls that would make the account match the files."""
     from resumesync import pipeline
-    from resumesync.planfile import plan_to_json, write_plan_file
+    from resumesync.planfile import write_plan_file
+    from resumesync.render.redact import printed_plan_json
 
     if out_file is not None:  # a missing directory or a symlink: say so before planning
         with reported_problems(console):
@@ -213,17 +241,26 @@ def plan(
         if out_file is not None and len(targets) > 1:
             raise Failure("--out saves one account's plan: choose a profile with --profile")
         planned, failures = plan_targets(console, targets, force=force, session=session)
+        retried = {target.name: session.retries(target.settings) for target in targets}
     if output_format == "json" and len(targets) > 1:
-        document = {target.name: plan_to_json(plan) for target, plan in planned}
+        document = {
+            target.name: printed_plan_json(plan, show_sensitive=show_sensitive)
+            for target, plan in planned
+        }
         console.out(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for target, the_plan in planned:
             heading(console, target, len(targets))
             console.out(render(the_plan, output_format, console, show_sensitive))
+    for target in targets:  # on stderr: stdout may be the JSON or markdown plan
+        if retried.get(target.name):
+            prefix = f"profile {target.name}: " if len(targets) > 1 else ""
+            console.err(f"{prefix}{retry_summary(retried[target.name])}")
     if out_file is not None and planned:
         with reported_problems(console):
             write_plan_file(out_file, planned[0][1])
-        console.err(f"Saved the plan to {out_file}. Apply it with `resumesync apply {out_file}`.")
+        again = hint(click.get_current_context(), "apply", out_file, drop=["show_sensitive"])
+        console.err(f"Saved the plan to {out_file}. Apply it with `{again}`.")
     if failures:
         sys.exit(ExitCode.ERROR)
     if detailed_exitcode and any(the_plan.has_changes for _, the_plan in planned):
@@ -245,9 +282,16 @@ def apply(
     show_sensitive: bool,
     **connection: Any,
 ) -> None:
-    """Make the account match the files (or execute a saved PLAN_FILE)."""
+    """Make the account match the files (or execute a saved PLAN_FILE).
+
+    Without PLAN_FILE: plans, shows the plan and asks (--yes skips the question; with no
+    terminal to ask on it refuses). A saved PLAN_FILE (`plan --out`) was reviewed when it was
+    saved, so it is applied without asking, as Terraform does, once the account is checked
+    to be unchanged since.
+    """
     from resumesync import pipeline
     from resumesync.planfile import load_plan
+    from resumesync.profiles import from_root
 
     retries = RetryLog(console)
     with (
@@ -268,20 +312,25 @@ def apply(
                 console.out(render(the_plan, "text", console, show_sensitive))
             planned = [(target, the_plan) for target, the_plan in planned if the_plan.has_changes]
             if planned and not yes:
-                confirm_or_refuse(console)
+                confirm_or_refuse(
+                    console, hint(click.get_current_context(), "apply", extra=["--yes"])
+                )
         applied = session.apply(
             [(the_plan, target.desired, target.settings) for target, the_plan in planned],
             check_fingerprint=plan_file is not None,
             force=force,
-            on_event=progress_reporter(console),
+            on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
         )
+        # the plan's reads and the apply's calls: every retry of the run, per account
+        retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
     all_ok = not failures and not apply_failures
     for target, result in finished:
         heading(console, target, len(targets))
-        console.out(apply_summary(result))
+        again = hint(click.get_current_context(), "apply")
+        console.out(apply_summary(result, again, retried.get(target.name)))
         for problem in pipeline.apply_problems(result, target.desired):
-            console.err(str(problem))
+            console.err(str(from_root(problem, target.prefix)))
         all_ok = all_ok and result.ok
     if not all_ok:
         sys.exit(ExitCode.ERROR)
@@ -298,14 +347,20 @@ def import_command(
     """Write resume files and visibility.yaml from the live account."""
     from resumesync import files
     from resumesync.importer import import_account_sync
-    from resumesync.profiles import repository_settings
+    from resumesync.profiles import resolve_profiles
 
-    directory: Path = connection["directory"]
+    root: Path = connection["directory"]
     with reported_problems(console), contextlib.ExitStack() as stack:
         options = dict(connection, read_timeout=connection["timeout"])
-        settings = repository_settings(
-            directory, files.load_config(directory), console.env, options
-        )
+        profiles = resolve_profiles(
+            root, files.load_config(root), console.env, selected=connection["profile"],
+            options=options,
+        )  # fmt: skip
+        if len(profiles) > 1:
+            names = ", ".join(profile.name for profile in profiles)
+            raise Failure(f"import writes one account's files: choose one with --profile ({names})")
+        directory, settings = profiles[0].directory, profiles[0].settings
+        shown = root / profiles[0].prefix  # the folder as the user would name it
         if connection["sandbox"]:
             from resumesync.sandbox import SANDBOX_TOKEN, persistent_sandbox
 
@@ -315,12 +370,16 @@ def import_command(
             settings, directory, force=force, resume_ids=resume_ids, on_retry=RetryLog(console)
         )
     for path in result.written:
-        console.out(f"wrote {path}")
+        inside = Path(os.path.relpath(path, directory))
+        console.out(f"wrote {path if inside.parts[:1] == ('..',) else shown / inside}")
     for note in result.notes:
         console.err(f"note: {note}")
     for summary in result.skipped:
         console.err(f"not imported: {summary.resume_id} {summary.title!r}")
-    console.out(f"Imported {len(result.resumes)} resumes. `resumesync plan` should now be empty.")
+    plan_hint = hint(click.get_current_context(), "plan", drop=["force"])
+    count = len(result.resumes)
+    imported = f"Imported {count} {'resume' if count == 1 else 'resumes'}."
+    console.out(f"{imported} `{plan_hint}` should now be empty.")
 
 
 @cli.command()
@@ -342,7 +401,8 @@ def import_command(
     "--seed",
     "seed_dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="A directory with account.json to serve instead of the example account.",
+    help="A directory with account.json (the format of .resumesync/sandbox.json) to serve "
+    "instead of the example account.",
 )
 @click.option(
     "--token",
@@ -371,12 +431,25 @@ def sandbox(
     fail_rate: float,
     reset: bool,
 ) -> None:
-    """Serve the built-in hh.ru-compatible API until interrupted."""
+    """Serve the built-in hh.ru-compatible API on 127.0.0.1 until interrupted.
+
+    \b
+    It prints the two variables that point other tools (and resumesync) at it:
+      export HH_API_URL=http://127.0.0.1:PORT
+      export HH_TOKEN=USERsandbox        (the --token value)
+
+    \b
+    --seed DIR serves DIR/account.json instead of the example account: the format of
+    DIR/.resumesync/sandbox.json that --sandbox keeps, e.g. {"resumes": {ID: {fields...}},
+    "resume_state": {ID: {"status": "published", ...}}, "lists": {ID: {"blacklist": [...],
+    "whitelist": [...]}}, "employers": {ID: NAME}}.
+    --reset --dir DIR forgets the account that --sandbox keeps in DIR (and in each profile's
+    folder), so the next --sandbox run starts from the example account again.
+    """
     from resumesync import sandbox as sandbox_package
 
     if reset:
-        sandbox_package.reset_persistent_sandbox(directory)
-        console.out(f"Reset the sandbox account of {directory}.")
+        reset_sandbox_state(console, directory)
         return
     try:
         account = (
@@ -403,6 +476,35 @@ def sandbox(
         raise Failure(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error}") from None
 
 
+def reset_sandbox_state(console: Console, directory: Path) -> None:
+    """Forgets the --sandbox state of DIR and of each of its profiles' folders."""
+    from resumesync import files
+    from resumesync import sandbox as sandbox_package
+
+    with reported_problems(console):
+        config = files.load_config(directory)
+    folders = [
+        directory,
+        *(directory / p.dir for p in (config.profiles if config else {}).values()),
+    ]
+    from resumesync.writeback import forget_ids
+
+    created = {folder: sandbox_package.created_resume_ids(folder) for folder in folders}
+    done = [folder for folder in folders if sandbox_package.reset_persistent_sandbox(folder)]
+    for folder in done:
+        console.out(
+            f"Reset the sandbox account of {folder}: "
+            "the next --sandbox run starts from the example account."
+        )
+        for file in forget_ids(folder, created[folder]):  # those resumes went with the reset
+            console.out(f"Removed the `id:` line of a resume the sandbox created from {file}.")
+    if not done:
+        console.out(
+            f"Nothing to reset: {sandbox_package.state_path(directory)} does not exist "
+            "(the first --sandbox run creates it)."
+        )
+
+
 @cli.command()
 @directory_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
@@ -412,7 +514,7 @@ def profiles(console: Console, directory: Path, output_format: str) -> None:
     from resumesync import files
     from resumesync.profiles import DEFAULT_PROFILE
 
-    with reported_problems(console):
+    with reported_problems(console, writes=False):
         config = files.load_config(directory)
     names = list(config.profiles) if config and config.profiles else [DEFAULT_PROFILE]
     console.out(json.dumps(names) if output_format == "json" else "\n".join(names))
@@ -422,8 +524,9 @@ def profiles(console: Console, directory: Path, output_format: str) -> None:
 
 
 @contextlib.contextmanager
-def reported_problems(console: Console) -> Iterator[None]:
-    """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback."""
+def reported_problems(console: Console, *, writes: bool = True) -> Iterator[None]:
+    """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback.
+    `writes`: the command could have written (the summary then says that nothing was)."""
     from resumesync.client import ClientError
     from resumesync.problems import ProblemsError
     from resumesync.safefs import UnsafePathError
@@ -436,7 +539,9 @@ def reported_problems(console: Console) -> Iterator[None]:
         print_warnings(console, getattr(error, "warnings", []))
         for problem in error.problems:
             console.err(str(problem))
-        raise Failure(f"{len(error.problems)} problem(s); nothing was written.") from None
+        count = len(error.problems)
+        found = f"{count} {'problem' if count == 1 else 'problems'}"
+        raise Failure(f"{found}; nothing was written." if writes else f"{found}.") from None
     except ClientError as error:
         raise Failure(str(error)) from None
 
@@ -448,6 +553,7 @@ class Target:
     name: str
     settings: Any  # resumesync.settings.Settings
     desired: Any  # resumesync.model.DesiredState
+    prefix: str = ""  # the profile's folder from the repository root, for messages
 
 
 @contextlib.contextmanager
@@ -463,7 +569,7 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
         root, files.load_config(root), console.env, selected=connection["profile"], options=options
     )
     targets = [
-        Target(profile.name, profile.settings, desired)
+        Target(profile.name, profile.settings, desired, profile.prefix)
         for profile, desired in load_profiles(console, profiles)
     ]
     if not connection["sandbox"]:
@@ -476,7 +582,8 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
         for target in targets:
             directory = target.settings.directory
             try:
-                running = stack.enter_context(persistent_sandbox(directory))
+                managed = [resume.resume_id for resume in target.desired.resumes]
+                running = stack.enter_context(persistent_sandbox(directory, resume_ids=managed))
             except ValueError as error:  # a damaged state file: the message names --reset
                 raise Failure(str(error)) from None
             console.err(
@@ -485,7 +592,7 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
             settings = target.settings.with_overrides(
                 api_url=running.url, token=SANDBOX_TOKEN, api_name="sandbox"
             )
-            sandboxed.append(Target(target.name, settings, target.desired))
+            sandboxed.append(Target(target.name, settings, target.desired, target.prefix))
         yield sandboxed
 
 
@@ -494,16 +601,18 @@ def load_profiles(console: Console, profiles: list[Any]) -> list[tuple[Any, Any]
     state) pairs, or one ProblemsError with the problems of every profile."""
     from resumesync import files
     from resumesync.problems import ProblemsError
+    from resumesync.profiles import from_root
 
     loaded, problems = [], []
     for profile in profiles:
         try:
             repository = files.read_repository(profile.directory, console.env)
         except ProblemsError as error:
-            print_warnings(console, getattr(error, "warnings", []))
-            problems.extend(error.problems)
+            warnings = getattr(error, "warnings", [])
+            print_warnings(console, [from_root(item, profile.prefix) for item in warnings])
+            problems.extend(from_root(problem, profile.prefix) for problem in error.problems)
             continue
-        print_warnings(console, repository.warnings)
+        print_warnings(console, [from_root(item, profile.prefix) for item in repository.warnings])
         loaded.append((profile, repository.state))
     if problems:
         raise ProblemsError(problems)
@@ -516,7 +625,8 @@ def report_each(
     """Splits per-account results into successes and failures; failures are printed here, so
     one account's failure is reported without stopping the others."""
     from resumesync.client import ClientError
-    from resumesync.problems import ProblemsError
+    from resumesync.problems import Problem, ProblemsError
+    from resumesync.profiles import from_root
 
     succeeded, failures = [], 0
     for target, result in zip(targets, results, strict=True):
@@ -528,6 +638,8 @@ def report_each(
         failures += 1
         prefix = f"profile {target.name}: " if len(targets) > 1 else ""
         for problem in getattr(result, "problems", None) or [result]:
+            if isinstance(problem, Problem):
+                problem = from_root(problem, target.prefix)
             console.err(f"{prefix}{problem}")
         console.err(f"{prefix}nothing was written to this account.")
     return succeeded, failures
@@ -554,10 +666,10 @@ def print_warnings(console: Console, warnings: list[Any]) -> None:
 
 
 def render(plan: Any, output_format: str, console: Console, show_sensitive: bool) -> str:
-    if output_format == "json":
-        from resumesync.planfile import dump_plan
+    if output_format == "json":  # personal data hidden, as in text and markdown
+        from resumesync.render.redact import dump_printed_plan
 
-        return dump_plan(plan)
+        return dump_printed_plan(plan, show_sensitive=show_sensitive)
     if output_format == "markdown":
         from resumesync.render.markdown import render_markdown
 
@@ -574,11 +686,12 @@ def read_text(path: Path) -> str:
         raise Failure(f"{path}: cannot read the plan file: {error}") from None
 
 
-def confirm_or_refuse(console: Console) -> None:
+def confirm_or_refuse(console: Console, unattended: str) -> None:
+    """Asks on the terminal; `unattended` is the command that applies without asking."""
     if not console.stdin_is_tty:
         raise Failure(
             "refusing to apply: there is no terminal to confirm on. "
-            "Review the plan above and run `resumesync apply --yes`."
+            f"Review the plan above and run `{unattended}`."
         )
     if not click.confirm("Apply these changes?", default=False, err=True):
         raise Failure("Cancelled; nothing was written.")
@@ -594,8 +707,9 @@ class RetryLog:
         self.console.err(f"retrying: {event}")
 
 
-def progress_reporter(console: Console) -> Callable[[Any], None]:
-    """Progress on stderr: a bar on a terminal, a line per finished change otherwise."""
+def progress_reporter(console: Console, total: int = 0) -> Callable[[Any], None]:
+    """Progress on stderr: a bar on a terminal, a line per finished change otherwise.
+    `total`: the changes of every account applied together (default: the event's plan's)."""
     from resumesync.applier import EventKind
 
     finished = 0
@@ -608,22 +722,40 @@ def progress_reporter(console: Console) -> Callable[[Any], None]:
         change = event.change
         if console.stderr_is_tty:
             width = 30
-            filled = width * finished // max(event.total, 1)
+            filled = width * finished // max(total or event.total, 1)
             bar = "#" * filled + "-" * (width - filled)
-            end = "\n" if finished == event.total else ""
-            console.stderr.write(f"\r[{bar}] {finished}/{event.total}{end}")
+            end = "\n" if finished == (total or event.total) else ""
+            console.stderr.write(f"\r[{bar}] {finished}/{total or event.total}{end}")
             console.stderr.flush()
         else:
             console.err(
-                f"[{finished}/{event.total}] {event.kind.value}: {change.resume} "
+                f"[{finished}/{total or event.total}] {event.kind.value}: {change.resume} "
                 f"{change.action.value} {change.method} {change.path.split('?')[0]}"
             )
 
     return report
 
 
-def apply_summary(result: Any) -> str:
+def retry_summary(events: list[Any]) -> str:
+    """`7 retries: HTTP 503 x4, HTTP 429 x3` (each was also a "retrying:" line)."""
+    reasons = Counter(event.reason for event in events)
+    detail = ", ".join(f"{reason} x{times}" for reason, times in reasons.most_common())
+    return f"{len(events)} {'retry' if len(events) == 1 else 'retries'}: {detail}"
+
+
+def apply_summary(
+    result: Any, again: str = "resumesync apply", retries: list[Any] | None = None
+) -> str:
+    """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
+    for item in getattr(result, "created", ()):  # new resumes: their ids must reach git
+        if item.written:
+            lines.append(f"  wrote `{item.id_line}` into {item.file}: commit it")
+        else:
+            lines.append(
+                f"  resume {item.key} is {item.resume_id}, but {item.problem}: "
+                f"add the line `{item.id_line}` to {item.file} and commit it"
+            )
     for outcome in result.not_yet:
         lines.append(f"  not yet: {outcome.change.resume}: {outcome.message}")
     for outcome in result.failed:
@@ -634,14 +766,19 @@ def apply_summary(result: Any) -> str:
         )
     if result.skipped:
         lines.append(f"  skipped: {len(result.skipped)} later changes of the failed resumes")
-    if result.retries:  # each is also a "retrying:" line on stderr
-        reasons = Counter(event.reason for event in result.retries)
-        count = len(result.retries)
-        detail = ", ".join(f"{reason} x{times}" for reason, times in reasons.most_common())
-        lines.append(f"  {count} {'retry' if count == 1 else 'retries'}: {detail}")
+    retries = result.retries if retries is None else retries
+    if retries:
+        lines.append(f"  {retry_summary(retries)}")
     if not result.ok:
-        lines.append("Some changes failed; run `resumesync apply` again: it continues from here.")
+        lines.append(f"Some changes failed; run `{again}` again: it continues from here.")
     return "\n".join(lines)
+
+
+cli.add_command(employers_group(connection_options))
+cli.add_command(renew_command(connection_options))
+cli.add_command(auth_commands.login)
+cli.add_command(auth_commands.logout)
+cli.add_command(auth_commands.auth_group)
 
 
 def main() -> None:

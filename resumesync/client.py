@@ -18,15 +18,18 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
 from resumesync import __version__
 from resumesync.endpoints import (
+    create_resume_path,
+    creation_availability_path,
     list_path,
     metro_path,
+    new_resume_conditions_path,
     publish_path,
     resume_path,
     resume_write_call,
@@ -56,6 +59,8 @@ _HEADER_TEXT = re.compile(r"[\x20-\x7e]+")
 
 # 408 and 5xx are transient; 429 is "slow down" (except on publish, see PublishNotYet).
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Answers that say the call was not carried out: the only ones a create is retried on.
+NOT_APPLIED_STATUSES = frozenset({429, 503})
 # Connection failures worth another attempt; everything we send is idempotent, so a request
 # whose connection dropped after it was sent may be repeated safely.
 RETRY_EXCEPTIONS: tuple[type[Exception], ...] = (
@@ -95,10 +100,30 @@ def shown_path(path: str) -> str:
     return f"{base}?{parameters[0]}&… ({len(parameters)} parameters)"
 
 
+class TokenProvider(Protocol):
+    """Where the client gets its token when it is not a fixed one (resumesync.auth): the
+    client never knows how a token was got."""
+
+    async def token(self) -> str:
+        """The access token to send now."""
+        ...
+
+    async def expired(self, token: str) -> str:
+        """The API answered 403 oauth/token_expired for `token`: the token to retry with
+        (once). Raises ClientError when there is none."""
+        ...
+
+    async def replaced(self, token: str) -> str | None:
+        """The API refused `token` otherwise: the token that replaced it meanwhile (another
+        process refreshed the pair), or None."""
+        ...
+
+
 @dataclass
 class ClientSettings:
     base_url: str = DEFAULT_API_URL
     token: str | None = field(default=None, repr=False)  # never shown, not even in repr
+    token_provider: TokenProvider | None = field(default=None, repr=False)  # instead of token
     user_agent: str = DEFAULT_USER_AGENT
     parallelism: int = 8  # concurrent requests
     max_rps: float | None = 10.0  # requests per second for the whole client; None or <= 0: off
@@ -140,15 +165,8 @@ class _DeadlineExceeded(httpx.ReadTimeout):
 
 def check_client_settings(settings: ClientSettings) -> None:
     """SettingsError for what cannot be sent as is; the token's value never appears."""
-    token = settings.token
-    if token is not None:
-        if not token.strip():
-            raise SettingsError("the token is empty (only spaces): set HH_TOKEN / --token")
-        if not _TOKEN_CHARACTERS.fullmatch(token):
-            raise SettingsError(
-                "the token contains characters an OAuth token cannot have (spaces, line "
-                "breaks, non-ASCII letters...): check HH_TOKEN / --token (value not shown)"
-            )
+    if settings.token is not None:
+        check_token(settings.token)
     if not _HEADER_TEXT.fullmatch(settings.user_agent or ""):
         raise SettingsError(
             f"the user agent must be printable ASCII text: {_printable(settings.user_agent)} "
@@ -179,6 +197,17 @@ def check_client_settings(settings: ClientSettings) -> None:
             raise SettingsError(f"{name} must be a positive number of seconds, not {value}")
     if settings.max_rps is not None and math.isnan(settings.max_rps):
         raise SettingsError("--max-rps must be a number of requests per second, not nan")
+
+
+def check_token(token: str) -> None:
+    """SettingsError for a token that cannot be a bearer token; its value is never shown."""
+    if not token.strip():
+        raise SettingsError("the token is empty (only spaces): set HH_TOKEN / --token")
+    if not _TOKEN_CHARACTERS.fullmatch(token):
+        raise SettingsError(
+            "the token contains characters an OAuth token cannot have (spaces, line "
+            "breaks, non-ASCII letters...): check HH_TOKEN / --token (value not shown)"
+        )
 
 
 def _printable(text: str | None) -> str:
@@ -275,13 +304,17 @@ class PublishNotYet(ApiError):
 
 
 _OAUTH_MESSAGES = {
-    "bad_authorization": "the token was rejected (bad_authorization): set HH_TOKEN / --token",
+    "bad_authorization": (
+        "the token was rejected (bad_authorization): set HH_TOKEN / --token, "
+        "or run `resumesync login`"
+    ),
     "token_expired": (
         "the token has expired (token_expired): access tokens live 14 days; refresh it "
-        "and set HH_TOKEN / --token"
+        "and set HH_TOKEN / --token, or use `resumesync login`, whose pair refreshes itself"
     ),
     "token_revoked": (
-        "the token was revoked (token_revoked): authorize again and set HH_TOKEN / --token"
+        "the token was revoked (token_revoked): run `resumesync login` again, "
+        "or set a new HH_TOKEN / --token"
     ),
     "application_not_found": (
         "the application that issued the token was deleted (application_not_found): "
@@ -422,6 +455,7 @@ class HHClient:
         self.request_count = 0
         self.attempt_count = 0
         self.retry_events: list[RetryEvent] = []  # every retry of this client, for summaries
+        self._provided: set[str] = set()  # tokens the provider gave: redacted like settings.token
 
     @property
     def base_url(self) -> str:
@@ -499,8 +533,17 @@ class HHClient:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        files: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        idempotent: bool = True,
+        on_success: Callable[[httpx.Response], None] | None = None,
     ) -> Any:
-        """Send one call (retrying as configured); the parsed JSON body, or None when empty."""
+        """Send one call (retrying as configured); the parsed JSON body, or None when empty.
+
+        `files` / `data` send a multipart form instead of JSON. A call that is not
+        `idempotent` (a POST that creates something) is retried only when it surely did not
+        reach the server: a refused connection, 429, 503. `on_success` sees the response of
+        a success before its body is parsed (for headers such as `Location`)."""
         if self._http is None:
             raise RuntimeError("HHClient is not open: use `async with HHClient(...)`")
         method = method.upper()
@@ -508,20 +551,29 @@ class HHClient:
         retries = self.settings.retries
         dropped_after_send = False
         attempt = 0
+        token = await self._provided_token()
+        renewed = False
         while True:
             attempt += 1
             self.attempt_count += 1
             try:
                 async with self._semaphore:
                     await self._limiter.acquire()
-                    response, content = await self._send(method, path, params, json)
+                    response, content = await self._send(
+                        method,
+                        path,
+                        params=params,
+                        json=json,
+                        files=files,
+                        data=data,
+                        headers=_bearer(token),
+                    )
             except RETRY_EXCEPTIONS as exc:
-                if _is_permanent(exc):  # a name that does not resolve will not resolve later
-                    raise self._transport_error(method, path, attempt, exc) from None
-                if attempt > retries:
-                    raise self._transport_error(method, path, attempt, exc) from None
                 # A read error or a remote close means the request may have been applied.
                 sent = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                if attempt > retries or (sent and not idempotent) or _is_permanent(exc):
+                    # _is_permanent: a name that does not resolve will not resolve later
+                    raise self._transport_error(method, path, attempt, exc) from None
                 dropped_after_send = dropped_after_send or sent
                 reason = self._timeout_reason(exc) or f"connection error ({type(exc).__name__})"
                 delay = self._backoff(attempt, None)
@@ -530,10 +582,18 @@ class HHClient:
             else:
                 status = response.status_code
                 if response.is_success:
+                    if on_success is not None:
+                        on_success(response)
                     return self._parse(response, content, method, path)
                 body = _json_or_none(content)
+                if token is not None and not renewed and status in (401, 403):
+                    replacement = await self._replacement(token, status, body)
+                    if replacement is not None:
+                        renewed = True  # once: a second refusal is an error, never a loop
+                        token = replacement
+                        continue
                 if (
-                    status not in RETRY_STATUSES
+                    status not in (RETRY_STATUSES if idempotent else NOT_APPLIED_STATUSES)
                     or attempt > retries
                     or publish_not_yet(status, method, path, body)
                 ):
@@ -551,6 +611,31 @@ class HHClient:
                 self.settings.on_retry(event)
             await self._sleep(delay)
 
+    async def _provided_token(self) -> str | None:
+        provider = self.settings.token_provider
+        if provider is None:
+            return None
+        token = await provider.token()
+        check_token(token)  # a stored token is checked like one from the environment
+        self._provided.add(token)
+        return token
+
+    async def _replacement(self, token: str, status: int, body: Any) -> str | None:
+        """The token to retry a refused request with, if any: a renewed one after
+        token_expired, or the one a concurrent renewal put in place of `token` (a request
+        sent with the old token just before is refused as bad_authorization)."""
+        provider = self.settings.token_provider
+        assert provider is not None
+        if _token_expired(status, body):
+            replacement: str | None = await provider.expired(token)
+        else:
+            replacement = await provider.replaced(token)
+        if replacement is None or replacement == token:
+            return None
+        check_token(replacement)
+        self._provided.add(replacement)
+        return replacement
+
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         return backoff_delay(
             attempt - 1,
@@ -561,14 +646,24 @@ class HHClient:
         )
 
     async def _send(
-        self, method: str, path: str, params: dict[str, Any] | None, json: Any
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None,
+        json: Any,
+        files: dict[str, Any] | None,
+        data: dict[str, Any] | None,
+        headers: dict[str, str] | None,
     ) -> tuple[httpx.Response, bytes]:
         """One attempt: the response and its whole body, read as a stream and capped at
         MAX_RESPONSE_BYTES after decompression; the attempt as a whole (not each read of a
         socket, which a server sending one byte a second never lets expire) is bounded by
         --timeout."""
         assert self._http is not None
-        request = self._http.build_request(method, path, params=params, json=json)
+        request = self._http.build_request(
+            method, path, params=params, json=json, files=files, data=data, headers=headers
+        )
         try:
             async with asyncio.timeout(self.settings.read_timeout):
                 response = await self._http.send(request, stream=True)
@@ -626,20 +721,20 @@ class HHClient:
         what = {"connect": "no connection", "read": "no answer", "write": "could not send"}[kind]
         return f"{what} within {seconds:g} s ({kind} timeout; set with {option})"
 
+    def _tokens(self) -> list[str]:
+        return [token for token in (self.settings.token, *self._provided) if token]
+
     def _redact(self, text: str) -> str:
-        """The token replaced in every form an exception could show it: as is, escaped as in a
-        repr or in JSON, and URL-encoded."""
-        token = self.settings.token
-        if not token:
-            return text
-        for form in _token_forms(token):
-            text = text.replace(form, "(token)")
+        """Every token replaced in every form an exception could show it: as is, escaped as
+        in a repr or in JSON, and URL-encoded."""
+        for token in self._tokens():
+            for form in _token_forms(token):
+                text = text.replace(form, "(token)")
         return text
 
     def _redacted(self, error: ApiError) -> ApiError:
         """Defence in depth: should a server echo the token, it still never reaches a message."""
-        token = self.settings.token
-        if token and self._redact(str(error)) != str(error):
+        if self._redact(str(error)) != str(error):
             error.args = (self._redact(str(error)),)
             error.description = self._redact(error.description)
             error.errors = [
@@ -705,6 +800,14 @@ class HHClient:
     async def get_conditions(self, resume_id: str) -> dict[str, Any]:
         return await self.request("GET", f"{resume_path(resume_id)}/conditions") or {}
 
+    async def get_creation_availability(self) -> dict[str, Any]:
+        """{"is_creation_available", "max", "created", "remaining"}."""
+        return await self.request("GET", creation_availability_path()) or {}
+
+    async def get_new_resume_conditions(self) -> dict[str, Any]:
+        """The rules for the fields of a new resume (GET /resume_conditions)."""
+        return await self.request("GET", new_resume_conditions_path()) or {}
+
     async def get_employer(self, employer_id: str) -> dict[str, Any]:
         return await self.request("GET", f"/employers/{segment(employer_id)}") or {}
 
@@ -738,9 +841,51 @@ class HHClient:
     async def clear_list(self, resume_id: str, kind: ListKind) -> None:
         await self.request("DELETE", list_path(resume_id, kind))
 
+    async def create_resume(
+        self, body: dict[str, Any] | None, source_resume_id: str | None = None
+    ) -> str:
+        """POST /resumes (a copy of `source_resume_id` when given); the new resume's id, from
+        the `Location` header of the 201. Never retried once it may have reached the server:
+        a repeated POST would create a second resume (the intent record covers a lost answer).
+        """
+        return await self.create(create_resume_path(source_resume_id), body)
+
+    async def create(self, path: str, body: dict[str, Any] | None) -> str:
+        """POST `path` (a create_resume_path) and return the id its `Location` names."""
+        seen: list[str] = []
+        await self.request(
+            "POST",
+            path,
+            json=body,
+            idempotent=False,
+            on_success=lambda response: seen.append(response.headers.get("Location") or ""),
+        )
+        resume_id = resume_id_from_location(seen[0] if seen else "")
+        if resume_id is None:
+            raise ApiError(
+                201,
+                "POST",
+                path,
+                message="the server created the resume but its answer names no valid id "
+                "(Location header)",
+            )
+        return resume_id
+
     async def publish(self, resume_id: str) -> None:
         """POST .../publish; raises PublishNotYet when hh.ru says "not yet" (429)."""
         await self.request("POST", publish_path(resume_id))
+
+
+_LOCATION_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+
+
+def resume_id_from_location(location: str) -> str | None:
+    """`/resumes/0123abcd` (or a full URL ending so) -> "0123abcd"; None for anything else."""
+    path = urlsplit(location.strip()).path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    if not head.endswith("/resumes") or not _LOCATION_ID.fullmatch(last):
+        return None
+    return last
 
 
 def _id_and_name(item: dict[str, Any]) -> dict[str, Any]:
@@ -854,6 +999,22 @@ def _token_forms(token: str) -> list[str]:
         repr(token.encode("utf-8", "backslashreplace"))[2:-1],
     }
     return sorted((form for form in forms if form), key=len, reverse=True)
+
+
+def _bearer(token: str | None) -> dict[str, str] | None:
+    return {"Authorization": f"Bearer {token}"} if token else None
+
+
+def _token_expired(status: int, body: Any) -> bool:
+    """403 oauth/token_expired (errors.md): the access token's life is over."""
+    if status != 403 or not isinstance(body, dict) or not isinstance(body.get("errors"), list):
+        return False
+    return any(
+        isinstance(error, dict)
+        and error.get("type") == "oauth"
+        and error.get("value") == "token_expired"
+        for error in body["errors"]
+    )
 
 
 def _json_or_none(content: bytes) -> Any:

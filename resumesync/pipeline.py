@@ -18,14 +18,16 @@ from typing import Any, TypeVar
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
 from resumesync.client import ClientSettings, HHClient, RetryEvent
+from resumesync.creations import adopt
 from resumesync.fingerprint import fingerprint
-from resumesync.live import NotInAccountError, read_live_state
-from resumesync.model import DesiredState, LiveState, Plan
+from resumesync.live import NotInAccountError, read_live_state, summaries
+from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
 from resumesync.planner import build_plan, raise_if_unsafe
 from resumesync.preflight import Preflight
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
 from resumesync.settings import Settings
+from resumesync.writeback import RepositoryHooks
 
 T = TypeVar("T")
 
@@ -34,6 +36,7 @@ T = TypeVar("T")
 class PlanResult:
     plan: Plan
     live: LiveState
+    desired: DesiredState | None = None  # the files as planned (with adopted resumes bound)
 
 
 class StalePlanError(ProblemsError):
@@ -48,12 +51,17 @@ def load(directory: Path, env: Mapping[str, str]) -> DesiredState:
 def client_settings(
     settings: Settings, on_retry: Callable[[RetryEvent], None] | None = None
 ) -> ClientSettings:
+    provider = None
     if not settings.token:
+        from resumesync.auth.provider import provider_for
+
+        provider = provider_for(settings)  # the pair `resumesync login` stored, if any
+    if not settings.token and provider is None:
         raise ProblemsError(
             [
                 Problem(
-                    f"no token: set {settings.token_env} or pass --token "
-                    "(or try --sandbox, no account needed)"
+                    f"no token: set {settings.token_env} or pass --token, or run "
+                    "`resumesync login` (or try --sandbox, no account needed)"
                 )
             ]
         )
@@ -61,6 +69,7 @@ def client_settings(
         base_url=settings.api_url,
         api_name=settings.api_name,
         token=settings.token,
+        token_provider=provider,
         user_agent=settings.user_agent,
         parallelism=settings.parallelism,
         max_rps=settings.max_rps,
@@ -79,13 +88,16 @@ async def plan_async(
     force: bool = False,
     now: datetime | None = None,
 ) -> PlanResult:
+    if any(resume.key in desired.intents for resume in desired.resumes if resume.to_create):
+        # an earlier apply died while creating: find what it created before planning anew
+        desired = adopt(desired, summaries(await client.get_mine()))
     preflight = Preflight(desired)  # the server's own rules, checked as each resume comes in
     live = await read_live_state(
         desired, client, conditions=True, metro=True, on_resume=preflight.check
     )
     preflight.raise_if_violations(live)  # refused before any write
     plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
-    return PlanResult(plan=plan, live=live)
+    return PlanResult(plan=plan, live=live, desired=desired)
 
 
 async def apply_async(
@@ -101,6 +113,8 @@ async def apply_async(
     first and a plan made from another state, account or API is refused, writing nothing;
     so is an unsafe plan (see planner.raise_if_unsafe) unless `force`."""
     if check_fingerprint:
+        if any(change.action is Action.ADOPT for change in plan.changes) or desired.intents:
+            desired = adopt(desired, summaries(await client.get_mine()))
         if plan.api_url and plan.api_url.rstrip("/") != client.api_name:
             raise StalePlanError(
                 [Problem(f"the plan was made for {plan.api_url}, not {client.api_name}")]
@@ -122,13 +136,23 @@ async def apply_async(
                 ]
             )
         raise_if_unsafe(plan, live, force=force)
-    return await apply_plan(plan, client, on_event=on_event)
+        plan.account_ids = tuple(summary.resume_id for summary in live.account)
+    hooks = RepositoryHooks(
+        Path(desired.root),
+        {resume.key: resume.file for resume in desired.resumes},
+        api=client.api_name,
+    )
+    return await apply_plan(plan, client, on_event=on_event, hooks=hooks)
 
 
 def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
     """A plan none of whose resumes is in this account was made for another account (a
     wrong token, or another repository's plan file)."""
-    planned = {change.resume_id: change.resume for change in plan.changes}
+    planned = {
+        change.resume_id: change.resume
+        for change in plan.changes
+        if not is_pending(change.resume_id)  # a resume to create is on no account yet
+    }
     if not planned or set(planned) & set(account_ids):
         return None
     names = ", ".join(sorted(set(planned.values())))
@@ -263,6 +287,12 @@ class Session:
             )
 
         return self._run([one(*job) for job in jobs])
+
+    def retries(self, settings: Settings) -> list[RetryEvent]:
+        """Every retry of the account's client so far: the plan's reads and the apply's
+        calls (empty when it made no request)."""
+        client = self._clients.get(settings)
+        return list(client.retry_events) if client is not None else []
 
     def client(self, settings: Settings) -> HHClient:
         """The account's open client, opened on first use (opening does no I/O)."""

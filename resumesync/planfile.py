@@ -71,6 +71,12 @@ def load_plan(text: str, source: str) -> Plan:
             f"unsupported plan format_version {version!r}; this resumesync reads "
             f"format_version {FORMAT_VERSION}: run `resumesync plan --out` again"
         )
+    if data.get("redacted") is True:
+        raise refuse(
+            "this plan was printed with contact values and birth date hidden "
+            "(`plan --format json`), so it cannot be applied: save the plan with "
+            "`resumesync plan --out FILE`"
+        )
     validator = jsonschema.Draft202012Validator(load_schema(SCHEMA))
     errors = sorted(validator.iter_errors(data), key=lambda error: str(list(error.absolute_path)))
     if errors:
@@ -127,6 +133,9 @@ def _change_to_json(change: Change) -> dict[str, Any]:
     data["widens_visibility"] = change.widens_visibility
     if change.reason is not None:
         data["reason"] = change.reason
+    for name in ("clone_of", "file", "title"):
+        if getattr(change, name) is not None:
+            data[name] = getattr(change, name)
     return data
 
 
@@ -143,6 +152,9 @@ def _change_from_json(data: dict[str, Any]) -> Change:
         employers=tuple(data.get("employers") or ()),
         widens_visibility=data["widens_visibility"],
         reason=data.get("reason"),
+        clone_of=data.get("clone_of"),
+        file=data.get("file"),
+        title=data.get("title"),
     )
 
 

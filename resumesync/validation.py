@@ -28,7 +28,7 @@ RESUME_SCHEMA = "resume.schema.json"
 VISIBILITY_SCHEMA = "visibility.schema.json"
 CONFIG_SCHEMA = "config.schema.json"
 
-OUR_KEYS = ("id", "publish", "extends")  # every other top-level key is a resume field
+OUR_KEYS = ("id", "publish", "extends", "clone")  # every other top-level key is a resume field
 READ_ONLY = "read-only field: the server sets it"
 TOP_LEVEL_MESSAGES = {
     "access": "declare access in visibility.yaml",
@@ -128,9 +128,6 @@ def _top_level_keys(doc: dict[str, Any], schema: dict[str, Any], report: _Report
             report.error(path, READ_ONLY + _did_you_mean(key, writable, cutoff=0.85), handled=True)
         elif key not in properties:
             report.error(path, "unknown field" + _did_you_mean(key, writable), handled=True)
-    if "id" not in doc:
-        report.error((), "missing `id`: the id of the live resume (`resumesync import` writes it)")
-        report.handled.append(("id",))
 
 
 def _did_you_mean(key: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:

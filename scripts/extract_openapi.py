@@ -36,6 +36,8 @@ OPERATIONS = (
     "delete-resume-visibility-list",
     "delete-employer-from-resume-visibility-list",
     "get-employer-info",
+    "search-employer",
+    "get-resume-visibility-employers-list",
     "get-metro-stations-in-city",
     "get-artifact-photos",
     "get-artifacts-portfolio",

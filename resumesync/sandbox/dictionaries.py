@@ -131,6 +131,10 @@ class Dictionaries:
     def employer_name(self, employer_id: str) -> str | None:
         return self.data["employers"].get(employer_id)
 
+    def employer_area(self, employer_id: str) -> str:
+        """The employer's area id (Moscow unless the data says otherwise)."""
+        return self.data.get("employer_areas", {}).get(employer_id, "1")
+
 
 def _line_order(station: dict[str, Any]) -> tuple[int, str, int]:
     """Lines by id, numeric ids in numeric order ("2" before "14"); stations by `order`."""

@@ -329,7 +329,7 @@ def employer_info(employer_id: str, account: Account, view: View) -> dict[str, A
         "trusted": True,
         "accredited_it_employer": False,
         "insider_interviews": [],
-        "area": view.dictionaries.entry("areas", "1"),
+        "area": view.dictionaries.entry("areas", view.dictionaries.employer_area(employer_id)),
         "relations": [],
         "industries": [],
         "branding": None,

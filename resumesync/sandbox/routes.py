@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from resumesync.sandbox import artifacts, lists, metro, resumes
+from resumesync.sandbox import (
+    artifacts,
+    authorization,
+    creation,
+    employers,
+    lists,
+    metro,
+    resumes,
+)
 from resumesync.sandbox.calls import Route, route
 
 
 def all_routes() -> list[Route]:
     return [
         route("GET", "/resumes/mine", resumes.mine),
+        route("GET", "/resumes/creation_availability", creation.creation_availability),
+        route("POST", "/resumes", creation.create_resume),
+        route("GET", "/resume_conditions", creation.new_conditions),
         route("GET", "/resumes/{resume_id}", resumes.get_resume),
         route("PUT", "/resumes/{resume_id}", resumes.edit_resume),
         route("POST", "/resumes/{resume_id}/publish", resumes.publish),
@@ -18,10 +29,18 @@ def all_routes() -> list[Route]:
         route("POST", "/resumes/{resume_id}/{list_type}", lists.add_to_list),
         route("DELETE", "/resumes/{resume_id}/{list_type}", lists.clear_list),
         route("DELETE", "/resumes/{resume_id}/{list_type}/employer", lists.remove_from_list),
+        route("GET", "/resumes/{resume_id}/{list_type}/search", employers.visibility_search),
+        route("GET", "/employers", employers.search, needs_token=False),
         route("GET", "/employers/{employer_id}", lists.employer, needs_token=False),
         route("GET", "/metro/{city_id}", metro.city_metro, needs_token=False),
         route("GET", "/artifacts/{artifact_type}", artifacts.list_artifacts),
         route("POST", "/artifacts", artifacts.upload),
         route("PUT", "/artifacts/{artifact_id}", artifacts.edit),
         route("DELETE", "/artifacts/{artifact_id}", artifacts.delete),
+        route("GET", "/oauth/authorize", authorization.authorize_page, needs_token=False),
+        route("POST", "/oauth/authorize", authorization.authorize_decision, needs_token=False),
+        route("POST", "/token", authorization.token, needs_token=False),
+        route("POST", "/oauth/token", authorization.token, needs_token=False),  # the older one
+        route("DELETE", "/oauth/token", authorization.revoke),
+        route("GET", "/me", authorization.me),
     ]

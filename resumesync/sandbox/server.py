@@ -70,6 +70,10 @@ def loopback_host(header: str | None) -> bool:
     return name in LOOPBACK_HOSTS and (port == "" or port.isdigit())
 
 
+# Token endpoint fields the log never shows, as it never shows bearer tokens.
+SECRET_FORM_FIELDS = frozenset({"client_secret", "code", "refresh_token", "access_token"})
+
+
 @dataclass(frozen=True)
 class LoggedRequest:
     """One request the sandbox answered (or dropped). The token is kept for tests that check
@@ -116,7 +120,11 @@ class SandboxServer(ThreadingHTTPServer):
             config.accounts if config.accounts is not None else {DEFAULT_TOKEN: Account.example()}
         )
         self.state = SandboxState(
-            accounts, config.clock or time.time, config.publish_interval_seconds
+            accounts,
+            config.clock or time.time,
+            config.publish_interval_seconds,
+            config.applications,
+            config.access_lifetime,
         )
         self.dice = FaultDice(config.faults(), config.seed, by_request=config.faults_by_request)
         self.holds = Holds()
@@ -192,7 +200,6 @@ class SandboxServer(ThreadingHTTPServer):
         fault: str | None = None,
     ) -> None:
         token = bearer_token(request)
-        tokens = self.state.tokens
         entry = LoggedRequest(
             method=request.method,
             path=request.path,
@@ -200,7 +207,7 @@ class SandboxServer(ThreadingHTTPServer):
             status=status,
             body=logged_body(request),
             token=token,
-            account_index=tokens.index(token) if token in tokens else None,
+            account_index=self.state.account_index(token),
             user_agent=user_agent(request),
             dropped=dropped,
             fault=fault,
@@ -233,6 +240,8 @@ def logged_body(request: Request) -> Any:
                 name: (
                     {"filename": value.filename, "size": len(value.content)}
                     if isinstance(value, FormFile)
+                    else "(secret)"
+                    if name in SECRET_FORM_FIELDS
                     else value
                 )
                 for name, value in form.items()
@@ -409,9 +418,7 @@ def control(server: SandboxServer, request: Request) -> Response:
     reset the account or read the log."""
     state = server.state
     if bearer_token(request) not in state.tokens:
-        return Response(
-            403, {"errors": [{"type": "oauth", "value": "bad_authorization"}]}
-        )
+        return Response(403, {"errors": [{"type": "oauth", "value": "bad_authorization"}]})
     name = request.path.removeprefix(CONTROL_PREFIX).strip("/")
     if (request.method, name) == ("GET", "requests"):
         return Response(200, {"requests": [entry.to_json() for entry in server.logged()]})
@@ -469,6 +476,17 @@ class RunningSandbox:
     def internal_errors(self) -> list[str]:
         """Tracebacks of sandbox bugs (answered with 500); empty in a healthy run."""
         return list(self._server.internal_errors)
+
+    def issued_secrets(self) -> list[str]:
+        """Every access token, refresh token and code OAuth issued (for tests that check
+        that none of them leaked into output)."""
+        oauth = self._server.state.oauth
+        with self._server.state.lock:
+            return [
+                *oauth.tokens,
+                *(issued.refresh_token for issued in oauth.tokens.values()),
+                *oauth.codes,
+            ]
 
     def account(self, token: str | None = None) -> Account:
         """A snapshot of the live state of an account (the first one when token is None)."""

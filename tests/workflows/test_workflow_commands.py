@@ -1,12 +1,15 @@
-"""The workflows' own `run:` steps, executed with bash against the sandbox.
+"""The workflows' jobs, with the resumesync action's own steps, executed with bash against the
+sandbox.
 
 Each test runs a job the way GitHub would for one event (see runner.py): the same scripts, the
 same environment names, secrets filled with recognisable values that must never show up in
-what the job prints or writes.
+what the job prints or writes. setup-python's interpreter is a stub, so the action's install
+script runs for real without reaching a package index.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -17,7 +20,18 @@ import pytest
 
 from resumesync.sandbox import Account, SandboxConfig, running_sandbox
 
-from .runner import MATRIX, REPO, SINGLE, Event, JobResult, Runner, load, resumesync_executable
+from .runner import (
+    DAILY_CRON,
+    MATRIX,
+    RENEW_CRON,
+    REPO,
+    SINGLE,
+    Event,
+    JobResult,
+    Runner,
+    load,
+    resumesync_executable,
+)
 
 EXAMPLES = REPO / "examples"
 TOKEN = "USERworkflowtoken000000000000000000000000000000000000000000000000000"
@@ -25,19 +39,20 @@ ANNA_TOKEN = "USERworkflowanna00000000000000000000000000000000000000000000000000
 BORIS_TOKEN = "USERworkflowboris000000000000000000000000000000000000000000000000000"
 BORIS_RESUME = "5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a"
 EXAMPLE_BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
+EXAMPLE_DATA_ENGINEER = "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"
 EMAIL = "secret.mail.from.ci@example.com"
 PHONE = "7654321"
 SECRET_VALUES = (TOKEN, ANNA_TOKEN, BORIS_TOKEN, EMAIL, PHONE)
 
 PULL_REQUEST = Event("pull_request", ref="refs/pull/7/merge")
 PUSH = Event("push")
-SCHEDULE = Event("schedule")
+DAILY = Event("schedule", schedule=DAILY_CRON)
+HOURLY = Event("schedule", schedule=RENEW_CRON)
 
 
 def expressions(api_url: str) -> dict[str, str]:
     """Values of the `${{ }}` expressions the workflows use, as GitHub would fill them in."""
     return {
-        "vars.RESUMESYNC_SPEC || 'resumesync'": "resumesync",
         "vars.HH_USER_AGENT": "resumesync-workflow-tests/1.0 (tests@example.com)",
         "vars.HH_API_URL": api_url,
         "secrets.HH_TOKEN": TOKEN,
@@ -59,6 +74,19 @@ def assert_no_secret_leaks(job: JobResult, *files: Path) -> None:
     printed += "".join(path.read_text(encoding="utf-8") for path in files if path.exists())
     for value in SECRET_VALUES:
         assert value not in printed, "a secret value reached the job's output"
+
+
+def python_calls(runner: Runner) -> list[tuple[str, dict[str, str]]]:
+    """(arguments, environment) of every call of the stub interpreter."""
+    log = runner.temp / "python" / "python-calls.log"
+    calls: list[tuple[str, dict[str, str]]] = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        if line.startswith("call: "):
+            calls.append((line.removeprefix("call: "), {}))
+        elif line.startswith("env: ") and "=" in line:
+            key, value = line.removeprefix("env: ").split("=", 1)
+            calls[-1][1][key] = value
+    return calls
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -83,52 +111,80 @@ def single(tmp_path: Path) -> Iterator[tuple[object, Runner]]:
         yield sandbox, runner
 
 
-def test_pull_request_job_validates_plans_and_writes_the_markdown_plan_to_the_summary(
-    single,
-) -> None:
+def test_pull_request_job_plans_and_writes_the_markdown_plan_to_the_summary(single) -> None:
     sandbox, runner = single
     job = runner.run_job("plan", PULL_REQUEST)
     assert job.ok, job.output
-    assert [step.name for step in job.steps] == ["Validate", "Plan"]
-    assert "2 resumes valid." in job.step("Validate").stdout
-    plan = (runner.temp / "resumesync-plan.md").read_text(encoding="utf-8")
+    assert [step.name for step in job.steps] == ["Plan"]
+    assert [s.name for s in job.step("Plan").inner] == ["Install resumesync", "Run resumesync"]
+    plan_file = Path(job.step("Plan").outputs["plan-file"])
+    assert plan_file == runner.temp / "resumesync-plan.md"  # what the comment step posts
+    plan = plan_file.read_text(encoding="utf-8")
     assert plan.startswith("## resumesync plan")
     assert "resume backend" in plan and "resume data-engineer" in plan
-    assert job.summary == plan  # the comment step posts this file; the summary shows the same
+    assert job.summary == plan
+    # A plan with changes is a success of the plan job; the output says there are changes.
+    assert job.step("Plan").outputs["changes"] == "true"
+    assert job.step("Plan").outputs["exit-code"] == "0"
     assert {request.method for request in sandbox.requests} == {"GET"}  # a plan writes nothing
     assert {request.token for request in sandbox.requests} == {TOKEN}
-    assert_no_secret_leaks(job, runner.temp / "resumesync-plan.md")
+    assert_no_secret_leaks(job, plan_file)
 
 
-def test_schedule_applies_then_the_drift_check_finds_the_account_matching(single) -> None:
+def test_the_action_installs_its_own_checkout_into_a_venv_without_the_secrets(single) -> None:
+    _, runner = single
+    job = runner.run_job("plan", PULL_REQUEST)
+    assert job.ok, job.output
+    calls = python_calls(runner)
+    venv = runner.temp / "resumesync-venv"
+    assert [arguments for arguments, _ in calls] == [
+        f"-m venv --clear {venv}",
+        f"-m pip install --quiet --disable-pip-version-check {REPO}",  # the action's checkout
+    ]
+    for _, environment in calls:
+        assert set(environment) <= {"HOME", "PATH", "LANG", "PWD", "SHLVL", "_"}, environment
+        for value in SECRET_VALUES:
+            assert value not in json.dumps(environment)
+    # The run step found resumesync through $GITHUB_PATH, in the venv.
+    assert (runner.temp / "github_path").read_text().split() == [str(venv / "bin")]
+    assert "resumesync, version" in job.step("Plan").inner[0].stdout
+
+
+def test_daily_schedule_applies_then_the_drift_check_finds_the_account_matching(single) -> None:
     sandbox, runner = single
-    job = runner.run_job("apply", SCHEDULE)
+    job = runner.run_job("apply", DAILY)
     assert job.ok, job.output
     assert [step.name for step in job.steps] == ["Apply", "Check for drift"]
     applied = re.search(r"Applied (\d+) of (\d+) changes\.", job.step("Apply").stdout)
     assert applied is not None and applied.group(1) == applied.group(2) != "0", job.output
     assert "The hh.ru account matches the files." in job.step("Check for drift").stdout
+    assert "### resumesync apply" in job.summary and "Applied " in job.summary
     live = sandbox.account(TOKEN).to_json()["resumes"][EXAMPLE_BACKEND]
     assert live["title"] == "Senior Python developer"
     assert any(r.method == "POST" and r.path.endswith("/publish") for r in sandbox.requests)
+    # The second use of the action in the job reuses the first one's install.
+    calls = [args for args, _ in python_calls(runner)]
+    assert len(calls) == 2 and calls[0].startswith("-m venv")
     assert_no_secret_leaks(job)
 
 
 def test_drift_check_fails_with_a_clear_message_when_changes_remain(single) -> None:
     sandbox, runner = single
     # Only the drift step, on an account nobody applied to: `plan --detailed-exitcode` exits 2.
-    job = drift_only(runner, SCHEDULE)
+    job = without_step(runner, "apply", "Apply").run_job("apply", DAILY)
     drift = job.step("Check for drift")
     assert drift.returncode == 1
     assert "::error title=resumesync drift::" in drift.stdout
     assert "still differs from the files" in drift.stdout
+    assert drift.outputs["changes"] == "true"
+    assert "resume backend" in job.summary  # the differences, in the run summary
     assert {request.method for request in sandbox.requests} == {"GET"}
 
 
 def test_drift_check_reports_an_error_when_resumesync_fails(single) -> None:
     sandbox, runner = single
     runner.expressions = {**runner.expressions, "secrets.HH_TOKEN": "USERrevokedtoken"}
-    drift = drift_only(runner, SCHEDULE).step("Check for drift")
+    drift = without_step(runner, "apply", "Apply").run_job("apply", DAILY).step("Check for drift")
     assert drift.returncode == 1
     assert "::error title=resumesync error::" in drift.stdout
     assert "exit code 1" in drift.stdout
@@ -136,14 +192,64 @@ def test_drift_check_reports_an_error_when_resumesync_fails(single) -> None:
     assert sandbox.requests and all(r.status == 403 for r in sandbox.requests)
 
 
-def drift_only(runner: Runner, event: Event) -> JobResult:
-    """The apply job with its Apply step removed."""
+def test_hourly_renew_raises_what_is_due_and_says_when_it_is_next_due(single) -> None:
+    sandbox, runner = single
+    job = runner.run_job("renew", HOURLY)
+    assert job.ok, job.output
+    out = job.step("Renew").stdout
+    # backend says `publish: renew` and its next_publish_at is past; data-engineer says
+    # `publish: true` and is left to apply.
+    next_at = sandbox.account(TOKEN).to_json()["resume_state"][EXAMPLE_BACKEND]["next_publish_at"]
+    due = dt.datetime.fromtimestamp(next_at, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    assert re.search(rf"^backend: renewed; next due {due} \(in ", out, re.M), out
+    assert "data-engineer" not in out
+    assert f"Next renewal due: backend at {due}" in out
+    assert "Raised 1 of 1 resumes." in out
+    assert "### resumesync renew" in job.summary
+    posts = [(r.method, r.path) for r in sandbox.requests if r.method != "GET"]
+    assert posts == [("POST", f"/resumes/{EXAMPLE_BACKEND}/publish")]
+    # Cheap: /resumes/mine before and after, nothing else.
+    assert [r.path for r in sandbox.requests if r.method == "GET"] == ["/resumes/mine"] * 2
+
+    sandbox.clear_requests()
+    again = runner.run_job("renew", HOURLY)
+    assert again.ok, again.output
+    assert re.search(rf"^backend: not due; next due {due} \(in ", again.output, re.M)
+    assert "Raised 0 of 1 resumes." in again.output
+    assert [(r.method, r.path) for r in sandbox.requests] == [("GET", "/resumes/mine")]
+    assert_no_secret_leaks(job)
+
+
+def test_the_action_refuses_an_unknown_command(single) -> None:
+    sandbox, runner = single
     workflow = json.loads(json.dumps(runner.workflow))
-    steps = workflow["jobs"]["apply"]["steps"]
-    workflow["jobs"]["apply"]["steps"] = [s for s in steps if s.get("name") != "Apply"]
-    return Runner(workflow, runner.workspace, runner.temp, runner.expressions).run_job(
-        "apply", event
+    workflow["jobs"]["plan"]["steps"][1]["with"]["command"] = "destroy"
+    job = Runner(workflow, runner.workspace, runner.temp, runner.expressions).run_job(
+        "plan", PULL_REQUEST
     )
+    assert not job.ok
+    assert "unknown command 'destroy'" in job.output
+    assert sandbox.requests == []
+
+
+def test_extra_arguments_are_split_like_a_shell_and_never_expanded(single) -> None:
+    sandbox, runner = single
+    workflow = json.loads(json.dumps(runner.workflow))
+    workflow["jobs"]["plan"]["steps"][1]["with"]["args"] = "--user-agent 'quoted agent $HOME'"
+    job = Runner(workflow, runner.workspace, runner.temp, runner.expressions).run_job(
+        "plan", PULL_REQUEST
+    )
+    assert job.ok, job.output
+    assert {r.user_agent for r in sandbox.requests} == {"quoted agent $HOME"}
+
+
+def without_step(runner: Runner, job: str, name: str) -> Runner:
+    """The same runner on a copy of the workflow whose `job` lacks the step `name`."""
+    workflow = json.loads(json.dumps(runner.workflow))
+    workflow["jobs"][job]["steps"] = [
+        s for s in workflow["jobs"][job]["steps"] if s.get("name") != name
+    ]
+    return Runner(workflow, runner.workspace, runner.temp, runner.expressions)
 
 
 # --- the agency variant: one job per profile ---------------------------------------------
@@ -184,7 +290,8 @@ def test_matrix_profiles_job_validates_and_outputs_the_profile_names(team) -> No
     job = runner.run_job("profiles", PUSH)
     assert job.ok, job.output
     assert "3 resumes valid." in job.step("Validate every profile").stdout
-    # The matrix is fromJSON(needs.profiles.outputs.names).
+    # The matrix is fromJSON(needs.profiles.outputs.names); `resumesync` is on PATH after
+    # the action.
     assert json.loads(job.outputs["names"]) == ["anna", "boris"]
     assert sandbox.requests == []
 
@@ -192,7 +299,7 @@ def test_matrix_profiles_job_validates_and_outputs_the_profile_names(team) -> No
 def test_matrix_apply_job_applies_one_profile_with_its_own_token_and_converges(team) -> None:
     sandbox, workspace, temp = team
     runner = matrix_runner(sandbox, workspace, temp / "runner", "anna", ANNA_TOKEN)
-    job = runner.run_job("apply", SCHEDULE)
+    job = runner.run_job("apply", DAILY)
     assert job.ok, job.output
     assert [step.name for step in job.steps] == ["Apply", "Check for drift"]
     assert "The hh.ru account of profile anna matches the files." in job.output
@@ -213,6 +320,16 @@ def test_matrix_plan_job_plans_one_profile(team) -> None:
     assert {request.token for request in sandbox.requests} == {BORIS_TOKEN}
     assert {request.method for request in sandbox.requests} == {"GET"}
     assert_no_secret_leaks(job, runner.temp / "resumesync-plan.md")
+
+
+def test_matrix_renew_job_renews_one_profile(team) -> None:
+    sandbox, workspace, temp = team
+    runner = matrix_runner(sandbox, workspace, temp / "runner", "anna", ANNA_TOKEN)
+    job = runner.run_job("renew", HOURLY)
+    assert job.ok, job.output
+    assert "Raised " in job.output
+    assert {request.token for request in sandbox.requests} == {ANNA_TOKEN}
+    assert_no_secret_leaks(job)
 
 
 def test_matrix_job_names_the_missing_secret(team) -> None:
