@@ -240,7 +240,10 @@ def plan(
     ):
         if out_file is not None and len(targets) > 1:
             raise Failure("--out saves one account's plan: choose a profile with --profile")
-        planned, failures = plan_targets(console, targets, force=force, session=session)
+        saved = out_file is not None or output_format == "json"  # what shows the fingerprint
+        planned, failures = plan_targets(
+            console, targets, force=force, session=session, with_fingerprint=saved
+        )
         retried = {target.name: session.retries(target.settings) for target in targets}
     if output_format == "json" and len(targets) > 1:
         document = {
@@ -306,7 +309,9 @@ def apply(
             planned = [(targets[0], load_plan(read_text(plan_file), str(plan_file)))]
             failures = 0
         else:
-            planned, failures = plan_targets(console, targets, force=force, session=session)
+            planned, failures = plan_targets(
+                console, targets, force=force, session=session, with_fingerprint=False
+            )
             for target, the_plan in planned:
                 heading(console, target, len(targets))
                 console.out(render(the_plan, "text", console, show_sensitive))
@@ -365,7 +370,9 @@ def import_command(
             from resumesync.sandbox import SANDBOX_TOKEN, persistent_sandbox
 
             running = stack.enter_context(persistent_sandbox(directory))
-            settings = settings.with_overrides(api_url=running.url, token=SANDBOX_TOKEN)
+            settings = settings.with_overrides(
+                api_url=running.url, token=SANDBOX_TOKEN, max_rps=sandbox_rps(connection)
+            )
         result = import_account_sync(
             settings, directory, force=force, resume_ids=resume_ids, on_retry=RetryLog(console)
         )
@@ -590,10 +597,18 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
                 f"Using the built-in sandbox ({directory / '.resumesync' / 'sandbox.json'})."
             )
             settings = target.settings.with_overrides(
-                api_url=running.url, token=SANDBOX_TOKEN, api_name="sandbox"
+                api_url=running.url,
+                token=SANDBOX_TOKEN,
+                api_name="sandbox",
+                max_rps=sandbox_rps(connection),
             )
             sandboxed.append(Target(target.name, settings, target.desired, target.prefix))
         yield sandboxed
+
+
+def sandbox_rps(connection: dict[str, Any]) -> float:
+    """The in-process sandbox is not hh.ru: no rate limit to respect unless --max-rps says."""
+    return connection.get("max_rps") or 0.0  # 0: no limit
 
 
 def load_profiles(console: Console, profiles: list[Any]) -> list[tuple[Any, Any]]:
@@ -646,11 +661,20 @@ def report_each(
 
 
 def plan_targets(
-    console: Console, targets: list[Target], *, force: bool, session: Any
+    console: Console,
+    targets: list[Target],
+    *,
+    force: bool,
+    session: Any,
+    with_fingerprint: bool = True,
 ) -> tuple[list[tuple[Target, Any]], int]:
     """Plans every account concurrently in `session` (a pipeline.Session): the (target, plan)
     pairs that worked, and how many accounts failed (already reported)."""
-    results = session.plan([(target.desired, target.settings) for target in targets], force=force)
+    results = session.plan(
+        [(target.desired, target.settings) for target in targets],
+        force=force,
+        with_fingerprint=with_fingerprint,
+    )
     succeeded, failures = report_each(console, targets, results)
     return [(target, result.plan) for target, result in succeeded], failures
 

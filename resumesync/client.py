@@ -14,6 +14,7 @@ import math
 import random
 import re
 import socket
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -435,6 +436,7 @@ class HHClient:
         settings: ClientSettings,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        ssl_context: ssl.SSLContext | None = None,
         clock: Clock | None = None,
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
@@ -445,6 +447,7 @@ class HHClient:
             raise ValueError("retries must be >= 0")
         self.settings = settings
         self._transport = transport
+        self._ssl_context = ssl_context  # shared by a Session's clients: see open()
         self._sleep: Sleep = sleep or asyncio.sleep
         self._rng = rng or random.Random().random
         self._limiter = RateLimiter(
@@ -465,6 +468,11 @@ class HHClient:
     def api_name(self) -> str:
         """The API as plan files record it (settings.api_name, else the base URL)."""
         return (self.settings.api_name or self.settings.base_url).rstrip("/")
+
+    @property
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """The TLS context given to this client (None: httpx makes its own, or plain http)."""
+        return self._ssl_context
 
     @property
     def retry_count(self) -> int:
@@ -493,8 +501,9 @@ class HHClient:
             headers["Authorization"] = f"Bearer {settings.token}"
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            # Loading the CA bundle costs 20-60 ms per client; plain http (the sandbox) has no TLS.
-            verify=not self.base_url.startswith("http://"),
+            # Loading the CA bundle costs 20-60 ms per context: clients of one Session share
+            # one (shared_ssl_context); plain http (the sandbox) needs none.
+            verify=False if self.base_url.startswith("http://") else (self._ssl_context or True),
             headers=headers,
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout,
@@ -874,6 +883,12 @@ class HHClient:
     async def publish(self, resume_id: str) -> None:
         """POST .../publish; raises PublishNotYet when hh.ru says "not yet" (429)."""
         await self.request("POST", publish_path(resume_id))
+
+
+def new_ssl_context() -> ssl.SSLContext:
+    """The TLS settings httpx would make for `verify=True` (certifi's CA bundle, or
+    SSL_CERT_FILE / SSL_CERT_DIR): made once and shared by every client of a run."""
+    return httpx.create_ssl_context()
 
 
 _LOCATION_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")

@@ -7,6 +7,7 @@ Everything here is plain data: no I/O, no HTTP, no click.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -48,7 +49,7 @@ class Location:
 class SourceMap:
     """Maps paths inside a resume (or visibility entry) to the line that declared them."""
 
-    locations: dict[JsonPath, Location] = field(default_factory=dict)
+    locations: Mapping[JsonPath, Location] = field(default_factory=dict)  # read, never written
     default: Location | None = None
 
     def locate(self, path: JsonPath) -> Location | None:

@@ -9,6 +9,7 @@ outcome = pipeline.apply(result.plan, desired, settings)
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +18,7 @@ from typing import Any, TypeVar
 
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
-from resumesync.client import ClientSettings, HHClient, RetryEvent
+from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
 from resumesync.creations import adopt
 from resumesync.fingerprint import fingerprint
 from resumesync.live import NotInAccountError, read_live_state, summaries
@@ -87,7 +88,9 @@ async def plan_async(
     *,
     force: bool = False,
     now: datetime | None = None,
+    with_fingerprint: bool = True,
 ) -> PlanResult:
+    """`with_fingerprint=False` when the plan will not be saved (see planner.build_plan)."""
     if any(resume.key in desired.intents for resume in desired.resumes if resume.to_create):
         # an earlier apply died while creating: find what it created before planning anew
         desired = adopt(desired, summaries(await client.get_mine()))
@@ -96,7 +99,13 @@ async def plan_async(
         desired, client, conditions=True, metro=True, on_resume=preflight.check
     )
     preflight.raise_if_violations(live)  # refused before any write
-    plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
+    plan = build_plan(
+        desired,
+        live,
+        force=force,
+        now=now or datetime.now(UTC),
+        with_fingerprint=with_fingerprint,
+    )
     return PlanResult(plan=plan, live=live, desired=desired)
 
 
@@ -245,6 +254,7 @@ class Session:
         self._on_retry = on_retry
         self._runner: asyncio.Runner | None = None
         self._clients: dict[Settings, HHClient] = {}
+        self._ssl_context: ssl.SSLContext | None = None  # one for every https client
 
     def __enter__(self) -> Session:
         self._runner = asyncio.Runner()
@@ -261,10 +271,18 @@ class Session:
             runner.close()
 
     def plan(
-        self, jobs: Sequence[tuple[DesiredState, Settings]], *, force: bool = False
+        self,
+        jobs: Sequence[tuple[DesiredState, Settings]],
+        *,
+        force: bool = False,
+        with_fingerprint: bool = True,
     ) -> list[PlanResult | Exception]:
+        """`with_fingerprint=False` when no plan will be saved (see planner.build_plan)."""
+
         async def one(desired: DesiredState, settings: Settings) -> PlanResult:
-            return await plan_async(desired, self.client(settings), force=force)
+            return await plan_async(
+                desired, self.client(settings), force=force, with_fingerprint=with_fingerprint
+            )
 
         return self._run([one(desired, settings) for desired, settings in jobs])
 
@@ -299,8 +317,13 @@ class Session:
         self._check_open()
         client = self._clients.get(settings)
         if client is None:
-            client = HHClient(client_settings(settings, self._on_retry)).open()
-            self._clients[settings] = client
+            context = None
+            if not settings.api_url.startswith("http://"):
+                if self._ssl_context is None:  # certifi's bundle is loaded once per run
+                    self._ssl_context = new_ssl_context()
+                context = self._ssl_context
+            client = HHClient(client_settings(settings, self._on_retry), ssl_context=context)
+            self._clients[settings] = client.open()
         return client
 
     def _run(self, coroutines: list[Coroutine[Any, Any, T]]) -> list[T | Exception]:
