@@ -276,6 +276,14 @@ def plan(
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
 @click.option("--force", is_flag=True, help="Allow removing more than 30 % of a large list.")
 @click.option("--show-sensitive", is_flag=True, help="Show contact values and birth date.")
+@click.option(
+    "--interrupt-grace",
+    type=click.FloatRange(0, 600),
+    default=5.0,
+    show_default=True,
+    help="After SIGTERM or Ctrl+C no new call starts; calls in flight get this many seconds "
+    "to finish (a second signal ends the wait).",
+)
 @click.pass_obj
 def apply(
     console: Console,
@@ -283,6 +291,7 @@ def apply(
     yes: bool,
     force: bool,
     show_sensitive: bool,
+    interrupt_grace: float,
     **connection: Any,
 ) -> None:
     """Make the account match the files (or execute a saved PLAN_FILE).
@@ -320,12 +329,17 @@ def apply(
                 confirm_or_refuse(
                     console, hint(click.get_current_context(), "apply", extra=["--yes"])
                 )
-        applied = session.apply(
-            [(the_plan, target.desired, target.settings) for target, the_plan in planned],
-            check_fingerprint=plan_file is not None,
-            force=force,
-            on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
-        )
+        from resumesync.interrupt import Interrupt, signals_interrupt
+
+        interrupt = Interrupt(interrupt_grace, on_request=interrupted_notice(console))
+        with signals_interrupt(interrupt):  # SIGTERM (a CI cancel) like SIGINT
+            applied = session.apply(
+                [(the_plan, target.desired, target.settings) for target, the_plan in planned],
+                check_fingerprint=plan_file is not None,
+                force=force,
+                on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
+                interrupt=interrupt,
+            )
         # the plan's reads and the apply's calls: every retry of the run, per account
         retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
@@ -790,6 +804,8 @@ def apply_summary(
         )
     if result.skipped:
         lines.append(f"  skipped: {len(result.skipped)} later changes of the failed resumes")
+    if getattr(result, "interrupted", None):
+        lines.extend(interruption_lines(result))
     retries = result.retries if retries is None else retries
     if retries:
         lines.append(f"  {retry_summary(retries)}")
@@ -805,7 +821,40 @@ cli.add_command(auth_commands.logout)
 cli.add_command(auth_commands.auth_group)
 
 
+def interrupted_notice(console: Console) -> Callable[[str], None]:
+    def notice(reason: str) -> None:
+        console.err(
+            f"Interrupted ({reason}): no new call starts; the calls in flight get a moment to "
+            "finish (send it again to stop at once)."
+        )
+
+    return notice
+
+
+def interruption_lines(result: Any) -> list[str]:
+    """What an interrupted apply did, did not do, and may have done."""
+    from resumesync.applier import describe_change
+
+    lines = [f"  interrupted by {result.interrupted}:"]
+    for title, outcomes in (
+        ("done", result.succeeded),
+        ("not started", result.not_started),
+        ("in flight when interrupted, may have been applied", result.maybe_applied),
+    ):
+        lines.append(f"    {title}: {len(outcomes)}")
+        lines.extend(f"      {describe_change(outcome.change)}" for outcome in outcomes)
+    return lines
+
+
 def main() -> None:
+    # SIGTERM (what CI sends on cancel) is handled like Ctrl+C; an apply in progress
+    # handles both itself (interrupt.py).
+    import signal
+
+    def interrupted(_number: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
     cli(obj=Console())
 
 

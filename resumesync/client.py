@@ -36,6 +36,7 @@ from resumesync.endpoints import (
     resume_write_call,
     segment,
 )
+from resumesync.interrupt import CURRENT_CALL
 from resumesync.model import ListKind
 from resumesync.ratelimit import Clock, RateLimiter, Sleep, backoff_delay, parse_retry_after
 
@@ -146,6 +147,10 @@ class ClientError(Exception):
 
 class SettingsError(ClientError):
     """A token, user agent or API URL that cannot be sent: refused before any request."""
+
+
+class HaltedError(ClientError):
+    """Not sent: the apply was interrupted (interrupt.py) before this attempt went out."""
 
 
 class UnexpectedAnswerError(ClientError):
@@ -568,6 +573,9 @@ class HHClient:
             try:
                 async with self._semaphore:
                     await self._limiter.acquire()
+                    probe = CURRENT_CALL.get()
+                    if probe is not None and not probe.may_send():  # interrupted: no new call
+                        raise HaltedError(f"{method} {shown_path(path)}: not sent (interrupted)")
                     response, content = await self._send(
                         method,
                         path,

@@ -21,6 +21,7 @@ from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
 from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
 from resumesync.creations import adopt
 from resumesync.fingerprint import fingerprint
+from resumesync.interrupt import Interrupt
 from resumesync.live import NotInAccountError, read_live_state, summaries
 from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
 from resumesync.planner import build_plan, raise_if_unsafe
@@ -117,10 +118,12 @@ async def apply_async(
     check_fingerprint: bool = False,
     force: bool = False,
     on_event: Callable[[ApplyEvent], None] | None = None,
+    interrupt: Interrupt | None = None,
 ) -> ApplyResult:
-    """Executes `plan`. With `check_fingerprint` (a saved plan) the live state is read again
-    first and a plan made from another state, account or API is refused, writing nothing;
-    so is an unsafe plan (see planner.raise_if_unsafe) unless `force`."""
+    """Executes `plan` (`interrupt`: see applier.apply_plan). With `check_fingerprint` (a
+    saved plan) the live state is read again first and a plan made from another state,
+    account or API is refused, writing nothing; so is an unsafe plan (see
+    planner.raise_if_unsafe) unless `force`."""
     if check_fingerprint:
         if any(change.action is Action.ADOPT for change in plan.changes) or desired.intents:
             desired = adopt(desired, summaries(await client.get_mine()))
@@ -151,7 +154,7 @@ async def apply_async(
         {resume.key: resume.file for resume in desired.resumes},
         api=client.api_name,
     )
-    return await apply_plan(plan, client, on_event=on_event, hooks=hooks)
+    return await apply_plan(plan, client, on_event=on_event, hooks=hooks, interrupt=interrupt)
 
 
 def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
@@ -293,6 +296,7 @@ class Session:
         check_fingerprint: bool = False,
         force: bool = False,
         on_event: Callable[[ApplyEvent], None] | None = None,
+        interrupt: Interrupt | None = None,
     ) -> list[ApplyResult | Exception]:
         async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> ApplyResult:
             return await apply_async(
@@ -302,6 +306,7 @@ class Session:
                 check_fingerprint=check_fingerprint,
                 force=force,
                 on_event=on_event,
+                interrupt=interrupt,
             )
 
         return self._run([one(*job) for job in jobs])

@@ -76,6 +76,9 @@ class SandboxConfig:
     retry_after: float = 1.0
     clock: Callable[[], float] | None = None  # time.time when None
     log_limit: int = 100_000  # the request log keeps the newest entries
+    # Called after each applied write, before its answer goes out (persistence.py saves the
+    # account there, so a write a client saw succeed survives a kill of the process).
+    on_write: Callable[[], None] | None = None
     # OAuth: client_id -> the application registered at dev.hh.ru (see oauth.py); access
     # tokens issued to them expire after access_lifetime seconds of `clock`.
     applications: dict[str, Application] = dataclasses.field(default_factory=dict)

@@ -130,6 +130,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.holds = Holds()
         self.routes = all_routes()
         self.log: collections.deque[LoggedRequest] = collections.deque(maxlen=config.log_limit)
+        self.on_write = config.on_write
         self.log_lock = threading.Lock()  # handler threads append while tests read
         self.internal_errors: list[str] = []
         self._request_ids = itertools.count(1)
@@ -361,6 +362,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             fault = "drop"
         elif hold is not None and hold.block(arrival, applied) is Verdict.DROP:
             fault = "hold"
+        if applied and server.on_write is not None:
+            server.on_write()  # saved before anyone can be told it was done
         if fault in ("drop", "hold"):
             server.record(request, response.status, dropped=True, fault=fault)
             self.drop_connection()
