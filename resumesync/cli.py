@@ -284,6 +284,12 @@ def plan(
     help="After SIGTERM or Ctrl+C no new call starts; calls in flight get this many seconds "
     "to finish (a second signal ends the wait).",
 )
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when changes remain after applying (drift): the resumes it changed are read "
+    "again, nothing else; 0 when the account matches the files, 1 on error.",
+)
 @click.pass_obj
 def apply(
     console: Console,
@@ -292,6 +298,7 @@ def apply(
     force: bool,
     show_sensitive: bool,
     interrupt_grace: float,
+    detailed_exitcode: bool,
     **connection: Any,
 ) -> None:
     """Make the account match the files (or execute a saved PLAN_FILE).
@@ -340,6 +347,12 @@ def apply(
                 on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
                 interrupt=interrupt,
             )
+        remaining: list[Any] = []
+        if detailed_exitcode and not interrupt.requested:  # drift: one read pass, plus the
+            # resumes the apply changed (not after an interrupt: the run is to end now)
+            remaining = session.remaining(
+                [(the_plan, target.desired, target.settings) for target, the_plan in planned]
+            )
         # the plan's reads and the apply's calls: every retry of the run, per account
         retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
@@ -351,8 +364,20 @@ def apply(
         for problem in pipeline.apply_problems(result, target.desired):
             console.err(str(from_root(problem, target.prefix)))
         all_ok = all_ok and result.ok
-    if not all_ok:
+    drifted, drift_failures = (
+        report_each(console, [target for target, _ in planned], remaining)
+        if detailed_exitcode
+        else ([], 0)
+    )
+    if not all_ok or drift_failures:
         sys.exit(ExitCode.ERROR)
+    drifted = [(target, left) for target, left in drifted if left.has_changes]
+    for target, left in drifted:
+        heading(console, target, len(targets))
+        console.out("Changes remain after the apply (drift):")
+        console.out(render(left, "text", console, show_sensitive))
+    if drifted:
+        sys.exit(ExitCode.CHANGES)
 
 
 @cli.command(name="import")

@@ -210,6 +210,7 @@ class _Run:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.documents: dict[Path, YamlDocument | None] = {}
+        self.unreadable: set[str] = set()  # keys of resume files that could not be parsed
 
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
@@ -318,6 +319,8 @@ class _Run:
             item = self.resume(path)
             if item is not None:
                 loaded.append(item)
+            else:  # it could not be read or parsed (already reported)
+                self.unreadable.add(path.stem)
         return loaded
 
     def resume(self, path: Path) -> _Loaded | None:
@@ -435,6 +438,8 @@ class _Run:
             where = item.clone_location
             if resume.resume_id:
                 continue  # created already: `clone` only says where it came from
+            if source is None and resume.clone in self.unreadable:
+                continue  # that file failed to parse: reported already, not missing
             if source is None or source is resume:
                 self.problems.append(
                     Problem(
@@ -464,6 +469,8 @@ class _Run:
         if document is None:
             return
         keys = {item.resume.key: item.resume.resume_id for item in resumes}
+        # A file that failed to parse still has its key: its entry is not "unknown" as well.
+        keys.update({key: "" for key in self.unreadable if key not in keys})
         source = document.source_map()
         findings = check_visibility(document.data, source, keys)
         self.problems.extend(findings.errors)

@@ -157,6 +157,29 @@ async def apply_async(
     return await apply_plan(plan, client, on_event=on_event, hooks=hooks, interrupt=interrupt)
 
 
+async def remaining_async(
+    applied: Plan, desired: DesiredState, client: HHClient, *, now: datetime | None = None
+) -> Plan:
+    """What would still change after `applied` was applied: drift, as a second plan would
+    see it, without a second full read. Only the resumes the plan changed can differ from
+    what the first read saw (the plan was made from it), so only they are read again, with
+    their declared lists, and planned again. A plan with no changes leaves nothing to read."""
+    changed = {change.resume for change in applied.changes}
+    touched = [
+        resume
+        for resume in desired.resumes
+        if resume.key in changed and resume.resume_id and not resume.to_create
+    ]
+    if not touched:
+        return Plan(api_url=applied.api_url)
+    subset = DesiredState(root=desired.root, resumes=touched)
+    live = await read_live_state(subset, client)
+    # force: what remains is reported, not refused (it was applied once already)
+    return build_plan(
+        subset, live, force=True, now=now or datetime.now(UTC), with_fingerprint=False
+    )
+
+
 def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
     """A plan none of whose resumes is in this account was made for another account (a
     wrong token, or another repository's plan file)."""
@@ -308,6 +331,16 @@ class Session:
                 on_event=on_event,
                 interrupt=interrupt,
             )
+
+        return self._run([one(*job) for job in jobs])
+
+    def remaining(
+        self, jobs: Sequence[tuple[Plan, DesiredState, Settings]]
+    ) -> list[Plan | Exception]:
+        """After `apply`: what would still change, per account (see remaining_async)."""
+
+        async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> Plan:
+            return await remaining_async(plan_, desired, self.client(settings))
 
         return self._run([one(*job) for job in jobs])
 

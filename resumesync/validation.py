@@ -23,6 +23,7 @@ from jsonschema.exceptions import ValidationError
 from resumesync.model import ACCESS_TYPES, LIST_KINDS, JsonPath, Location, SourceMap
 from resumesync.problems import Problem, dotted
 from resumesync.resources import load_schema
+from resumesync.typehints import type_hint
 
 RESUME_SCHEMA = "resume.schema.json"
 VISIBILITY_SCHEMA = "visibility.schema.json"
@@ -626,7 +627,8 @@ def _explain(error: ValidationError) -> list[tuple[JsonPath, str]]:
         return [((*path, key), "unknown field" + _did_you_mean(key, declared)) for key in extra]
     if keyword == "type":
         expected = value if isinstance(value, list) else [value]
-        return [(path, f"expected {_words(expected)}, got {_json_type(error.instance)}")]
+        hint = type_hint(path, expected, error.instance)
+        return [(path, f"expected {_words(expected)}, got {_json_type(error.instance)}{hint}")]
     if keyword == "enum":
         return [(path, "must be one of: " + ", ".join(json.dumps(item) for item in value))]
     if keyword in ("pattern", "format") and schema.get("format") == "date":
@@ -682,7 +684,8 @@ def _explain_choice(error: ValidationError, path: JsonPath) -> list[tuple[JsonPa
     if len(fitting) == 1:
         return [pair for sub in fitting[0] for pair in _explain(sub)]
     if not fitting and wrong_type:
-        return [(path, f"expected {_words(wrong_type)}, got {_json_type(error.instance)}")]
+        hint = type_hint(path, wrong_type, error.instance)
+        return [(path, f"expected {_words(wrong_type)}, got {_json_type(error.instance)}{hint}")]
     deepest = max((sub for errors in fitting for sub in errors), key=lambda e: len(e.absolute_path))
     if len(deepest.absolute_path) > len(path):
         return _explain(deepest)

@@ -35,6 +35,7 @@ from yaml.scanner import Scanner
 
 from resumesync.model import JsonPath, Location, SourceMap
 from resumesync.problems import Problem, ProblemsError, dotted
+from resumesync.yamlerrors import describe_syntax_error
 
 STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
@@ -197,9 +198,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        reason = error.problem or error.context or "invalid YAML"
+        reason, line = describe_syntax_error(error, text)  # plain words, the line to fix
         raise ProblemsError(
             [Problem(f"YAML syntax error: {reason}", Location(file, line))]
         ) from None

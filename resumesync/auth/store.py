@@ -161,3 +161,25 @@ def atomic_write(path: Path, data: str, *, mode: int) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def restore_store(path: Path, text: str, source: str) -> int:
+    """Writes a store kept elsewhere (a CI secret named `source`) to `path`, mode 0600, after
+    checking that it is one; returns how many pairs it holds."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise TokenStoreError(
+            f"{source} is not a resumesync token store (not JSON): set it to the file that "
+            "`resumesync login --token-file FILE` wrote"
+        ) from None
+    pairs = data.get("pairs") if isinstance(data, dict) else None
+    if not isinstance(pairs, dict) or not all(isinstance(v, dict) for v in pairs.values()):
+        raise TokenStoreError(f'{source} is not a resumesync token store (no "pairs")')
+    store = TokenStore(path)
+    store._make_directory()
+    try:
+        atomic_write(store.path, text, mode=0o600)
+    except OSError as error:
+        raise TokenStoreError(f"{path}: cannot write the token store: {error}") from None
+    return len(pairs)

@@ -239,11 +239,19 @@ def auth_group() -> None:
 
 @auth_group.command()
 @_options
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Only read the store (no GET /me, no refresh); exit 2 when the stored access token "
+    "has expired, so that a job which may not refresh can tell.",
+)
 @click.pass_obj
-def status(console: Console, **options: Any) -> None:
+def status(console: Console, offline: bool, **options: Any) -> None:
     """Which account the token opens (GET /me), when it expires, where it is stored."""
+    import time
+
     from resumesync.auth.login import expiry_text
-    from resumesync.cli import Failure, reported_problems
+    from resumesync.cli import ExitCode, Failure, reported_problems
 
     with reported_problems(console):
         settings = _settings(console, options)
@@ -263,6 +271,11 @@ def status(console: Console, **options: Any) -> None:
         else:
             lines.append(f"Store:    {store.path} ({key})")
             lines.append(f"Expires:  {expiry_text(stored.pair.expires_at)}")
+        if offline:
+            console.out("\n".join(lines))
+            if stored is not None and stored.pair.expired(time.time()):
+                raise SystemExit(ExitCode.CHANGES)
+            return
         me = _call(settings, "GET", "/me") or {}
         names = [me.get("first_name"), me.get("last_name")]
         name = " ".join(str(part) for part in names if part) or "(no name)"
@@ -285,3 +298,34 @@ def _call(settings: Any, method: str, path: str) -> Any:
             return await client.request(method, path)
 
     return asyncio.run(run())
+
+
+@auth_group.command()
+@click.option(
+    "--token-file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the store.",
+)
+@click.option(
+    "--from-env",
+    "variable",
+    default="HH_TOKEN_STORE",
+    show_default=True,
+    help="The environment variable that holds the store (a CI secret).",
+)
+@click.pass_obj
+def restore(console: Console, token_file: Path, variable: str) -> None:
+    """Write a token store kept in a CI secret to a file (mode 0600), checking that it is one.
+
+    The secret is read from the environment, never from the command line, and not printed.
+    """
+    from resumesync.auth.store import restore_store
+    from resumesync.cli import Failure, reported_problems
+
+    text = console.env.get(variable, "")
+    if not text.strip():
+        raise Failure(f"{variable} is empty: nothing to restore")
+    with reported_problems(console):
+        count = restore_store(token_file, text, variable)
+    console.err(f"Restored {count} token pair(s) from {variable} to {token_file}.")

@@ -480,6 +480,14 @@ class RunningSandbox:
         """Tracebacks of sandbox bugs (answered with 500); empty in a healthy run."""
         return list(self._server.internal_errors)
 
+    def issue_tokens(self, token: str | None = None) -> dict[str, Any]:
+        """A test hook: a token pair for the account of `token` (the first account when None),
+        as if its holder had logged in: the token endpoint's answer."""
+        state = self._server.state
+        with state.lock:
+            account = token if token is not None else state.tokens[0]
+            return state.oauth.issue(account, state.now())
+
     def issued_secrets(self) -> list[str]:
         """Every access token, refresh token and code OAuth issued (for tests that check
         that none of them leaked into output)."""

@@ -183,3 +183,41 @@ def test_plan_without_any_token_names_login(repo: Path) -> None:
     )
     assert result.exit_code == 1
     assert "run `resumesync login`" in result.output
+
+
+def test_status_offline_reads_only_the_store_and_exits_2_when_expired(
+    oauth: OAuthSandbox, tmp_path: Path
+) -> None:
+    store_path = tmp_path / "store.json"
+    stored_pair(oauth, store_path)
+    oauth.sandbox.clear_requests()
+    fresh = run(oauth, "auth", "status", "--offline", "--token-file", str(store_path))
+    assert fresh.exit_code == 0, fresh.output
+    assert "in 14.0 days" in fresh.output
+    stored_pair(oauth, store_path, expires_at=time.time() - 1)
+    oauth.sandbox.clear_requests()
+    expired = run(oauth, "auth", "status", "--offline", "--token-file", str(store_path))
+    assert expired.exit_code == 2 and "expired" in expired.output
+    assert oauth.sandbox.requests == []
+
+
+def test_restore_writes_a_store_from_the_environment_and_refuses_anything_else(
+    tmp_path: Path,
+) -> None:
+    import stat
+
+    text = '{"format_version": 1, "pairs": {"default@https://api.hh.ru": {}}}'
+    target = tmp_path / "ci" / "store.json"
+    result = CliRunner().invoke(
+        cli, ["auth", "restore", "--token-file", str(target)], env={"HH_TOKEN_STORE": text}
+    )
+    assert result.exit_code == 0, result.output
+    assert target.read_text() == text and stat.S_IMODE(target.stat().st_mode) == 0o600
+    bad = CliRunner().invoke(
+        cli,
+        ["auth", "restore", "--token-file", str(tmp_path / "x.json"), "--from-env", "MY_STORE"],
+        env={"MY_STORE": "USERnotastore"},
+    )
+    assert bad.exit_code == 1
+    assert "MY_STORE is not a resumesync token store" in bad.output
+    assert "USERnotastore" not in bad.output and not (tmp_path / "x.json").exists()

@@ -402,4 +402,6 @@ def test_errors_carry_the_warnings(tmp_path: Path) -> None:
 
 def test_source_map_default_is_used_for_whole_document_problems() -> None:
     errors = validate_resume_document({"title": "x", "clone": 3}, SourceMap())
-    assert [str(p) for p in errors] == ["clone: expected string, got integer"]
+    assert [str(p) for p in errors] == [
+        'clone: expected string, got integer: 3 is read as a number; quote it to keep it text: "3"'
+    ]

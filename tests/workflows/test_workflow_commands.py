@@ -13,9 +13,11 @@ import datetime as dt
 import json
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from resumesync.sandbox import Account, SandboxConfig, running_sandbox
@@ -56,8 +58,11 @@ def expressions(api_url: str) -> dict[str, str]:
         "vars.HH_USER_AGENT": "resumesync-workflow-tests/1.0 (tests@example.com)",
         "vars.HH_API_URL": api_url,
         "secrets.HH_TOKEN": TOKEN,
+        "secrets.HH_TOKEN_STORE": "",  # these tests use an access token (test_workflow_tokens.py)
+        "secrets.RESUMESYNC_SECRETS_TOKEN": "",
         "secrets.HH_EMAIL": EMAIL,
         "secrets.HH_PHONE_NUMBER": PHONE,
+        "github.repository": "someone/resumes",
     }
 
 
@@ -66,6 +71,7 @@ def matrix_expressions(api_url: str, profile: str, token: str) -> dict[str, str]
         **expressions(api_url),
         "matrix.profile": profile,
         "secrets[format('HH_TOKEN_{0}', matrix.profile)]": token,
+        "secrets[format('HH_TOKEN_STORE_{0}', matrix.profile)]": "",
     }
 
 
@@ -150,41 +156,78 @@ def test_the_action_installs_its_own_checkout_into_a_venv_without_the_secrets(si
     assert "resumesync, version" in job.step("Plan").inner[0].stdout
 
 
-def test_daily_schedule_applies_then_the_drift_check_finds_the_account_matching(single) -> None:
+def test_daily_schedule_applies_and_checks_for_drift_in_one_read_pass(single) -> None:
     sandbox, runner = single
     job = runner.run_job("apply", DAILY)
     assert job.ok, job.output
-    assert [step.name for step in job.steps] == ["Apply", "Check for drift"]
-    applied = re.search(r"Applied (\d+) of (\d+) changes\.", job.step("Apply").stdout)
+    assert [step.name for step in job.steps] == [
+        "Apply and check for drift",
+        "Save the refreshed token",
+    ]
+    assert (
+        "did not change in this job: nothing to save" in job.step("Save the refreshed token").stdout
+    )
+    step = job.step("Apply and check for drift")
+    applied = re.search(r"Applied (\d+) of (\d+) changes\.", step.stdout)
     assert applied is not None and applied.group(1) == applied.group(2) != "0", job.output
-    assert "The hh.ru account matches the files." in job.step("Check for drift").stdout
+    assert "The hh.ru account matches the files." in step.stdout
     assert "### resumesync apply" in job.summary and "Applied " in job.summary
     live = sandbox.account(TOKEN).to_json()["resumes"][EXAMPLE_BACKEND]
     assert live["title"] == "Senior Python developer"
     assert any(r.method == "POST" and r.path.endswith("/publish") for r in sandbox.requests)
-    # The second use of the action in the job reuses the first one's install.
+    # One read pass: after the last write only the changed resumes are read again (no
+    # conditions, and fewer reads than the plan's).
+    log = sandbox.requests
+    last_write = max(i for i, r in enumerate(log) if r.method != "GET")
+    before = [r for r in log[:last_write] if r.method == "GET"]
+    after = [r for r in log[last_write + 1 :] if r.method == "GET"]
+    assert 0 < len(after) < len(before)
+    assert not any(r.path.split("?")[0].endswith("/conditions") for r in after)
     calls = [args for args, _ in python_calls(runner)]
-    assert len(calls) == 2 and calls[0].startswith("-m venv")
+    assert len(calls) == 2 and calls[0].startswith("-m venv")  # one install, one use
     assert_no_secret_leaks(job)
 
 
 def test_drift_check_fails_with_a_clear_message_when_changes_remain(single) -> None:
     sandbox, runner = single
-    # Only the drift step, on an account nobody applied to: `plan --detailed-exitcode` exits 2.
-    job = without_step(runner, "apply", "Apply").run_job("apply", DAILY)
-    drift = job.step("Check for drift")
+    # Someone edits the resume on hh.ru right after the apply's writes: the re-read of the
+    # changed resumes (its second GET) sees it, and `apply --detailed-exitcode` exits 2.
+    hold = sandbox.hold(
+        2,
+        stage="before",
+        match=lambda a: a.method == "GET" and a.path == f"/resumes/{EXAMPLE_BACKEND}",
+    )
+
+    def edit_elsewhere() -> None:
+        if hold.wait(timeout=120):
+            answer = httpx.put(
+                f"{sandbox.url}/resumes/{EXAMPLE_BACKEND}",
+                json={"title": "Edited on hh.ru"},
+                headers={"Authorization": f"Bearer {TOKEN}", "HH-User-Agent": "else/1.0"},
+            )
+            assert answer.status_code < 300, answer.text
+        hold.release()
+
+    editor = threading.Thread(target=edit_elsewhere)
+    editor.start()
+    try:
+        job = runner.run_job("apply", DAILY)
+    finally:
+        hold.release()
+        editor.join(timeout=120)
+    drift = job.step("Apply and check for drift")
     assert drift.returncode == 1
     assert "::error title=resumesync drift::" in drift.stdout
     assert "still differs from the files" in drift.stdout
     assert drift.outputs["changes"] == "true"
-    assert "resume backend" in job.summary  # the differences, in the run summary
-    assert {request.method for request in sandbox.requests} == {"GET"}
+    assert "Changes remain after the apply (drift):" in job.summary  # in the run summary
+    assert "Edited on hh.ru" in job.summary
 
 
 def test_drift_check_reports_an_error_when_resumesync_fails(single) -> None:
     sandbox, runner = single
     runner.expressions = {**runner.expressions, "secrets.HH_TOKEN": "USERrevokedtoken"}
-    drift = without_step(runner, "apply", "Apply").run_job("apply", DAILY).step("Check for drift")
+    drift = runner.run_job("apply", DAILY).step("Apply and check for drift")
     assert drift.returncode == 1
     assert "::error title=resumesync error::" in drift.stdout
     assert "exit code 1" in drift.stdout
@@ -301,7 +344,13 @@ def test_matrix_apply_job_applies_one_profile_with_its_own_token_and_converges(t
     runner = matrix_runner(sandbox, workspace, temp / "runner", "anna", ANNA_TOKEN)
     job = runner.run_job("apply", DAILY)
     assert job.ok, job.output
-    assert [step.name for step in job.steps] == ["Apply", "Check for drift"]
+    assert [step.name for step in job.steps] == [
+        "Apply and check for drift",
+        "Save the refreshed token",
+    ]
+    assert (
+        "did not change in this job: nothing to save" in job.step("Save the refreshed token").stdout
+    )
     assert "The hh.ru account of profile anna matches the files." in job.output
     assert {request.token for request in sandbox.requests} == {ANNA_TOKEN}  # boris untouched
     live = sandbox.account(ANNA_TOKEN).to_json()["resumes"][EXAMPLE_BACKEND]

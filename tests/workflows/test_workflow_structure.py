@@ -53,6 +53,11 @@ def commands(workflow: dict[str, Any], job: str) -> list[str]:
     return [step["with"]["command"] for step in action_uses(workflow, job)]
 
 
+def resumesync_uses(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
+    """The action steps that run resumesync against hh.ru (not `save-token`)."""
+    return [s for s in action_uses(workflow, job) if s["with"]["command"] != "save-token"]
+
+
 def running_jobs(workflow: dict[str, Any], event: Event) -> set[str]:
     return {name for name, job in workflow["jobs"].items() if condition_holds(job.get("if"), event)}
 
@@ -85,9 +90,11 @@ def test_events_route_to_the_right_jobs_of_the_single_account_workflow() -> None
     assert running_jobs(workflow, DAILY) == {"apply"}
     assert running_jobs(workflow, DISPATCH_MAIN) == {"apply"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == set()
-    assert "Check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
-    assert "Check for drift" in running_steps(workflow, "apply", DAILY)
-    assert "Check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
+    assert "Apply" in running_steps(workflow, "apply", PUSH_MAIN)
+    assert "Apply and check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
+    assert "Apply and check for drift" in running_steps(workflow, "apply", DAILY)
+    assert "Apply and check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
+    assert "Apply" not in running_steps(workflow, "apply", DAILY)  # one read pass, not two
 
 
 @both
@@ -106,14 +113,15 @@ def test_events_route_to_the_right_jobs_of_the_matrix_workflow() -> None:
     assert running_jobs(workflow, HOURLY) == {"profiles", "renew"}
     assert running_jobs(workflow, DAILY) == {"profiles", "apply"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == {"profiles"}
-    assert "Check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
-    assert "Check for drift" in running_steps(workflow, "apply", DAILY)
+    assert "Apply and check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
+    assert "Apply and check for drift" in running_steps(workflow, "apply", DAILY)
+    assert "Apply" not in running_steps(workflow, "apply", DAILY)
 
 
 @both
 def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
     assert commands(workflow, "plan") == ["plan"]
-    assert commands(workflow, "apply") == ["apply", "drift"]
+    assert commands(workflow, "apply") == ["apply", "apply", "save-token"]  # 2nd: drift "true"
     assert commands(workflow, "renew") == ["renew"]
     first_job = "profiles" if "profiles" in workflow["jobs"] else "plan"
     assert commands(workflow, first_job)[0] in {"validate", "plan"}
@@ -135,6 +143,7 @@ def test_matrix_commands_each_target_one_profile_at_a_bounded_rate() -> None:
     for job in ("plan", "apply", "renew"):
         for step in action_uses(workflow, job):
             assert step["with"]["profile"] == "${{ matrix.profile }}"
+        for step in resumesync_uses(workflow, job):
             assert step["with"]["args"] == "--max-rps ${{ env.RESUMESYNC_MAX_RPS }}"
 
 
@@ -224,7 +233,8 @@ def test_secrets_reach_only_the_steps_that_talk_to_hh_ru(workflow) -> None:
 
 def test_the_token_comes_from_the_hh_token_secret() -> None:
     for job in ("plan", "apply", "renew"):
-        for step in action_uses(WORKFLOWS["single"], job):
+        for step in resumesync_uses(WORKFLOWS["single"], job):
+            assert step["env"]["HH_TOKEN_STORE"] == "${{ secrets.HH_TOKEN_STORE }}"
             assert step["env"]["HH_TOKEN"] == "${{ secrets.HH_TOKEN }}"
             assert step["env"]["HH_EMAIL"] == "${{ secrets.HH_EMAIL }}"
             assert step["env"]["HH_PHONE_NUMBER"] == "${{ secrets.HH_PHONE_NUMBER }}"
@@ -232,9 +242,11 @@ def test_the_token_comes_from_the_hh_token_secret() -> None:
 
 def test_matrix_tokens_come_from_a_secret_named_by_the_profile() -> None:
     for job in ("plan", "apply", "renew"):
-        for step in action_uses(WORKFLOWS["matrix"], job):
+        for step in resumesync_uses(WORKFLOWS["matrix"], job):
             expected = "${{ secrets[format('HH_TOKEN_{0}', matrix.profile)] }}"
             assert step["env"]["PROFILE_TOKEN"] == expected
+            store = "${{ secrets[format('HH_TOKEN_STORE_{0}', matrix.profile)] }}"
+            assert step["env"]["HH_TOKEN_STORE"] == store
     run = next(s for s in action_steps() if s.get("id") == "run")["run"]
     assert 'export "HH_TOKEN_${PROFILE^^}=$PROFILE_TOKEN"' in run
 
@@ -299,3 +311,28 @@ def test_matrix_fans_out_over_the_profiles_output_at_a_bounded_total_rate() -> N
         assert strategy["fail-fast"] is False  # one account's failure must not stop the others
         # hh.ru allows about 10 requests a second per IP, and parallel jobs may share one.
         assert strategy["max-parallel"] >= 1 and strategy["max-parallel"] * rate <= 10
+
+
+@both
+def test_only_the_apply_job_saves_a_refreshed_pair_and_only_it_gets_the_secrets_token(
+    workflow,
+) -> None:
+    """A refresh token works once: only the job in the apply concurrency group may refresh
+    (apply, drift), and it saves the new pair even when a step failed after refreshing; the
+    token that writes secrets reaches that one step and nothing else."""
+    (save,) = [s for s in action_uses(workflow, "apply") if s["with"]["command"] == "save-token"]
+    assert save["if"] == "always()"
+    assert save["env"] == {"GH_TOKEN": "${{ secrets.RESUMESYNC_SECRETS_TOKEN }}"}
+    assert workflow["jobs"]["apply"]["steps"][-1] is save
+    assert workflow["jobs"]["apply"]["concurrency"]["group"].startswith("resumesync-apply")
+    for job, step in steps(workflow):
+        if step is not save:
+            assert "RESUMESYNC_SECRETS_TOKEN" not in str(step.get("env", {})), job
+    refresh = ACTION_DOC["inputs"]["refresh"]["default"]
+    assert refresh == "auto"
+    run = next(s for s in action_steps() if s.get("id") == "run")["run"]
+    assert "auto:apply | auto:drift | true:*) ;;" in run
+    assert "export RESUMESYNC_NO_REFRESH=1" in run
+    for job in ("plan", "renew"):
+        for step in action_uses(workflow, job):
+            assert step["with"].get("refresh", "auto") == "auto"  # so these never refresh
