@@ -811,6 +811,8 @@ def apply_summary(
 ) -> str:
     """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
+    for file, kind, artifact_id in getattr(result, "uploaded", ()):
+        lines.append(f"  uploaded {file} as {kind} {artifact_id}: commit resumesync.lock")
     for item in getattr(result, "created", ()):  # new resumes: their ids must reach git
         if item.written:
             lines.append(f"  wrote `{item.id_line}` into {item.file}: commit it")

@@ -18,11 +18,13 @@ from typing import Any, TypeVar
 
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
+from resumesync.artifacts import LockEntry
 from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
 from resumesync.creations import adopt
 from resumesync.fingerprint import fingerprint
 from resumesync.interrupt import Interrupt
 from resumesync.live import NotInAccountError, read_live_state, summaries
+from resumesync.lockfile import read_lock
 from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
 from resumesync.planner import build_plan, raise_if_unsafe
 from resumesync.preflight import Preflight
@@ -172,12 +174,20 @@ async def remaining_async(
     ]
     if not touched:
         return Plan(api_url=applied.api_url)
-    subset = DesiredState(root=desired.root, resumes=touched)
+    # the apply recorded its uploads in resumesync.lock: the files as they are now say so
+    subset = DesiredState(root=desired.root, resumes=touched, lock=_current_lock(desired))
     live = await read_live_state(subset, client)
     # force: what remains is reported, not refused (it was applied once already)
     return build_plan(
         subset, live, force=True, now=now or datetime.now(UTC), with_fingerprint=False
     )
+
+
+def _current_lock(desired: DesiredState) -> dict[str, LockEntry]:
+    try:
+        return read_lock(Path(desired.root))
+    except ProblemsError:
+        return desired.lock
 
 
 def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
