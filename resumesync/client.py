@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from resumesync import __version__
+from resumesync.credentials import Secrets
 from resumesync.endpoints import (
     artifact_conditions_path,
     artifact_path,
@@ -222,6 +223,16 @@ def check_token(token: str) -> None:
 def _printable(text: str | None) -> str:
     """A value for an error message: escapes shown, never a line break or a control code."""
     return ascii(text or "")
+
+
+class SecretInRequestError(ClientError):
+    """A write would carry the token in its path, query or body: refused, nothing sent."""
+
+    def __init__(self, method: str, path: str) -> None:
+        super().__init__(
+            f"{method} {shown_path(path)} would send the token's value in the request: "
+            "refused, nothing was sent"
+        )
 
 
 class TransportError(ClientError):
@@ -569,6 +580,10 @@ class HHClient:
         dropped_after_send = False
         attempt = 0
         token = await self._provided_token()
+        # The token never leaves inside a write's path, query or body (credentials.py).
+        tokens = Secrets.of({}, [("the token", item) for item in self._tokens()])
+        if method != "GET" and tokens.find([path, params, json, data]) is not None:
+            raise SecretInRequestError(method, path)
         renewed = False
         while True:
             attempt += 1
