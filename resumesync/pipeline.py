@@ -24,6 +24,7 @@ from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_cont
 from resumesync.creations import adopt
 from resumesync.credentials import SecretLeakError, Secrets
 from resumesync.fingerprint import canonical_json
+from resumesync.interrupt import Interrupt
 from resumesync.live import NotInAccountError, read_live_state, summaries
 from resumesync.lockfile import read_lock
 from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
@@ -166,11 +167,12 @@ async def apply_async(
     force: bool = False,
     on_event: Callable[[ApplyEvent], None] | None = None,
     secrets: Secrets | None = None,
+    interrupt: Interrupt | None = None,
 ) -> ApplyResult:
-    """Executes `plan`. With `check_fingerprint` (the plan was read from a file, which is
-    data: see `replan_saved`; the name is historical) the files and the live account are
-    planned again, and only that new plan, when it makes exactly the saved changes, is
-    applied; otherwise nothing is written."""
+    """Executes `plan` (`interrupt`: see applier.apply_plan). With `check_fingerprint` (the
+    plan was read from a file, which is data: see `replan_saved`; the name is historical) the
+    files and the live account are planned again, and only that new plan, when it makes
+    exactly the saved changes, is applied; otherwise nothing is written."""
     if check_fingerprint:
         if any(change.action is Action.ADOPT for change in plan.changes) or desired.intents:
             desired = adopt(desired, summaries(await client.get_mine()))
@@ -180,7 +182,7 @@ async def apply_async(
         {resume.key: resume.file for resume in desired.resumes},
         api=client.api_name,
     )
-    return await apply_plan(plan, client, on_event=on_event, hooks=hooks)
+    return await apply_plan(plan, client, on_event=on_event, hooks=hooks, interrupt=interrupt)
 
 
 async def replan_saved(
@@ -424,6 +426,7 @@ class Session:
         check_fingerprint: bool = False,
         force: bool = False,
         on_event: Callable[[ApplyEvent], None] | None = None,
+        interrupt: Interrupt | None = None,
     ) -> list[ApplyResult | Exception]:
         async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> ApplyResult:
             return await apply_async(
@@ -434,6 +437,7 @@ class Session:
                 force=force,
                 on_event=on_event,
                 secrets=settings.secrets,
+                interrupt=interrupt,
             )
 
         return self._run([one(*job) for job in jobs])

@@ -60,6 +60,8 @@ def load_plan(text: str, source: str) -> Plan:
             f"not a plan file: invalid JSON at line {error.lineno} ({error.msg}); "
             "the file may be truncated"
         ) from None
+    except RecursionError:  # a hostile file nested 100,000 deep
+        raise refuse("not a plan file: JSON nested too deep") from None
     if not isinstance(data, dict):
         raise refuse("not a plan file: expected a JSON object")
     if "format_version" not in data:
