@@ -279,6 +279,9 @@ def test_a_publish_whose_put_fills_the_mandatory_fields_goes_ahead(cli: Cli) -> 
     replace_in(draft, "\npublish: false\n", "\npublish: true\n")
     education = "education: {level: {id: higher}, primary: [{name: MSU, year: 2010}]}"
     draft.write_text(draft.read_text() + f'citizenship: [{{id: "113"}}]\n{education}\n')
+    # published, it must stay hidden from the protected employer: not `clients`
+    visibility = cli.repo / "visibility.yaml"
+    visibility.write_text(visibility.read_text() + "  team-lead:\n    access: blacklist\n")
 
     result = cli.run("apply", "--yes")
 
