@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import click
 
 from resumesync import __version__
+from resumesync.commands.pull import pull_command
 from resumesync.commands.renew import renew_command
 from resumesync.employers_cli import employers_group
 from resumesync.hints import hint
@@ -659,6 +660,7 @@ def apply_summary(
 
 cli.add_command(employers_group(connection_options))
 cli.add_command(renew_command(connection_options))
+cli.add_command(pull_command(connection_options))
 
 
 def main() -> None:

@@ -82,11 +82,10 @@ def test_events_route_to_the_right_jobs_of_the_single_account_workflow() -> None
     assert running_jobs(workflow, PUSH_BRANCH) == set()  # only the default branch is applied
     assert running_jobs(workflow, PUSH_TAG) == set()
     assert running_jobs(workflow, HOURLY) == {"renew"}
-    assert running_jobs(workflow, DAILY) == {"apply"}
+    assert running_jobs(workflow, DAILY) == {"reconcile"}
     assert running_jobs(workflow, DISPATCH_MAIN) == {"apply"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == set()
     assert "Check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
-    assert "Check for drift" in running_steps(workflow, "apply", DAILY)
     assert "Check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
 
 
@@ -104,16 +103,17 @@ def test_events_route_to_the_right_jobs_of_the_matrix_workflow() -> None:
     assert running_jobs(workflow, PULL_REQUEST) == {"profiles", "plan"}
     assert running_jobs(workflow, PUSH_MAIN) == {"profiles", "apply"}
     assert running_jobs(workflow, HOURLY) == {"profiles", "renew"}
-    assert running_jobs(workflow, DAILY) == {"profiles", "apply"}
+    assert running_jobs(workflow, DAILY) == {"profiles", "reconcile"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == {"profiles"}
     assert "Check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
-    assert "Check for drift" in running_steps(workflow, "apply", DAILY)
+    assert "Check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
 
 
 @both
 def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
     assert commands(workflow, "plan") == ["plan"]
     assert commands(workflow, "apply") == ["apply", "drift"]
+    assert commands(workflow, "reconcile") == ["pull", "apply", "drift"]
     assert commands(workflow, "renew") == ["renew"]
     first_job = "profiles" if "profiles" in workflow["jobs"] else "plan"
     assert commands(workflow, first_job)[0] in {"validate", "plan"}
@@ -132,7 +132,7 @@ def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
 
 def test_matrix_commands_each_target_one_profile_at_a_bounded_rate() -> None:
     workflow = WORKFLOWS["matrix"]
-    for job in ("plan", "apply", "renew"):
+    for job in ("plan", "apply", "reconcile", "renew"):
         for step in action_uses(workflow, job):
             assert step["with"]["profile"] == "${{ matrix.profile }}"
             assert step["with"]["args"] == "--max-rps ${{ env.RESUMESYNC_MAX_RPS }}"
@@ -150,22 +150,24 @@ def test_with_names_only_the_action_s_inputs_and_gives_the_required_ones(workflo
 
 
 @both
-def test_permissions_are_read_only_except_the_pull_request_comment(workflow) -> None:
+def test_permissions_are_read_only_except_the_comment_and_the_pull_request(workflow) -> None:
     assert workflow["permissions"] == {"contents": "read"}
+    expected = {
+        "plan": {"contents": "read", "pull-requests": "write"},  # the plan comment
+        "reconcile": {"contents": "write", "pull-requests": "write"},  # pull's pull request
+    }
     for name, job in workflow["jobs"].items():
-        expected = (
-            {"contents": "read", "pull-requests": "write"}
-            if name == "plan"
-            else {"contents": "read"}
-        )
-        assert job.get("permissions", workflow["permissions"]) == expected, name
+        wanted = expected.get(name, {"contents": "read"})
+        assert job.get("permissions", workflow["permissions"]) == wanted, name
 
 
 @both
 def test_applies_never_overlap_and_are_never_cancelled(workflow) -> None:
-    concurrency = workflow["jobs"]["apply"]["concurrency"]
-    assert concurrency["group"].startswith("resumesync-apply")
-    assert concurrency["cancel-in-progress"] is False
+    for job in ("apply", "reconcile"):
+        concurrency = workflow["jobs"][job]["concurrency"]
+        assert concurrency["group"] == workflow["jobs"]["apply"]["concurrency"]["group"]
+        assert concurrency["group"].startswith("resumesync-apply")
+        assert concurrency["cancel-in-progress"] is False
     # A queued renewal must never replace a queued apply: another group.
     renew = workflow["jobs"]["renew"]["concurrency"]
     assert renew["group"].startswith("resumesync-renew")
@@ -223,7 +225,7 @@ def test_secrets_reach_only_the_steps_that_talk_to_hh_ru(workflow) -> None:
 
 
 def test_the_token_comes_from_the_hh_token_secret() -> None:
-    for job in ("plan", "apply", "renew"):
+    for job in ("plan", "apply", "reconcile", "renew"):
         for step in action_uses(WORKFLOWS["single"], job):
             assert step["env"]["HH_TOKEN"] == "${{ secrets.HH_TOKEN }}"
             assert step["env"]["HH_EMAIL"] == "${{ secrets.HH_EMAIL }}"
@@ -231,7 +233,7 @@ def test_the_token_comes_from_the_hh_token_secret() -> None:
 
 
 def test_matrix_tokens_come_from_a_secret_named_by_the_profile() -> None:
-    for job in ("plan", "apply", "renew"):
+    for job in ("plan", "apply", "reconcile", "renew"):
         for step in action_uses(WORKFLOWS["matrix"], job):
             expected = "${{ secrets[format('HH_TOKEN_{0}', matrix.profile)] }}"
             assert step["env"]["PROFILE_TOKEN"] == expected
@@ -291,7 +293,7 @@ def test_matrix_fans_out_over_the_profiles_output_at_a_bounded_total_rate() -> N
     profiles = workflow["jobs"]["profiles"]
     assert profiles["outputs"]["names"] == "${{ steps.list.outputs.names }}"
     rate = float(workflow["env"]["RESUMESYNC_MAX_RPS"])
-    for name in ("plan", "apply", "renew"):
+    for name in ("plan", "apply", "reconcile", "renew"):
         job = workflow["jobs"][name]
         assert job["needs"] == "profiles"
         strategy = job["strategy"]
@@ -299,3 +301,24 @@ def test_matrix_fans_out_over_the_profiles_output_at_a_bounded_total_rate() -> N
         assert strategy["fail-fast"] is False  # one account's failure must not stop the others
         # hh.ru allows about 10 requests a second per IP, and parallel jobs may share one.
         assert strategy["max-parallel"] >= 1 and strategy["max-parallel"] * rate <= 10
+
+
+@both
+def test_the_daily_run_pulls_and_opens_a_pull_request_instead_of_applying(workflow) -> None:
+    steps_ = workflow["jobs"]["reconcile"]["steps"]
+    names = [step.get("name", step.get("uses")) for step in steps_]
+    assert names == [
+        "actions/checkout@v5",
+        "Pull edits made on hh.ru",
+        "Open a pull request with the edits",
+        "Apply",
+        "Check for drift",
+    ]
+    pull, opener, apply_, drift = steps_[1:]
+    assert pull["id"] == "pull" and pull["with"]["command"] == "pull"
+    # A well-known action, pinned to a full commit (a tag can be moved).
+    assert re.fullmatch(r"peter-evans/create-pull-request@[0-9a-f]{40}", opener["uses"])
+    for changes, expected in (("true", (True, False, False)), ("false", (False, True, True))):
+        context = {**DAILY.context(), "steps.pull.outputs.changes": changes}
+        assert tuple(evaluate(s["if"], context) for s in (opener, apply_, drift)) == expected
+    assert opener["with"]["branch"].startswith("resumesync/pull")
