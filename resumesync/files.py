@@ -328,7 +328,12 @@ class _Run:
             publish=publish or PublishMode.NEVER,  # an invalid value is an error already
             fields={key: value for key, value in data.items() if key not in OUR_KEYS},
             source=SourceMap(
-                {p: loc for p, loc in tree.locations.items() if p and p[0] not in OUR_KEYS},
+                {
+                    p: loc
+                    for p, loc in tree.locations.items()
+                    # the fields, and the `id:` line: errors about the id point at it
+                    if p and (p[0] not in OUR_KEYS or p == ("id",))
+                },
                 source.default,
             ),
         )

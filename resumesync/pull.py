@@ -75,7 +75,7 @@ class _Planned:
 
     def add(self, edits: list[Edit], label: str) -> None:
         known = {_edit_key(edit) for edit in self.edits}
-        fresh = [edit for edit in edits if _edit_key(edit) not in known]
+        fresh = [escaped(edit) for edit in edits if _edit_key(escaped(edit)) not in known]
         if fresh:
             self.edits += fresh
             if label not in self.fields:
@@ -177,6 +177,21 @@ def minimal_edits(name: str, declared: Any, live: Any) -> list[Edit] | None:
         if edit.op == "set" and edit.path[-1] == "name" and edit.path[:-1] in ids
     ]
     return needed
+
+
+def escaped(edit: Edit) -> Edit:
+    """The edit with `${` in its text written `$${`, so that loading does not interpolate it."""
+    return Edit(edit.op, edit.path, escape_interpolation(edit.value))
+
+
+def escape_interpolation(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("${", "$${")
+    if isinstance(value, dict):
+        return {key: escape_interpolation(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [escape_interpolation(item) for item in value]
+    return value
 
 
 # --- where each edit goes ----------------------------------------------------------------------

@@ -112,7 +112,30 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 
 def _splice(text: str, root: Node, edit: Edit) -> tuple[int, int, str]:
     if edit.op == "set":
-        return _set(text, _node_at(root, edit.path), edit)
+        node = _node_at(root, edit.path)
+        parent = _node_at(root, edit.path[:-1]) if edit.path else None
+        value = edit.value
+        if (
+            isinstance(parent, MappingNode)
+            and not parent.flow_style
+            and (isinstance(node, ScalarNode) or not node.value)
+            and isinstance(value, dict | list)
+            and value
+            and not _fits_inline(value)
+        ):
+            # `key: null` (or `key: {}`) becoming a big mapping or list: block style, under
+            # the key, as the rest of the file is written.
+            column = parent.value[0][0].start_mark.column + 2
+            lines = _block(value, column)
+            start, end = node.start_mark.index, node.end_mark.index
+            if isinstance(node, ScalarNode) and node.value == "" and not node.style:
+                # `key:` with nothing after it: the block goes right after the colon.
+                key = next(k for k, v in parent.value if v is node)
+                start = end = text.index(":", key.end_mark.index) + 1
+            while start > 0 and text[start - 1] == " ":
+                start -= 1
+            return start, end, "\n" + "\n".join(lines)
+        return _set(text, node, edit)
     if edit.op == "add":
         return _add(text, _node_at(root, edit.path[:-1]), edit)
     if edit.op == "remove":
