@@ -1,13 +1,11 @@
-"""resumesync's benchmark: `python -m benchmarks.run [--latency 0.05] [--runs 3]`.
+"""resumesync's benchmark: `python -m benchmarks.run [--latency 0.05] [--runs 3] [--only ...]`.
 
-Runs the scenarios of benchmarks.scenarios against the sandbox with injected latency and
-prints one table: requests made and their lower bound, wall time and its latency bound, CPU
-time and peak memory, and whether each row meets its targets (see benchmarks/README.md).
-
-Each measured run is a fresh process (benchmarks.worker, or the `resumesync` command for the
-cold rows): its CPU time (getrusage via wait4) and peak RSS (its VmHWM, see benchmarks.peak)
-are resumesync's alone.
-The sandbox serves from this process, in threads, with a fresh copy of the accounts per run.
+Every row times whole cold processes from exec to exit, as `time resumesync plan` would, and
+compares them with a bound measured in the same run, side by side (the runs of a row and of
+its bound are interleaved): a bare interpreter (`python -c pass`) plus the network floor for
+the rows that talk to the API, `python -c "import click"` for `--help`, and
+`python -c "import yaml, jsonschema, click"` for `validate`. Import time is its own column
+(from one more run under `-X importtime`). See benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -20,7 +18,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,230 +28,265 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # `python benchmarks/run.py`: make the package importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import scenarios, workloads  # noqa: E402
-from benchmarks.peak import RUN_AND_REPORT, parse_vmhwm  # noqa: E402
-from resumesync.sandbox import (  # noqa: E402
-    SandboxConfig,
-    running_sandbox,
-)
+from benchmarks import process, scenarios, workloads  # noqa: E402
+from benchmarks.process import PYTHON, Child, resumesync_command  # noqa: E402
 
 UNLIMITED_RPS = 1e6  # "rate limit lifted": the client's own speed is measured
 DEFAULT_RPS = 10.0  # the client's default rate limit
 PARALLELISM = 8  # the client's default
-WALL_RATIO = 1.3  # plans and applies: wall time at most 1.3 x the latency bound (at 50 ms)
-HELP_SECONDS = 0.150
-VALIDATE_SECONDS = 0.400
-PLANNER_CPU_SECONDS = 1.0
-PEAK_MB = 100.0
+PLAN_RATIO = 1.3  # no-op plan and apply: wall <= 1.3 x (python -c pass + network floor)
+VALIDATE_RATIO = 1.5  # validate examples/basic <= 1.5 x python -c "import yaml, jsonschema, click"
+HELP_RATIO = 1.2  # --help <= 1.2 x python -c "import click"
+RATE_RATIO = 1.05  # at the default rate limit: wall = requests / rate (within 5 %)
+LOAD_SECONDS = 1.0  # agency scale: files loaded in under 1 s
+PEAK_MB = 150.0  # agency scale: peak RSS
+LINEAR = 1.15  # agency scale: CPU per request at 500 resumes <= 1.15 x at 100
+CLIENT_MS = 1.0  # CPU per request of HHClient at zero latency
 EXAMPLE = ROOT / "examples" / "basic"
-WORKER = [sys.executable, "-m", "benchmarks.worker"]
+BOOT = (
+    f"import sys; sys.path.append({str(ROOT)!r}); "  # after site-packages: resumesync as installed
+    "from benchmarks.{module} import main; main(sys.argv[1:])"
+)
+
+
+def boot(module: str) -> list[str]:
+    return [PYTHON, "-c", BOOT.format(module=module)]
 
 
 @dataclass
 class Row:
     name: str
-    wall: float
-    cpu: float
-    peak_mb: float
+    walls: list[float]  # every measured run
+    bound: float | None = None  # seconds
+    bound_of: str = ""
+    target: float | None = None  # the largest acceptable wall / bound
+    imports: float | None = None  # seconds spent importing (one -X importtime run)
+    cpu: float | None = None  # of the best run
+    peak_mb: float | None = None  # the largest of every run
     requests: int | None = None
-    lower: int | None = None
-    chain: int | None = None
-    bound: float | None = None  # seconds: start-up + network floor
+    floor: int | None = None
     load: float | None = None
-    sandbox_cpu: float | None = None
     misses: list[str] = field(default_factory=list)
+
+    @property
+    def wall(self) -> float:
+        return min(self.walls)
 
     @property
     def ratio(self) -> float | None:
         return self.wall / self.bound if self.bound else None
 
+    @property
+    def spread(self) -> str:
+        if not self.bound or len(self.walls) < 2:
+            return "-"
+        return f"{min(self.walls) / self.bound:.2f}-{max(self.walls) / self.bound:.2f}"
+
     def check(self, ok: bool, miss: str) -> None:
         if not ok:
             self.misses.append(miss)
 
-
-@dataclass(frozen=True)
-class Child:
-    """A finished child process: its stdout, wall time and CPU time (user + system)."""
-
-    stdout: str
-    wall: float
-    cpu: float
+    def check_ratio(self) -> None:
+        if self.target is not None and self.ratio is not None:
+            self.check(self.ratio <= self.target, f"wall {self.ratio:.2f}x > {self.target}x")
 
 
-def run_child(argv: Sequence[str], *, capture: bool = True) -> Child:
-    path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        argv,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": path},
-        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+def best(children: list[Child]) -> Child:
+    return min(children, key=lambda child: child.wall)
+
+
+# --- cold commands without the network ----------------------------------------------------------
+
+
+def bare(code: str) -> list[str]:
+    return [PYTHON, "-c", code]
+
+
+def cold_row(name: str, argv: list[str], bound_code: str, target: float, runs: int) -> Row:
+    """`argv` and its bound, interleaved `runs` times each; the best of each is compared."""
+    rows, bounds = [], []
+    for _ in range(runs):
+        bounds.append(process.run(bare(bound_code)))
+        rows.append(process.run(argv))
+    top = best(rows)
+    row = Row(
+        name,
+        [child.wall for child in rows],
+        bound=best(bounds).wall,
+        bound_of=f'python -c "{bound_code}"',
+        target=target,
+        imports=process.import_seconds(argv),
+        cpu=top.cpu,
+        peak_mb=max(child.peak_mb for child in rows),
     )
-    stdout = process.stdout.read().decode() if process.stdout else ""
-    _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage, not the sum
-    wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv[:5])} ... exited with {process.returncode}")
-    return Child(stdout, wall, usage.ru_utime + usage.ru_stime)
+    row.check_ratio()
+    return row
 
 
-def best_of(runs: int, argv: Sequence[str]) -> Child:
-    return min((run_child(argv, capture=False) for _ in range(runs)), key=lambda c: c.wall)
-
-
-def peak_of(argv: Sequence[str]) -> float:
-    """Peak RSS (MiB) of `python SCRIPT ARGS...` (argv), run once more under RUN_AND_REPORT."""
-    with tempfile.TemporaryDirectory() as temp:
-        out = Path(temp) / "vmhwm"
-        run_child([sys.executable, "-c", RUN_AND_REPORT, str(out), *argv[1:]], capture=False)
-        peak = parse_vmhwm(out.read_text())
-    if peak is None:
-        raise RuntimeError("no VmHWM in /proc/self/status")
-    return peak
-
-
-# --- the rows -----------------------------------------------------------------------------------
-
-
-START_UP = [sys.executable, "-c", "import resumesync.cli"]
-PLAN_IMPORTS = "import resumesync.cli, resumesync.pipeline"
-
-
-def startup_seconds(runs: int) -> float:
-    """Process start-up, measured once per benchmark (best of `runs`)."""
-    return best_of(runs, START_UP).wall
+# --- commands against the sandbox ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class NetworkRun:
-    result: dict[str, Any]  # worker.TargetsResult as JSON
-    child: Child
-    served: int  # requests the sandbox answered
-    sandbox_cpu: float  # CPU time of this process (the sandbox's threads) meanwhile
+class Prepared:
+    scenario: scenarios.Scenario
+    built: scenarios.BuiltAccount
+    directory: Path
+
+    @property
+    def token(self) -> str:
+        return self.built.work.token
 
 
-def run_targets(
-    scenario: scenarios.Scenario,
-    built: list[scenarios.BuiltAccount],
-    directory: Path,
-    *,
-    latency: float,
-    max_rps: float,
-) -> NetworkRun:
-    """One run in a fresh worker against a fresh sandbox (applies change the accounts)."""
-    config = SandboxConfig(
-        accounts={item.work.token: item.account for item in built}, latency=latency, seed=0
-    )
+def prepare(key: str, temp: Path) -> Prepared:
+    scenario = scenarios.SCENARIOS[key]
+    (work,) = scenario.accounts  # one account per scenario: one token, one `resumesync` run
+    built = scenarios.build_account(work)
+    directory = scenarios.write_repository(built, temp / key)
+    return Prepared(scenario, built, directory)
+
+
+def command(prepared: Prepared, max_rps: float) -> list[str]:
+    scenario = prepared.scenario
+    verb = ["apply", "--yes"] if scenario.apply else ["plan"]
+    force = ["--force"] if scenario.force else []
+    rate = ["--max-rps", f"{max_rps:g}"]
+    return [*resumesync_command(), *verb, *force, "--dir", str(prepared.directory), *rate]
+
+
+@contextmanager
+def sandboxed(prepared: Prepared, latency: float) -> Iterator[Any]:
+    """A fresh sandbox (applies change its account), serving from this process's threads."""
+    from resumesync.sandbox import SandboxConfig, running_sandbox
+
+    config = SandboxConfig(accounts={prepared.token: prepared.built.account}, latency=latency)
     with running_sandbox(config) as sandbox:
-        spec = {
-            "url": sandbox.url,
-            "targets": [
-                {"token": item.work.token, "directory": str(directory / f"account-{index}")}
-                for index, item in enumerate(built)
-            ],
-            "apply": scenario.apply,
-            "force": scenario.force,
-            "max_rps": max_rps,
-            "parallelism": PARALLELISM,
-        }
-        cpu = time.process_time()
-        child = run_child([*WORKER, "targets", json.dumps(spec)])
-        sandbox_cpu = time.process_time() - cpu
-        served = len(sandbox.requests)
+        yield sandbox
         if sandbox.internal_errors:
             raise RuntimeError(f"sandbox error: {sandbox.internal_errors[0]}")
-    result = json.loads(child.stdout)
-    if result["failed"]:
-        raise RuntimeError(f"changes did not apply: {result['failed'][:3]}")
-    expected = sum(work.writes() for work in scenario.accounts)
-    if result["changes"] != expected:
-        raise RuntimeError(f"the plan has {result['changes']} changes, expected {expected}")
-    return NetworkRun(result, child, served, sandbox_cpu)
+
+
+def against_sandbox(
+    prepared: Prepared, argv: list[str], latency: float, *, importtime: bool = False
+) -> tuple[Child, int, float]:
+    """One run: the child, the requests the sandbox served, seconds spent importing."""
+    with sandboxed(prepared, latency) as sandbox:
+        env = {"HH_TOKEN": prepared.token, "HH_API_URL": sandbox.url}
+        if importtime:
+            child = process.run([argv[0], "-X", "importtime", *argv[1:]], env=env)
+        else:
+            child = process.run(argv, env=env)
+        served = sandbox.requests
+    writes = sum(entry.method != "GET" for entry in served)
+    expected = prepared.built.work.writes()
+    if writes != expected or (not prepared.scenario.apply and "No changes" not in child.stdout):
+        raise RuntimeError(f"{writes} writes, expected {expected}:\n{child.stdout[-2000:]}")
+    imports = process.sum_importtime(child.stderr) if importtime else 0.0
+    return child, len(served), imports
 
 
 def network_row(
-    name: str,
-    scenario: scenarios.Scenario,
-    runs: list[NetworkRun],
+    prepared: Prepared,
     *,
     latency: float,
+    max_rps: float,
+    runs: int,
     startup: float,
-    max_rps: float | None,
+    target: float,
+    name: str | None = None,
 ) -> Row:
+    scenario = prepared.scenario
+    rate = max_rps if max_rps < UNLIMITED_RPS else None
     bounds = workloads.bounds(
-        scenario.accounts, apply=scenario.apply, parallelism=PARALLELISM, max_rps=max_rps
+        scenario.accounts, apply=scenario.apply, parallelism=PARALLELISM, max_rps=rate
     )
-    best = min(runs, key=lambda run: run.result["wall_seconds"])
+    argv = command(prepared, max_rps)
+    results = [against_sandbox(prepared, argv, latency) for _ in range(runs)]
+    top = best([child for child, _, _ in results])
     row = Row(
-        name=name,
-        wall=startup + best.result["wall_seconds"],
-        cpu=best.result["cpu_seconds"],
-        peak_mb=max(run.result["process_peak_mb"] for run in runs),
-        requests=max(run.served for run in runs),
-        lower=bounds.requests,
-        chain=bounds.chain,
+        name or scenario.title,
+        [child.wall for child, _, _ in results],
         bound=startup + bounds.network_seconds(latency),
-        load=best.result["load_seconds"],
-        sandbox_cpu=best.sandbox_cpu,
+        bound_of="python -c pass + network floor",
+        target=target,
+        cpu=top.cpu,
+        peak_mb=max(child.peak_mb for child, _, _ in results),
+        requests=max(served for _, served, _ in results),
+        floor=bounds.requests,
     )
-    counts = {run.served for run in runs} | {run.result["client_requests"] for run in runs}
-    row.check(counts == {bounds.requests}, f"requests {sorted(counts)} != {bounds.requests}")
-    ratio = row.ratio or 0.0
-    row.check(ratio <= WALL_RATIO, f"wall {ratio:.2f}x > {WALL_RATIO}x")
-    check_memory(row)
+    if rate is None:  # imports do not depend on the pace: one run under -X importtime
+        row.imports = against_sandbox(prepared, argv, latency, importtime=True)[2]
+    counts = sorted({served for _, served, _ in results})
+    row.check(counts == [bounds.requests], f"requests {counts} != floor {bounds.requests}")
+    row.check_ratio()
     return row
 
 
-def cold_row(name: str, argv: list[str], limit: float, runs: int) -> Row:
-    """`python SCRIPT ARGS` (argv): best wall of `runs` cold runs; peak from one more run."""
-    child = best_of(runs, argv)
-    row = Row(name=name, wall=child.wall, cpu=child.cpu, peak_mb=peak_of(argv))
-    row.check(child.wall < limit, f"wall {child.wall * 1000:.0f} ms >= {limit * 1000:.0f} ms")
-    check_memory(row)
-    return row
+def load_seconds(prepared: Prepared) -> tuple[float, float]:
+    """files.read_repository of the scenario's repository in a fresh process (after imports):
+    (wall seconds, the process's peak MiB)."""
+    spec = json.dumps({"directory": str(prepared.directory)})
+    result = json.loads(process.run([*boot("worker"), "load", spec]).stdout)
+    return result["load_seconds"], result["process_peak_mb"]
 
 
-def planner_row(runs: int) -> Row:
-    """Peak memory here is tracemalloc's while planning (inputs included): the worker's RSS
-    would mostly be the synthetic account it renders the live documents from."""
-    results = [json.loads(run_child([*WORKER, "planner", "{}"]).stdout) for _ in range(runs)]
-    best = min(results, key=lambda result: result["cpu_seconds"])
-    expected = scenarios.PLANNER_WORK.writes()
+# --- in-process rows ----------------------------------------------------------------------------
+
+
+def planner_row(runs: int, resumes: int = 100, size: int = 2000) -> Row:
+    """build_plan alone; peak is tracemalloc's while planning (inputs included)."""
+    spec = json.dumps({"resumes": resumes, "size": size})
+    results = [
+        json.loads(process.run([*boot("worker"), "planner", spec]).stdout) for _ in range(runs)
+    ]
+    top = min(results, key=lambda result: result["cpu_seconds"])
     row = Row(
-        name="planner only: 100 resumes x 2 lists of 2000 (peak: tracemalloc)",
-        wall=best["wall_seconds"],
-        cpu=best["cpu_seconds"],
+        f"planner only: {resumes} x ({size} + {size}), in memory (peak: tracemalloc)",
+        [result["wall_seconds"] for result in results],
+        cpu=top["cpu_seconds"],
         peak_mb=max(result["traced_peak_mb"] for result in results),
     )
-    row.check(best["changes"] == expected, f"{best['changes']} changes, expected {expected}")
-    row.check(
-        row.cpu < PLANNER_CPU_SECONDS,
-        f"CPU {row.cpu:.2f} s >= {PLANNER_CPU_SECONDS:.0f} s",
-    )
-    check_memory(row)
+    expected = scenarios.planner_work(resumes, size).writes()
+    row.check(top["changes"] == expected, f"{top['changes']} changes, expected {expected}")
     return row
 
 
-def check_memory(row: Row) -> None:
-    row.check(row.peak_mb < PEAK_MB, f"peak {row.peak_mb:.0f} MB >= {PEAK_MB:.0f} MB")
+@contextmanager
+def fast_server() -> Iterator[str]:
+    server = subprocess.Popen(
+        [*boot("clientcpu"), "serve"],
+        stdout=subprocess.PIPE,
+        env=process.child_env(),
+        cwd=tempfile.gettempdir(),
+    )
+    try:
+        assert server.stdout is not None
+        yield server.stdout.readline().decode().strip()
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def client_rows(requests: int, *, rounds: int, profile: bool) -> tuple[list[dict[str, Any]], str]:
+    with fast_server() as url:
+        spec = json.dumps({"url": url, "requests": requests, "rounds": rounds, "profile": profile})
+        result = json.loads(process.run([*boot("worker"), "client", spec]).stdout)
+    return result["layers"], result.get("profile", "")
 
 
 # --- output -------------------------------------------------------------------------------------
 
 HEADER = (
-    "scenario",
+    "row",
     "requests",
-    "lower",
-    "chain",
+    "floor",
     "wall s",
     "bound s",
     "ratio",
+    "spread",
+    "imports s",
     "CPU s",
     "peak MB",
     "load s",
-    "sbx CPU s",
     "targets",
 )
 
@@ -266,7 +300,11 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (
+        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
+        f"load average {load:.2f} at the start"
+    )
 
 
 def table(rows: list[Row]) -> str:
@@ -277,16 +315,17 @@ def table(rows: list[Row]) -> str:
         (
             row.name,
             number(row.requests, "d"),
-            number(row.lower, "d"),
-            number(row.chain, "d"),
+            number(row.floor, "d"),
             number(row.wall, ".3f"),
             number(row.bound, ".3f"),
             number(row.ratio, ".2f"),
+            row.spread,
+            number(row.imports, ".3f"),
             number(row.cpu, ".3f"),
             number(row.peak_mb, ".1f"),
             number(row.load, ".3f"),
-            number(row.sandbox_cpu, ".3f"),
-            "PASS" if not row.misses else "MISS: " + "; ".join(row.misses),
+            ("PASS" if not row.misses else "MISS: " + "; ".join(row.misses))
+            + (f" (<= {row.target}x {row.bound_of})" if row.target else ""),
         )
         for row in rows
     ]
@@ -303,172 +342,210 @@ def table(rows: list[Row]) -> str:
     return "\n".join([line(HEADER), "-" * len(line(HEADER)), *(line(c) for c in cells)])
 
 
-def legend(runs: int, cold_runs: int) -> list[str]:
-    return [
-        f"best of {runs} runs per row ({cold_runs} for cold commands and start-up, 1 at the "
-        "default rate limit); requests: what the sandbox served (every run, and the clients' "
-        "own count, agree unless the row says so)",
-        "chain: the longest run of requests that wait for one another (from first principles, "
-        "see benchmarks/workloads.py)",
-        "wall: start-up + the plan / apply phase (clients opened, every request, clients "
-        "closed); load: reading and validating the files before it, not in wall",
-        "bound: start-up + max(latency x chain, latency x requests / parallelism"
-        "[, requests / rate]); target: wall <= 1.3 x bound (defined at 50 ms)",
-        "CPU: the worker process's CPU time in the phase (cold rows: the whole process); "
-        "sbx CPU: the sandbox's CPU time meanwhile (it shares one GIL, see README)",
-        "peak: the measured process's peak RSS (its own VmHWM, interpreter included; the "
-        f"planner row: tracemalloc); targets: requests = lower, peak < {PEAK_MB:.0f} MB, --help < "
-        f"{HELP_SECONDS * 1000:.0f} ms, validate < {VALIDATE_SECONDS * 1000:.0f} ms, "
-        f"planner CPU < {PLANNER_CPU_SECONDS:.0f} s",
-    ]
+def client_table(layers: list[dict[str, Any]]) -> str:
+    lines = [f"{'layer (zero latency, 8 at a time)':<40} {'CPU ms/request':>15} {'+ layer':>8}"]
+    previous = None
+    for layer in layers:
+        cpu = layer["cpu_ms_per_request"]
+        added = "-" if previous is None else f"{cpu - previous:+.3f}"
+        lines.append(f"{layer['layer']:<40} {cpu:>15.3f} {added:>8}")
+        previous = cpu
+    return "\n".join(lines)
 
 
 # --- main ---------------------------------------------------------------------------------------
 
-ROWS = ("1", "2", "rate", "3", "4", "5", "planner")
+ROWS = ("help", "validate", "noop", "apply", "agency", "agency-rate", "client", "planner")
+SMOKE = ("help", "validate", "smoke-plan", "smoke-apply", "client", "planner")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.run", description="resumesync's benchmark (see README)."
     )
+    parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
+    parser.add_argument("--runs", type=int, default=3, help="runs per row (default 3)")
     parser.add_argument(
-        "--latency",
-        type=float,
-        default=0.05,
-        help="seconds the sandbox adds to every request (default 0.05)",
-    )
-    parser.add_argument(
-        "--runs", type=int, default=3, help="runs per row, the best is shown (default 3)"
-    )
-    parser.add_argument(
-        "--cold-runs",
-        type=int,
-        default=5,
-        help="runs of each cold command and of the start-up (default 5)",
+        "--cold-runs", type=int, default=7, help="runs of each command without network (7)"
     )
     parser.add_argument(
         "--only",
-        default=",".join(ROWS),
-        help=f"rows to run, comma-separated (default: all of {','.join(ROWS)}); "
-        "`rate` is scenario 2 at the default rate limit (about 85 s)",
+        help=f"rows, comma-separated, of {','.join(ROWS)} (default: all; "
+        "agency-rate takes about 4 minutes)",
     )
     parser.add_argument(
-        "--json", type=Path, help="also write the rows to this file as JSON (for comparisons)"
+        "--smoke", action="store_true", help="tiny sizes, one run each (the CI smoke test)"
     )
+    parser.add_argument("--client-requests", type=int, default=2000)
+    parser.add_argument("--profile", action="store_true", help="print HHClient's profile")
+    parser.add_argument("--json", type=Path, help="also write the rows to this file as JSON")
     args = parser.parse_args(argv)
-    unknown = set(args.only.split(",")) - set(ROWS)
+    if args.smoke:
+        args.only = args.only or ",".join(SMOKE)
+        args.runs = args.cold_runs = 1
+        args.latency = 0.0
+        args.client_requests = 50
+    chosen = (args.only or ",".join(ROWS)).split(",")
+    unknown = set(chosen) - set(ROWS) - set(SMOKE)
     if unknown:
         parser.error(f"unknown rows: {', '.join(sorted(unknown))}")
+    args.chosen = chosen
     return args
 
 
-def network_rows(
-    chosen: set[str], args: argparse.Namespace, startup: float, temp: Path
-) -> tuple[list[Row], list[str]]:
-    rows: list[Row] = []
-    notes: list[str] = []
-    for key, scenario in scenarios.SCENARIOS.items():
-        wanted: list[tuple[str, float | None]] = []
-        if key in chosen:
-            wanted.append((f"{key}. {scenario.title}", None))
-        if key == "2" and "rate" in chosen:
-            wanted.append((f"{key}. same, default rate limit ({DEFAULT_RPS:g} rps)", DEFAULT_RPS))
-        if not wanted:
-            continue
-        built = [scenarios.build_account(work) for work in scenario.accounts]
-        directory = temp / f"scenario-{key}"
-        for index, item in enumerate(built):
-            scenarios.write_repository(item, directory / f"account-{index}")
-        for name, max_rps in wanted:
-            print(f"running {name} ...", flush=True)
-            runs = [
-                run_targets(
-                    scenario,
-                    built,
-                    directory,
-                    latency=args.latency,
-                    max_rps=max_rps or UNLIMITED_RPS,
-                )
-                for _ in range(1 if max_rps else args.runs)
-            ]
-            rows.append(
-                network_row(
-                    name, scenario, runs, latency=args.latency, startup=startup, max_rps=max_rps
-                )
-            )
-        if scenario.note:
-            notes.append(f"scenario {key}: {scenario.note}")
-    return rows, notes
-
-
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None) -> list[Row]:
     args = parse_args(argv)
-    chosen = set(args.only.split(","))
     started = time.perf_counter()
-    print(f"machine: {machine()}")
-    startup = startup_seconds(args.cold_runs)
+    print(f"machine: {machine()}", flush=True)
+    startup = best([process.run(bare("pass")) for _ in range(args.cold_runs)]).wall
     print(
-        f"process start-up (python -c 'import resumesync.cli', best of {args.cold_runs}): "
-        f"{startup * 1000:.0f} ms"
-    )
-    imports = best_of(args.cold_runs, [*START_UP[:2], PLAN_IMPORTS]).wall - startup
-    print(
-        f"(plan and apply also import resumesync.pipeline: {imports * 1000:+.0f} ms more, "
-        "counted in neither wall nor bound)"
+        f"start-up of a bare interpreter (python -c pass, best of {args.cold_runs}): "
+        f"{startup * 1000:.1f} ms"
     )
     print(
         f"sandbox latency {args.latency * 1000:g} ms per request; client parallelism "
-        f"{PARALLELISM}; rate limit lifted (max_rps {UNLIMITED_RPS:g}) unless the row says",
+        f"{PARALLELISM}; rate limit lifted (--max-rps {UNLIMITED_RPS:g}) unless the row says",
         flush=True,
     )
-    with tempfile.TemporaryDirectory(prefix="resumesync-bench-") as temp:
-        rows, notes = network_rows(chosen, args, startup, Path(temp))
-    if "5" in chosen:
-        print("running 5. cold commands ...", flush=True)
-        command = resumesync_command()
-        rows.append(
-            cold_row(
-                "5a. resumesync --help (cold)", [*command, "--help"], HELP_SECONDS, args.cold_runs
-            )
-        )
-        validate = [*command, "validate", "--dir", str(EXAMPLE)]
-        rows.append(
-            cold_row(
-                "5b. resumesync validate examples/basic (cold)",
-                validate,
-                VALIDATE_SECONDS,
-                args.cold_runs,
-            )
-        )
-    if "planner" in chosen:
-        print("running planner only ...", flush=True)
-        rows.append(planner_row(args.runs))
+    rows: list[Row] = []
+    notes: list[str] = []
+    layers: list[dict[str, Any]] = []
+    profile_text = ""
+    command_ = resumesync_command()
+    with tempfile.TemporaryDirectory(prefix="resumesync-bench-") as temp_name:
+        temp = Path(temp_name)
+        for key in args.chosen:
+            print(f"running {key} ...", flush=True)
+            if key == "help":
+                rows.append(
+                    cold_row(
+                        "resumesync --help",
+                        [*command_, "--help"],
+                        "import click",
+                        HELP_RATIO,
+                        args.cold_runs,
+                    )
+                )
+            elif key == "validate":
+                argv = [*command_, "validate", "--dir", str(EXAMPLE)]
+                rows.append(
+                    cold_row(
+                        "resumesync validate examples/basic",
+                        argv,
+                        "import yaml, jsonschema, click",
+                        VALIDATE_RATIO,
+                        args.cold_runs,
+                    )
+                )
+            elif key in ("noop", "apply", "smoke-plan", "smoke-apply"):
+                prepared = prepare(key, temp)
+                rows.append(
+                    network_row(
+                        prepared,
+                        latency=args.latency,
+                        max_rps=UNLIMITED_RPS,
+                        runs=args.runs,
+                        startup=startup,
+                        target=PLAN_RATIO,
+                    )
+                )
+                if prepared.scenario.note:
+                    notes.append(f"{key}: {prepared.scenario.note}")
+            elif key == "agency":
+                rows.extend(agency_rows(args, temp, startup))
+            elif key == "agency-rate":
+                prepared = prepare("agency-500", temp)
+                rows.append(
+                    network_row(
+                        prepared,
+                        latency=args.latency,
+                        max_rps=DEFAULT_RPS,
+                        runs=1,
+                        startup=startup,
+                        target=RATE_RATIO,
+                        name=f"{prepared.scenario.title}, default rate limit (10 rps)",
+                    )
+                )
+            elif key == "client":
+                layers, profile_text = client_rows(
+                    args.client_requests, rounds=args.runs, profile=args.profile
+                )
+            elif key == "planner":
+                rows.append(planner_row(args.runs, *((10, 200) if args.smoke else ())))
     print()
     print(table(rows))
+    if layers:
+        print()
+        print(client_table(layers))
+        ours = layers[-1]["cpu_ms_per_request"]
+        verdict = "PASS" if ours <= CLIENT_MS else f"MISS: {ours:.2f} ms > {CLIENT_MS} ms"
+        print(f"HHClient CPU per request: {ours:.3f} ms (target <= {CLIENT_MS} ms): {verdict}")
+    if profile_text:
+        print(profile_text)
     print()
-    for note in [*notes, *legend(args.runs, args.cold_runs)]:
+    for note in [*notes, *legend()]:
         print(f"* {note}")
     if args.json:
         document = {
             "machine": machine(),
             "latency": args.latency,
             "startup_seconds": startup,
-            "rows": [{**asdict(row), "ratio": row.ratio} for row in rows],
+            "rows": [{**asdict(row), "ratio": row.ratio, "wall": row.wall} for row in rows],
+            "client": layers,
         }
         args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     missed = [row.name for row in rows if row.misses]
     print(f"\n{len(rows) - len(missed)} of {len(rows)} rows meet their targets", end="")
     print(f" (took {time.perf_counter() - started:.0f} s)")
+    return rows
 
 
-def resumesync_command() -> list[str]:
-    """`python SCRIPT`: the `resumesync` script of this interpreter's environment (what users
-    run, without a version manager's shim in front), or resumesync/cli.py if not installed."""
-    script = Path(sys.executable).parent / "resumesync"
-    if not script.is_file():
-        script = ROOT / "resumesync" / "cli.py"
-    return [sys.executable, str(script)]
+def agency_rows(args: argparse.Namespace, temp: Path, startup: float) -> list[Row]:
+    """100 and 500 resumes x (200 + 200), no-op plans with the rate limit lifted: load time,
+    peak memory, and CPU per request at both sizes (it must not grow with the size)."""
+    rows = []
+    for key in ("agency-100", "agency-500"):
+        prepared = prepare(key, temp)
+        row = network_row(
+            prepared,
+            latency=args.latency,
+            max_rps=UNLIMITED_RPS,
+            runs=args.runs,
+            startup=startup,
+            target=None,
+        )
+        row.load, _ = load_seconds(prepared)
+        row.check(row.load < LOAD_SECONDS, f"load {row.load:.2f} s >= {LOAD_SECONDS:g} s")
+        row.check((row.peak_mb or 0) < PEAK_MB, f"peak {row.peak_mb:.0f} MB >= {PEAK_MB:g} MB")
+        rows.append(row)
+    small, large = rows
+    per = [(row.cpu or 0) / (row.requests or 1) * 1000 for row in rows]
+    large.check(
+        per[1] <= LINEAR * per[0],
+        f"CPU/request {per[1]:.2f} ms > {LINEAR}x the 100-resume row's {per[0]:.2f} ms",
+    )
+    small.name += f" [CPU {per[0]:.2f} ms/request]"
+    large.name += f" [CPU {per[1]:.2f} ms/request]"
+    return rows
+
+
+def legend() -> list[str]:
+    return [
+        "wall: the best of the row's runs, a whole cold process from exec to exit (as `time` "
+        "would); spread: every run's wall / bound; the runs of a row and of its bound are "
+        "interleaved",
+        "bound: `python -c pass` (a bare interpreter, same run) + max(latency x chain, latency "
+        "x requests / parallelism[, requests / rate]) for the rows that talk to the sandbox; "
+        "the cold commands name theirs",
+        "imports: seconds spent importing in one more run under -X importtime (interpreter "
+        "start-up imports included: site, encodings)",
+        "floor: the fewest requests any client needs (benchmarks/workloads.py); requests: "
+        "what the sandbox served (every run agrees unless the row says so)",
+        "CPU: the process's user + system time (wait4); peak: its own VmHWM "
+        f"(benchmarks/peakhook); load: files.read_repository in a fresh process; agency "
+        f"targets: load < {LOAD_SECONDS:g} s, peak < {PEAK_MB:g} MB, CPU per request at 500 "
+        f"resumes <= {LINEAR}x that at 100",
+    ]
 
 
 if __name__ == "__main__":

@@ -82,50 +82,18 @@ def _lists(size: int) -> dict[ListKind, ListEdit]:
     return {"blacklist": ListEdit(size), "whitelist": ListEdit(size)}
 
 
-def _mixed(index: int) -> ResumeEdit:
-    """Scenario 4's edits, one of five kinds by index (1 to 4 privacy stages each)."""
-    live = 300
-    kinds = [
-        ResumeEdit(_lists(live), fields=("title",)),
-        ResumeEdit(
-            {"blacklist": ListEdit(live, add=150), "whitelist": ListEdit(live, remove=10)},
-        ),
-        ResumeEdit(
-            {"blacklist": ListEdit(live), "whitelist": ListEdit(live, remove=50)},
-            fields=("salary",),
-        ),
-        ResumeEdit(
-            {"blacklist": ListEdit(live), "whitelist": ListEdit(live, add=120)},
-            fields=("skill_set",),
-            publish=True,
-        ),
-        ResumeEdit(
-            {"blacklist": ListEdit(live, add=30, remove=20), "whitelist": ListEdit(live)},
-            fields=("title",),
-            publish=True,
-        ),
-    ]
-    return kinds[index % len(kinds)]
+def _no_op(key: str, title: str, token: str, seed: int, resumes: int, size: int) -> Scenario:
+    edits = tuple(ResumeEdit(_lists(size)) for _ in range(resumes))
+    return Scenario(key, title, (AccountWork(token, seed, edits),), apply=False)
 
 
 SCENARIOS: dict[str, Scenario] = {
     scenario.key: scenario
     for scenario in [
+        _no_op("noop", "no-op plan, 20 resumes x (2000 + 2000)", "USERbench1", 1, 20, 2000),
         Scenario(
-            "1",
-            "plan, no-op, 20 resumes",
-            (AccountWork("USERbench1", 1, tuple(ResumeEdit(_lists(50)) for _ in range(20))),),
-            apply=False,
-        ),
-        Scenario(
-            "2",
-            "plan, 20 resumes x 2 lists of 2000",
-            (AccountWork("USERbench2", 2, tuple(ResumeEdit(_lists(2000)) for _ in range(20))),),
-            apply=False,
-        ),
-        Scenario(
-            "3",
-            "apply, +2000 / -1500 on 2 blacklists",
+            "apply",
+            "apply +2000 / -1500 on 2 blacklists",
             (
                 AccountWork(
                     "USERbench3",
@@ -138,34 +106,45 @@ SCENARIOS: dict[str, Scenario] = {
             ),
             apply=True,
             force=True,
-            note="with --force: removing 75 % of a list is refused otherwise",
+            note="apply runs with --yes --force: removing 75 % of a list is refused otherwise",
         ),
+        _no_op("agency-100", "agency: no-op plan, 100 x (200 + 200)", "USERagency1", 5, 100, 200),
+        _no_op("agency-500", "agency: no-op plan, 500 x (200 + 200)", "USERagency5", 6, 500, 200),
+        # small sizes for the CI smoke test
+        _no_op("smoke-plan", "smoke: no-op plan, 3 x (150 + 150)", "USERsmoke1", 7, 3, 150),
         Scenario(
-            "4",
-            "apply, mixed, 5 accounts x 10 resumes",
-            tuple(
-                AccountWork(f"USERbench4-{n}", 40 + n, tuple(_mixed(i) for i in range(10)))
-                for n in range(5)
+            "smoke-apply",
+            "smoke: apply +150 / -60, one field",
+            (
+                AccountWork(
+                    "USERsmoke2",
+                    8,
+                    (
+                        ResumeEdit({"blacklist": ListEdit(0, add=150)}, fields=("title",)),
+                        ResumeEdit({"blacklist": ListEdit(150, remove=60)}),
+                    ),
+                ),
             ),
             apply=True,
-            note="5 tokens on one sandbox, one pipeline.Session (one HHClient per account, one "
-            "event loop): all planned concurrently, then applied, as `apply --yes` runs profiles",
+            force=True,
         ),
     ]
 }
 
+
 # The planner-only row: 100 resumes, two 2000-employer lists each, in memory (no HTTP).
-PLANNER_WORK = AccountWork(
-    "USERplanner",
-    100,
-    tuple(
-        ResumeEdit(
-            {"blacklist": ListEdit(2000), "whitelist": ListEdit(2000, add=100, remove=100)},
-            fields=("title",),
-        )
-        for _ in range(100)
-    ),
-)
+def planner_work(resumes: int = 100, size: int = 2000) -> AccountWork:
+    edit = ResumeEdit(
+        {
+            "blacklist": ListEdit(size),
+            "whitelist": ListEdit(size, add=size // 20, remove=size // 20),
+        },
+        fields=("title",),
+    )
+    return AccountWork("USERplanner", 100, tuple(edit for _ in range(resumes)))
+
+
+PLANNER_WORK = planner_work()
 
 
 # --- building them ------------------------------------------------------------------------------

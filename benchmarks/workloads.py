@@ -4,16 +4,18 @@ A workload says, per account and resume, how long the live lists are and what th
 change. From that alone (not from the planner's output) follow the fewest requests any client
 needs and the longest chain of requests that must wait for one another:
 
-- reads: `GET /resumes/mine` (one page per 100 resumes), `GET /resumes/{id}` and
-  `GET /resumes/{id}/conditions` (the preflight) per resume, and per managed list one page
-  per 100 employers (an empty list still costs one page). A declared metro station the
+- reads: `GET /resumes/mine` (one page per 100 resumes), `GET /resumes/{id}` per resume,
+  `GET /resumes/{id}/conditions` (the preflight) only for a resume whose fields the plan
+  changes (it checks what the PUT sends; a no-op plan needs none), and per managed list one
+  page per 100 employers (an empty list still costs one page). A declared metro station the
   apply would change adds one `GET /metro/{area}` per distinct area, after its resume (2
   steps); no workload declares one, so none is counted;
 - writes: per list `ceil(added / 100)` POSTs and `ceil(removed / 100)` DELETEs (one DELETE of
   the whole list when it is to become empty), one PUT per resume with changed fields, one
   POST .../publish per resume to publish;
 - chain: reading is 1 step, or 2 when anything has more than one page (page 0 says how many
-  pages there are; the rest go out together; the conditions go out with the resume). Applying
+  pages there are; the rest go out together) or any conditions are read (they follow the
+  resume, once its diff is known). Applying
   adds, per resume, one step per privacy stage it uses: tightening (blacklist additions,
   whitelist removals), the PUT, loosening (blacklist removals, whitelist additions), publish;
   resumes run side by side.
@@ -86,8 +88,8 @@ class AccountWork:
 
     def reads(self) -> int:
         lists = sum(pages(edit.live) for resume in self.resumes for edit in resume.lists.values())
-        documents = 2 * len(self.resumes)  # the resume and its conditions
-        return pages(len(self.resumes)) + documents + lists
+        conditions = sum(1 for resume in self.resumes if resume.fields)
+        return pages(len(self.resumes)) + len(self.resumes) + conditions + lists
 
     def writes(self) -> int:
         return sum(resume.writes() for resume in self.resumes)
@@ -96,7 +98,8 @@ class AccountWork:
         paged = [len(self.resumes)] + [
             edit.live for resume in self.resumes for edit in resume.lists.values()
         ]
-        reading = 2 if any(pages(size) > 1 for size in paged) else 1
+        conditions = any(resume.fields for resume in self.resumes)
+        reading = 2 if conditions or any(pages(size) > 1 for size in paged) else 1
         if not apply:
             return reading
         return reading + max((resume.stages() for resume in self.resumes), default=0)

@@ -17,9 +17,9 @@ import asyncio
 import enum
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
-from typing import Any
+from typing import Any, Protocol
 
 from resumesync.client import (
     BadJsonDataError,
@@ -30,8 +30,29 @@ from resumesync.client import (
     RetryEvent,
     gather_or_cancel,
 )
-from resumesync.model import Action, Change, JsonPath, Plan
+from resumesync.endpoints import resume_path
+from resumesync.model import Action, Change, JsonPath, Plan, is_pending
 from resumesync.problems import dotted
+
+
+class CreationHooks(Protocol):
+    """What happens around a create besides the HTTP call (pipeline.py: files, `.resumesync/`).
+
+    `before_create` runs before the POST (it records the intent: an exception there means
+    no POST); `created` runs once the new id is known (it writes the id into the file and
+    clears the intent) and `adopted` for an ADOPT change. Their exceptions after the POST
+    are reported, but the resume is created and the rest of its changes go on."""
+
+    def before_create(self, change: Change, account_ids: tuple[str, ...]) -> None: ...
+
+    def created(self, change: Change, resume_id: str) -> None: ...
+
+    def adopted(self, change: Change) -> None: ...
+
+
+class LocalWriteError(ClientError):
+    """A file of the repository could not be written (nothing was sent)."""
+
 
 _INDEX = re.compile(r"0|[1-9][0-9]*")
 
@@ -115,10 +136,26 @@ class ChangeOutcome:
         return [_field_error(raw) for raw in self.error.field_errors]
 
 
+@dataclass(frozen=True)
+class CreatedResume:
+    key: str
+    file: str
+    resume_id: str
+    written: bool  # the id line is in the file; False: the user must add it (see `problem`)
+    problem: str = ""
+
+    @property
+    def id_line(self) -> str:
+        from resumesync.yamlwrite import id_line
+
+        return id_line(self.resume_id)
+
+
 @dataclass
 class ApplyResult:
     outcomes: list[ChangeOutcome]  # one per change, in plan order
     retries: list[RetryEvent] = field(default_factory=list)  # retried attempts during the apply
+    created: list[CreatedResume] = field(default_factory=list)  # new and adopted resumes
 
     def _with(self, outcome: Outcome) -> list[ChangeOutcome]:
         return [item for item in self.outcomes if item.outcome is outcome]
@@ -162,33 +199,79 @@ async def apply_plan(
     client: HHClient,
     *,
     on_event: Callable[[ApplyEvent], None] | None = None,
+    hooks: CreationHooks | None = None,
 ) -> ApplyResult:
     """Executes every change of `plan`; never raises for an API failure (see ApplyResult)."""
     total = len(plan.changes)
     outcomes: dict[int, ChangeOutcome] = {}
+    ids: dict[str, str] = {}  # pending id of a resume to create -> the id the POST gave it
+    created: list[CreatedResume] = []
 
-    def emit(kind: EventKind, index: int, error: ClientError | None = None) -> None:
+    async def call(change: Change) -> None:
+        if change.action is Action.CREATE:
+            if hooks is not None:
+                try:
+                    hooks.before_create(change, plan.account_ids)
+                except OSError as error:
+                    raise LocalWriteError(f"cannot record the creation: {error}") from None
+            resume_id = await client.create(change.path, change.body)
+            ids[change.resume_id] = resume_id
+            problem = ""
+            try:
+                if hooks is not None:
+                    hooks.created(change, resume_id)
+            except (OSError, ValueError) as error:
+                problem = str(error) or type(error).__name__
+            created.append(
+                CreatedResume(change.resume, change.file or "", resume_id, not problem, problem)
+            )
+            return
+        if change.action is Action.ADOPT:
+            problem = ""
+            try:
+                if hooks is not None:
+                    hooks.adopted(change)
+            except (OSError, ValueError) as error:
+                problem = str(error) or type(error).__name__
+            created.append(
+                CreatedResume(
+                    change.resume, change.file or "", change.resume_id, not problem, problem
+                )
+            )
+            return
+        change = bind_pending(change, ids)
+        await client.request(change.method, change.path, json=_body(change))
+
+    def emit(
+        kind: EventKind,
+        index: int,
+        error: ClientError | None = None,
+        change: Change | None = None,
+    ) -> None:
         if on_event is not None:
-            on_event(ApplyEvent(kind, plan.changes[index], index, total, error))
+            shown = change or plan.changes[index]
+            on_event(ApplyEvent(kind, shown, index, total, error))
 
     async def run(index: int) -> ChangeOutcome:
         change = plan.changes[index]
-        emit(EventKind.STARTED, index)
+        if is_pending(change.resume_id) and change.resume_id in ids:
+            change = bind_pending(change, ids)  # events and outcomes name the real id
+        emit(EventKind.STARTED, index, change=change)
         try:
-            await client.request(change.method, change.path, json=_body(change))
+            await call(change)
         except PublishNotYet as error:
             if error.maybe_applied:  # our own earlier attempt published it, then the line dropped
                 result = ChangeOutcome(change, Outcome.DONE)
-                emit(EventKind.DONE, index)
+                emit(EventKind.DONE, index, change=change)
             else:
                 result = ChangeOutcome(change, Outcome.NOT_YET, error)
-                emit(EventKind.NOT_YET, index, error)
+                emit(EventKind.NOT_YET, index, error, change)
         except ClientError as error:
             result = ChangeOutcome(change, Outcome.FAILED, error)
-            emit(EventKind.FAILED, index, error)
+            emit(EventKind.FAILED, index, error, change)
         else:
             result = ChangeOutcome(change, Outcome.DONE)
-            emit(EventKind.DONE, index)
+            emit(EventKind.DONE, index, change=change)
         outcomes[index] = result
         return result
 
@@ -214,7 +297,22 @@ async def apply_plan(
     return ApplyResult(
         [outcomes[index] for index in range(total)],
         retries=client.retry_events[retried_before:],
+        created=created,
     )
+
+
+def bind_pending(change: Change, ids: dict[str, str]) -> Change:
+    """`change` with the id of the resume created earlier in this apply in place of its
+    pending id (in `resume_id` and the path); a change of no pending resume as it is."""
+    if not is_pending(change.resume_id):
+        return change
+    new_id = ids.get(change.resume_id)
+    if new_id is None:
+        raise RuntimeError(f"{change.resume}: its resume was not created first")
+    old_prefix, new_prefix = resume_path(change.resume_id), resume_path(new_id)
+    if change.path != old_prefix and not change.path.startswith(old_prefix + "/"):
+        raise RuntimeError(f"{change.resume}: a change of a new resume with another path")
+    return replace(change, resume_id=new_id, path=new_prefix + change.path[len(old_prefix) :])
 
 
 def describe_change(change: Change) -> str:
@@ -236,6 +334,7 @@ def describe_change(change: Change) -> str:
 class Stage(enum.IntEnum):
     """The privacy stages of one resume's changes, in the order the planner emits them."""
 
+    CREATE = 0  # the POST of a new resume, or the adoption of one; everything else follows
     TIGHTENING = 1
     UPDATE = 2
     LOOSENING = 3
@@ -251,6 +350,8 @@ _TIGHTENING = {
 
 
 def stage(change: Change) -> Stage:
+    if change.action in (Action.CREATE, Action.ADOPT):
+        return Stage.CREATE
     if change.action is Action.UPDATE:
         return Stage.UPDATE
     if change.action is Action.PUBLISH:

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import click
 
 from resumesync import __version__
+from resumesync.commands import auth as auth_commands
 from resumesync.commands.pull import pull_command
 from resumesync.commands.renew import renew_command
 from resumesync.employers_cli import employers_group
@@ -83,6 +84,12 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         directory_option,
         click.option("--token", help="OAuth access token (default: $HH_TOKEN)."),
+        click.option(
+            "--token-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Token store written by `resumesync login` (default: $HH_TOKEN_FILE, else "
+            "the user's config directory); used when no token is given.",
+        ),
         click.option("--api-url", help="API base URL (default: $HH_API_URL or https://api.hh.ru)."),
         click.option("--user-agent", help="Sent as HH-User-Agent (default: $HH_USER_AGENT)."),
         click.option(
@@ -138,26 +145,41 @@ def cli(ctx: click.Context) -> None:
     """Keep hh.ru resumes and their visibility lists as code.
 
     \b
-    resumesync validate             check the files offline
-    resumesync plan                 show what apply would change
-    resumesync apply                make the account match the files
-    resumesync plan --sandbox       try it all against a built-in example account
+    Try it anywhere, no account needed (a built-in sandbox account):
+      resumesync import --sandbox --dir try   write its resumes into try/ as files
+      resumesync plan --sandbox --dir try     edit try/resumes/*.yaml, then see the plan
+      resumesync apply --sandbox --dir try    make the sandbox account match the files
+
+    \b
+    With your account (HH_TOKEN):
+      resumesync import               resume files + visibility.yaml from the live account
+      resumesync validate             check the files offline
+      resumesync plan                 show what apply would change
+      resumesync apply                make the account match the files
     """
     ctx.ensure_object(Console)
 
 
 @cli.command()
 @directory_option
+@click.option(
+    "--profile",
+    multiple=True,
+    help="Only this profile of resumesync.yaml (repeatable; default: all).",
+)
 @click.pass_obj
-def validate(console: Console, directory: Path) -> None:
+def validate(console: Console, directory: Path, profile: tuple[str, ...]) -> None:
     """Check the files offline; errors print as FILE:LINE: field: message."""
     from resumesync import files
     from resumesync.profiles import resolve_profiles
 
-    with reported_problems(console):
-        profiles = resolve_profiles(directory, files.load_config(directory), console.env)
+    with reported_problems(console, writes=False):
+        profiles = resolve_profiles(
+            directory, files.load_config(directory), console.env, selected=profile
+        )
         loaded = load_profiles(console, profiles)
-    console.out(f"{sum(len(desired.resumes) for _, desired in loaded)} resumes valid.")
+    count = sum(len(desired.resumes) for _, desired in loaded)
+    console.out(f"{count} {'resume' if count == 1 else 'resumes'} valid.")
 
 
 @cli.command()
@@ -174,6 +196,8 @@ def validate(console: Console, directory: Path) -> None:
     type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
+    help="text for a terminal; json: the plan file format (personal data hidden unless "
+    "--show-sensitive); markdown for a pull-request comment.",
 )
 @click.option(
     "--detailed-exitcode",
@@ -209,7 +233,10 @@ def plan(
     ):
         if out_file is not None and len(targets) > 1:
             raise Failure("--out saves one account's plan: choose a profile with --profile")
-        planned, failures = plan_targets(console, targets, force=force, session=session)
+        saved = out_file is not None or output_format == "json"  # what shows the fingerprint
+        planned, failures = plan_targets(
+            console, targets, force=force, session=session, with_fingerprint=saved
+        )
         retried = {target.name: session.retries(target.settings) for target in targets}
     if output_format == "json" and len(targets) > 1:
         document = {
@@ -251,9 +278,16 @@ def apply(
     show_sensitive: bool,
     **connection: Any,
 ) -> None:
-    """Make the account match the files (or execute a saved PLAN_FILE)."""
+    """Make the account match the files (or execute a saved PLAN_FILE).
+
+    Without PLAN_FILE: plans, shows the plan and asks (--yes skips the question; with no
+    terminal to ask on it refuses). A saved PLAN_FILE (`plan --out`) was reviewed when it was
+    saved, so it is applied without asking, as Terraform does, once the account is checked
+    to be unchanged since.
+    """
     from resumesync import pipeline
     from resumesync.planfile import load_plan
+    from resumesync.profiles import from_root
 
     retries = RetryLog(console)
     with (
@@ -268,7 +302,9 @@ def apply(
             planned = [(targets[0], load_plan(read_text(plan_file), str(plan_file)))]
             failures = 0
         else:
-            planned, failures = plan_targets(console, targets, force=force, session=session)
+            planned, failures = plan_targets(
+                console, targets, force=force, session=session, with_fingerprint=False
+            )
             for target, the_plan in planned:
                 heading(console, target, len(targets))
                 console.out(render(the_plan, "text", console, show_sensitive))
@@ -281,7 +317,7 @@ def apply(
             [(the_plan, target.desired, target.settings) for target, the_plan in planned],
             check_fingerprint=plan_file is not None,
             force=force,
-            on_event=progress_reporter(console),
+            on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
         )
         # the plan's reads and the apply's calls: every retry of the run, per account
         retried = {target.name: session.retries(target.settings) for target, _ in planned}
@@ -292,7 +328,7 @@ def apply(
         again = hint(click.get_current_context(), "apply")
         console.out(apply_summary(result, again, retried.get(target.name)))
         for problem in pipeline.apply_problems(result, target.desired):
-            console.err(str(problem))
+            console.err(str(from_root(problem, target.prefix)))
         all_ok = all_ok and result.ok
     if not all_ok:
         sys.exit(ExitCode.ERROR)
@@ -309,30 +345,41 @@ def import_command(
     """Write resume files and visibility.yaml from the live account."""
     from resumesync import files
     from resumesync.importer import import_account_sync
-    from resumesync.profiles import repository_settings
+    from resumesync.profiles import resolve_profiles
 
-    directory: Path = connection["directory"]
+    root: Path = connection["directory"]
     with reported_problems(console), contextlib.ExitStack() as stack:
         options = dict(connection, read_timeout=connection["timeout"])
-        settings = repository_settings(
-            directory, files.load_config(directory), console.env, options
-        )
+        profiles = resolve_profiles(
+            root, files.load_config(root), console.env, selected=connection["profile"],
+            options=options,
+        )  # fmt: skip
+        if len(profiles) > 1:
+            names = ", ".join(profile.name for profile in profiles)
+            raise Failure(f"import writes one account's files: choose one with --profile ({names})")
+        directory, settings = profiles[0].directory, profiles[0].settings
+        shown = root / profiles[0].prefix  # the folder as the user would name it
         if connection["sandbox"]:
             from resumesync.sandbox import SANDBOX_TOKEN, persistent_sandbox
 
             running = stack.enter_context(persistent_sandbox(directory))
-            settings = settings.with_overrides(api_url=running.url, token=SANDBOX_TOKEN)
+            settings = settings.with_overrides(
+                api_url=running.url, token=SANDBOX_TOKEN, max_rps=sandbox_rps(connection)
+            )
         result = import_account_sync(
             settings, directory, force=force, resume_ids=resume_ids, on_retry=RetryLog(console)
         )
     for path in result.written:
-        console.out(f"wrote {path}")
+        inside = Path(os.path.relpath(path, directory))
+        console.out(f"wrote {path if inside.parts[:1] == ('..',) else shown / inside}")
     for note in result.notes:
         console.err(f"note: {note}")
     for summary in result.skipped:
         console.err(f"not imported: {summary.resume_id} {summary.title!r}")
     plan_hint = hint(click.get_current_context(), "plan", drop=["force"])
-    console.out(f"Imported {len(result.resumes)} resumes. `{plan_hint}` should now be empty.")
+    count = len(result.resumes)
+    imported = f"Imported {count} {'resume' if count == 1 else 'resumes'}."
+    console.out(f"{imported} `{plan_hint}` should now be empty.")
 
 
 @cli.command()
@@ -354,7 +401,8 @@ def import_command(
     "--seed",
     "seed_dir",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="A directory with account.json to serve instead of the example account.",
+    help="A directory with account.json (the format of .resumesync/sandbox.json) to serve "
+    "instead of the example account.",
 )
 @click.option(
     "--token", default="USERsandbox", show_default=True, help="The token the sandbox accepts."
@@ -379,12 +427,25 @@ def sandbox(
     fail_rate: float,
     reset: bool,
 ) -> None:
-    """Serve the built-in hh.ru-compatible API until interrupted."""
+    """Serve the built-in hh.ru-compatible API on 127.0.0.1 until interrupted.
+
+    \b
+    It prints the two variables that point other tools (and resumesync) at it:
+      export HH_API_URL=http://127.0.0.1:PORT
+      export HH_TOKEN=USERsandbox        (the --token value)
+
+    \b
+    --seed DIR serves DIR/account.json instead of the example account: the format of
+    DIR/.resumesync/sandbox.json that --sandbox keeps, e.g. {"resumes": {ID: {fields...}},
+    "resume_state": {ID: {"status": "published", ...}}, "lists": {ID: {"blacklist": [...],
+    "whitelist": [...]}}, "employers": {ID: NAME}}.
+    --reset --dir DIR forgets the account that --sandbox keeps in DIR (and in each profile's
+    folder), so the next --sandbox run starts from the example account again.
+    """
     from resumesync import sandbox as sandbox_package
 
     if reset:
-        sandbox_package.reset_persistent_sandbox(directory)
-        console.out(f"Reset the sandbox account of {directory}.")
+        reset_sandbox_state(console, directory)
         return
     try:
         account = (
@@ -408,6 +469,35 @@ def sandbox(
         sandbox_package.serve(config, port=port, on_ready=announce)
 
 
+def reset_sandbox_state(console: Console, directory: Path) -> None:
+    """Forgets the --sandbox state of DIR and of each of its profiles' folders."""
+    from resumesync import files
+    from resumesync import sandbox as sandbox_package
+
+    with reported_problems(console):
+        config = files.load_config(directory)
+    folders = [
+        directory,
+        *(directory / p.dir for p in (config.profiles if config else {}).values()),
+    ]
+    from resumesync.writeback import forget_ids
+
+    created = {folder: sandbox_package.created_resume_ids(folder) for folder in folders}
+    done = [folder for folder in folders if sandbox_package.reset_persistent_sandbox(folder)]
+    for folder in done:
+        console.out(
+            f"Reset the sandbox account of {folder}: "
+            "the next --sandbox run starts from the example account."
+        )
+        for file in forget_ids(folder, created[folder]):  # those resumes went with the reset
+            console.out(f"Removed the `id:` line of a resume the sandbox created from {file}.")
+    if not done:
+        console.out(
+            f"Nothing to reset: {sandbox_package.state_path(directory)} does not exist "
+            "(the first --sandbox run creates it)."
+        )
+
+
 @cli.command()
 @directory_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
@@ -417,7 +507,7 @@ def profiles(console: Console, directory: Path, output_format: str) -> None:
     from resumesync import files
     from resumesync.profiles import DEFAULT_PROFILE
 
-    with reported_problems(console):
+    with reported_problems(console, writes=False):
         config = files.load_config(directory)
     names = list(config.profiles) if config and config.profiles else [DEFAULT_PROFILE]
     console.out(json.dumps(names) if output_format == "json" else "\n".join(names))
@@ -427,8 +517,9 @@ def profiles(console: Console, directory: Path, output_format: str) -> None:
 
 
 @contextlib.contextmanager
-def reported_problems(console: Console) -> Iterator[None]:
-    """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback."""
+def reported_problems(console: Console, *, writes: bool = True) -> Iterator[None]:
+    """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback.
+    `writes`: the command could have written (the summary then says that nothing was)."""
     from resumesync.client import ClientError
     from resumesync.problems import ProblemsError
     from resumesync.safefs import UnsafePathError
@@ -441,7 +532,9 @@ def reported_problems(console: Console) -> Iterator[None]:
         print_warnings(console, getattr(error, "warnings", []))
         for problem in error.problems:
             console.err(str(problem))
-        raise Failure(f"{len(error.problems)} problem(s); nothing was written.") from None
+        count = len(error.problems)
+        found = f"{count} {'problem' if count == 1 else 'problems'}"
+        raise Failure(f"{found}; nothing was written." if writes else f"{found}.") from None
     except ClientError as error:
         raise Failure(str(error)) from None
 
@@ -453,6 +546,7 @@ class Target:
     name: str
     settings: Any  # resumesync.settings.Settings
     desired: Any  # resumesync.model.DesiredState
+    prefix: str = ""  # the profile's folder from the repository root, for messages
 
 
 @contextlib.contextmanager
@@ -468,7 +562,7 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
         root, files.load_config(root), console.env, selected=connection["profile"], options=options
     )
     targets = [
-        Target(profile.name, profile.settings, desired)
+        Target(profile.name, profile.settings, desired, profile.prefix)
         for profile, desired in load_profiles(console, profiles)
     ]
     if not connection["sandbox"]:
@@ -481,17 +575,26 @@ def accounts(console: Console, connection: dict[str, Any]) -> Iterator[list[Targ
         for target in targets:
             directory = target.settings.directory
             try:
-                running = stack.enter_context(persistent_sandbox(directory))
+                managed = [resume.resume_id for resume in target.desired.resumes]
+                running = stack.enter_context(persistent_sandbox(directory, resume_ids=managed))
             except ValueError as error:  # a damaged state file: the message names --reset
                 raise Failure(str(error)) from None
             console.err(
                 f"Using the built-in sandbox ({directory / '.resumesync' / 'sandbox.json'})."
             )
             settings = target.settings.with_overrides(
-                api_url=running.url, token=SANDBOX_TOKEN, api_name="sandbox"
+                api_url=running.url,
+                token=SANDBOX_TOKEN,
+                api_name="sandbox",
+                max_rps=sandbox_rps(connection),
             )
-            sandboxed.append(Target(target.name, settings, target.desired))
+            sandboxed.append(Target(target.name, settings, target.desired, target.prefix))
         yield sandboxed
+
+
+def sandbox_rps(connection: dict[str, Any]) -> float:
+    """The in-process sandbox is not hh.ru: no rate limit to respect unless --max-rps says."""
+    return connection.get("max_rps") or 0.0  # 0: no limit
 
 
 def load_profiles(console: Console, profiles: list[Any]) -> list[tuple[Any, Any]]:
@@ -499,16 +602,18 @@ def load_profiles(console: Console, profiles: list[Any]) -> list[tuple[Any, Any]
     state) pairs, or one ProblemsError with the problems of every profile."""
     from resumesync import files
     from resumesync.problems import ProblemsError
+    from resumesync.profiles import from_root
 
     loaded, problems = [], []
     for profile in profiles:
         try:
             repository = files.read_repository(profile.directory, console.env)
         except ProblemsError as error:
-            print_warnings(console, getattr(error, "warnings", []))
-            problems.extend(error.problems)
+            warnings = getattr(error, "warnings", [])
+            print_warnings(console, [from_root(item, profile.prefix) for item in warnings])
+            problems.extend(from_root(problem, profile.prefix) for problem in error.problems)
             continue
-        print_warnings(console, repository.warnings)
+        print_warnings(console, [from_root(item, profile.prefix) for item in repository.warnings])
         loaded.append((profile, repository.state))
     if problems:
         raise ProblemsError(problems)
@@ -521,7 +626,8 @@ def report_each(
     """Splits per-account results into successes and failures; failures are printed here, so
     one account's failure is reported without stopping the others."""
     from resumesync.client import ClientError
-    from resumesync.problems import ProblemsError
+    from resumesync.problems import Problem, ProblemsError
+    from resumesync.profiles import from_root
 
     succeeded, failures = [], 0
     for target, result in zip(targets, results, strict=True):
@@ -533,17 +639,28 @@ def report_each(
         failures += 1
         prefix = f"profile {target.name}: " if len(targets) > 1 else ""
         for problem in getattr(result, "problems", None) or [result]:
+            if isinstance(problem, Problem):
+                problem = from_root(problem, target.prefix)
             console.err(f"{prefix}{problem}")
         console.err(f"{prefix}nothing was written to this account.")
     return succeeded, failures
 
 
 def plan_targets(
-    console: Console, targets: list[Target], *, force: bool, session: Any
+    console: Console,
+    targets: list[Target],
+    *,
+    force: bool,
+    session: Any,
+    with_fingerprint: bool = True,
 ) -> tuple[list[tuple[Target, Any]], int]:
     """Plans every account concurrently in `session` (a pipeline.Session): the (target, plan)
     pairs that worked, and how many accounts failed (already reported)."""
-    results = session.plan([(target.desired, target.settings) for target in targets], force=force)
+    results = session.plan(
+        [(target.desired, target.settings) for target in targets],
+        force=force,
+        with_fingerprint=with_fingerprint,
+    )
     succeeded, failures = report_each(console, targets, results)
     return [(target, result.plan) for target, result in succeeded], failures
 
@@ -600,8 +717,9 @@ class RetryLog:
         self.console.err(f"retrying: {event}")
 
 
-def progress_reporter(console: Console) -> Callable[[Any], None]:
-    """Progress on stderr: a bar on a terminal, a line per finished change otherwise."""
+def progress_reporter(console: Console, total: int = 0) -> Callable[[Any], None]:
+    """Progress on stderr: a bar on a terminal, a line per finished change otherwise.
+    `total`: the changes of every account applied together (default: the event's plan's)."""
     from resumesync.applier import EventKind
 
     finished = 0
@@ -614,14 +732,14 @@ def progress_reporter(console: Console) -> Callable[[Any], None]:
         change = event.change
         if console.stderr_is_tty:
             width = 30
-            filled = width * finished // max(event.total, 1)
+            filled = width * finished // max(total or event.total, 1)
             bar = "#" * filled + "-" * (width - filled)
-            end = "\n" if finished == event.total else ""
-            console.stderr.write(f"\r[{bar}] {finished}/{event.total}{end}")
+            end = "\n" if finished == (total or event.total) else ""
+            console.stderr.write(f"\r[{bar}] {finished}/{total or event.total}{end}")
             console.stderr.flush()
         else:
             console.err(
-                f"[{finished}/{event.total}] {event.kind.value}: {change.resume} "
+                f"[{finished}/{total or event.total}] {event.kind.value}: {change.resume} "
                 f"{change.action.value} {change.method} {change.path.split('?')[0]}"
             )
 
@@ -640,6 +758,14 @@ def apply_summary(
 ) -> str:
     """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
+    for item in getattr(result, "created", ()):  # new resumes: their ids must reach git
+        if item.written:
+            lines.append(f"  wrote `{item.id_line}` into {item.file}: commit it")
+        else:
+            lines.append(
+                f"  resume {item.key} is {item.resume_id}, but {item.problem}: "
+                f"add the line `{item.id_line}` to {item.file} and commit it"
+            )
     for outcome in result.not_yet:
         lines.append(f"  not yet: {outcome.change.resume}: {outcome.message}")
     for outcome in result.failed:
@@ -660,6 +786,9 @@ def apply_summary(
 
 cli.add_command(employers_group(connection_options))
 cli.add_command(renew_command(connection_options))
+cli.add_command(auth_commands.login)
+cli.add_command(auth_commands.logout)
+cli.add_command(auth_commands.auth_group)
 cli.add_command(pull_command(connection_options))
 
 

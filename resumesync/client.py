@@ -12,19 +12,24 @@ import json as jsonlib
 import logging
 import math
 import random
+import re
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
 from resumesync import __version__
 from resumesync.endpoints import (
+    create_resume_path,
+    creation_availability_path,
     list_path,
     metro_path,
+    new_resume_conditions_path,
     publish_path,
     resume_path,
     resume_write_call,
@@ -42,6 +47,8 @@ MAX_BATCH = 100  # employers per list POST / DELETE call (documented limit for P
 
 # 408 and 5xx are transient; 429 is "slow down" (except on publish, see PublishNotYet).
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Answers that say the call was not carried out: the only ones a create is retried on.
+NOT_APPLIED_STATUSES = frozenset({429, 503})
 # Connection failures worth another attempt; everything we send is idempotent, so a request
 # whose connection dropped after it was sent may be repeated safely.
 RETRY_EXCEPTIONS: tuple[type[Exception], ...] = (
@@ -81,10 +88,30 @@ def shown_path(path: str) -> str:
     return f"{base}?{parameters[0]}&… ({len(parameters)} parameters)"
 
 
+class TokenProvider(Protocol):
+    """Where the client gets its token when it is not a fixed one (resumesync.auth): the
+    client never knows how a token was got."""
+
+    async def token(self) -> str:
+        """The access token to send now."""
+        ...
+
+    async def expired(self, token: str) -> str:
+        """The API answered 403 oauth/token_expired for `token`: the token to retry with
+        (once). Raises ClientError when there is none."""
+        ...
+
+    async def replaced(self, token: str) -> str | None:
+        """The API refused `token` otherwise: the token that replaced it meanwhile (another
+        process refreshed the pair), or None."""
+        ...
+
+
 @dataclass
 class ClientSettings:
     base_url: str = DEFAULT_API_URL
     token: str | None = field(default=None, repr=False)  # never shown, not even in repr
+    token_provider: TokenProvider | None = field(default=None, repr=False)  # instead of token
     user_agent: str = DEFAULT_USER_AGENT
     parallelism: int = 8  # concurrent requests
     max_rps: float | None = 10.0  # requests per second for the whole client; None or <= 0: off
@@ -193,13 +220,17 @@ class PublishNotYet(ApiError):
 
 
 _OAUTH_MESSAGES = {
-    "bad_authorization": "the token was rejected (bad_authorization): set HH_TOKEN / --token",
+    "bad_authorization": (
+        "the token was rejected (bad_authorization): set HH_TOKEN / --token, "
+        "or run `resumesync login`"
+    ),
     "token_expired": (
         "the token has expired (token_expired): access tokens live 14 days; refresh it "
-        "and set HH_TOKEN / --token"
+        "and set HH_TOKEN / --token, or use `resumesync login`, whose pair refreshes itself"
     ),
     "token_revoked": (
-        "the token was revoked (token_revoked): authorize again and set HH_TOKEN / --token"
+        "the token was revoked (token_revoked): run `resumesync login` again, "
+        "or set a new HH_TOKEN / --token"
     ),
     "application_not_found": (
         "the application that issued the token was deleted (application_not_found): "
@@ -320,6 +351,7 @@ class HHClient:
         settings: ClientSettings,
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        ssl_context: ssl.SSLContext | None = None,
         clock: Clock | None = None,
         sleep: Sleep | None = None,
         rng: Callable[[], float] | None = None,
@@ -330,6 +362,7 @@ class HHClient:
             raise ValueError("retries must be >= 0")
         self.settings = settings
         self._transport = transport
+        self._ssl_context = ssl_context  # shared by a Session's clients: see open()
         self._sleep: Sleep = sleep or asyncio.sleep
         self._rng = rng or random.Random().random
         self._limiter = RateLimiter(
@@ -340,6 +373,7 @@ class HHClient:
         self.request_count = 0
         self.attempt_count = 0
         self.retry_events: list[RetryEvent] = []  # every retry of this client, for summaries
+        self._provided: set[str] = set()  # tokens the provider gave: redacted like settings.token
 
     @property
     def base_url(self) -> str:
@@ -349,6 +383,11 @@ class HHClient:
     def api_name(self) -> str:
         """The API as plan files record it (settings.api_name, else the base URL)."""
         return (self.settings.api_name or self.settings.base_url).rstrip("/")
+
+    @property
+    def ssl_context(self) -> ssl.SSLContext | None:
+        """The TLS context given to this client (None: httpx makes its own, or plain http)."""
+        return self._ssl_context
 
     @property
     def retry_count(self) -> int:
@@ -376,8 +415,9 @@ class HHClient:
             headers["Authorization"] = f"Bearer {settings.token}"
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            # Loading the CA bundle costs 20-60 ms per client; plain http (the sandbox) has no TLS.
-            verify=not self.base_url.startswith("http://"),
+            # Loading the CA bundle costs 20-60 ms per context: clients of one Session share
+            # one (shared_ssl_context); plain http (the sandbox) needs none.
+            verify=False if self.base_url.startswith("http://") else (self._ssl_context or True),
             headers=headers,
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout,
@@ -416,8 +456,17 @@ class HHClient:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        files: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        idempotent: bool = True,
+        on_success: Callable[[httpx.Response], None] | None = None,
     ) -> Any:
-        """Send one call (retrying as configured); the parsed JSON body, or None when empty."""
+        """Send one call (retrying as configured); the parsed JSON body, or None when empty.
+
+        `files` / `data` send a multipart form instead of JSON. A call that is not
+        `idempotent` (a POST that creates something) is retried only when it surely did not
+        reach the server: a refused connection, 429, 503. `on_success` sees the response of
+        a success before its body is parsed (for headers such as `Location`)."""
         if self._http is None:
             raise RuntimeError("HHClient is not open: use `async with HHClient(...)`")
         method = method.upper()
@@ -425,18 +474,28 @@ class HHClient:
         retries = self.settings.retries
         dropped_after_send = False
         attempt = 0
+        token = await self._provided_token()
+        renewed = False
         while True:
             attempt += 1
             self.attempt_count += 1
             try:
                 async with self._semaphore:
                     await self._limiter.acquire()
-                    response = await self._http.request(method, path, params=params, json=json)
+                    response = await self._http.request(
+                        method,
+                        path,
+                        params=params,
+                        json=json,
+                        files=files,
+                        data=data,
+                        headers=_bearer(token),
+                    )
             except RETRY_EXCEPTIONS as exc:
-                if attempt > retries:
-                    raise self._transport_error(method, path, attempt, exc) from None
                 # A read error or a remote close means the request may have been applied.
                 sent = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
+                if attempt > retries or (sent and not idempotent):
+                    raise self._transport_error(method, path, attempt, exc) from None
                 dropped_after_send = dropped_after_send or sent
                 reason = self._timeout_reason(exc) or f"connection error ({type(exc).__name__})"
                 delay = self._backoff(attempt, None)
@@ -445,10 +504,18 @@ class HHClient:
             else:
                 status = response.status_code
                 if response.is_success:
+                    if on_success is not None:
+                        on_success(response)
                     return self._parse(response, method, path)
                 body = _json_or_none(response)
+                if token is not None and not renewed and status in (401, 403):
+                    replacement = await self._replacement(token, status, body)
+                    if replacement is not None:
+                        renewed = True  # once: a second refusal is an error, never a loop
+                        token = replacement
+                        continue
                 if (
-                    status not in RETRY_STATUSES
+                    status not in (RETRY_STATUSES if idempotent else NOT_APPLIED_STATUSES)
                     or attempt > retries
                     or publish_not_yet(status, method, path, body)
                 ):
@@ -465,6 +532,29 @@ class HHClient:
             if self.settings.on_retry is not None:
                 self.settings.on_retry(event)
             await self._sleep(delay)
+
+    async def _provided_token(self) -> str | None:
+        provider = self.settings.token_provider
+        if provider is None:
+            return None
+        token = await provider.token()
+        self._provided.add(token)
+        return token
+
+    async def _replacement(self, token: str, status: int, body: Any) -> str | None:
+        """The token to retry a refused request with, if any: a renewed one after
+        token_expired, or the one a concurrent renewal put in place of `token` (a request
+        sent with the old token just before is refused as bad_authorization)."""
+        provider = self.settings.token_provider
+        assert provider is not None
+        if _token_expired(status, body):
+            replacement: str | None = await provider.expired(token)
+        else:
+            replacement = await provider.replaced(token)
+        if replacement is None or replacement == token:
+            return None
+        self._provided.add(replacement)
+        return replacement
 
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         return backoff_delay(
@@ -521,14 +611,17 @@ class HHClient:
         what = {"connect": "no connection", "read": "no answer", "write": "could not send"}[kind]
         return f"{what} within {seconds:g} s ({kind} timeout; set with {option})"
 
+    def _tokens(self) -> list[str]:
+        return [token for token in (self.settings.token, *self._provided) if token]
+
     def _redact(self, text: str) -> str:
-        token = self.settings.token
-        return text.replace(token, "(token)") if token else text
+        for token in self._tokens():
+            text = text.replace(token, "(token)")
+        return text
 
     def _redacted(self, error: ApiError) -> ApiError:
         """Defence in depth: should a server echo the token, it still never reaches a message."""
-        token = self.settings.token
-        if token and token in str(error):
+        if any(token in str(error) for token in self._tokens()):
             error.args = (self._redact(str(error)),)
             error.description = self._redact(error.description)
             error.errors = [
@@ -590,6 +683,14 @@ class HHClient:
     async def get_conditions(self, resume_id: str) -> dict[str, Any]:
         return await self.request("GET", f"{resume_path(resume_id)}/conditions") or {}
 
+    async def get_creation_availability(self) -> dict[str, Any]:
+        """{"is_creation_available", "max", "created", "remaining"}."""
+        return await self.request("GET", creation_availability_path()) or {}
+
+    async def get_new_resume_conditions(self) -> dict[str, Any]:
+        """The rules for the fields of a new resume (GET /resume_conditions)."""
+        return await self.request("GET", new_resume_conditions_path()) or {}
+
     async def get_employer(self, employer_id: str) -> dict[str, Any]:
         return await self.request("GET", f"/employers/{segment(employer_id)}") or {}
 
@@ -623,9 +724,57 @@ class HHClient:
     async def clear_list(self, resume_id: str, kind: ListKind) -> None:
         await self.request("DELETE", list_path(resume_id, kind))
 
+    async def create_resume(
+        self, body: dict[str, Any] | None, source_resume_id: str | None = None
+    ) -> str:
+        """POST /resumes (a copy of `source_resume_id` when given); the new resume's id, from
+        the `Location` header of the 201. Never retried once it may have reached the server:
+        a repeated POST would create a second resume (the intent record covers a lost answer).
+        """
+        return await self.create(create_resume_path(source_resume_id), body)
+
+    async def create(self, path: str, body: dict[str, Any] | None) -> str:
+        """POST `path` (a create_resume_path) and return the id its `Location` names."""
+        seen: list[str] = []
+        await self.request(
+            "POST",
+            path,
+            json=body,
+            idempotent=False,
+            on_success=lambda response: seen.append(response.headers.get("Location") or ""),
+        )
+        resume_id = resume_id_from_location(seen[0] if seen else "")
+        if resume_id is None:
+            raise ApiError(
+                201,
+                "POST",
+                path,
+                message="the server created the resume but its answer names no valid id "
+                "(Location header)",
+            )
+        return resume_id
+
     async def publish(self, resume_id: str) -> None:
         """POST .../publish; raises PublishNotYet when hh.ru says "not yet" (429)."""
         await self.request("POST", publish_path(resume_id))
+
+
+def new_ssl_context() -> ssl.SSLContext:
+    """The TLS settings httpx would make for `verify=True` (certifi's CA bundle, or
+    SSL_CERT_FILE / SSL_CERT_DIR): made once and shared by every client of a run."""
+    return httpx.create_ssl_context()
+
+
+_LOCATION_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+
+
+def resume_id_from_location(location: str) -> str | None:
+    """`/resumes/0123abcd` (or a full URL ending so) -> "0123abcd"; None for anything else."""
+    path = urlsplit(location.strip()).path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    if not head.endswith("/resumes") or not _LOCATION_ID.fullmatch(last):
+        return None
+    return last
 
 
 def _id_and_name(item: dict[str, Any]) -> dict[str, Any]:
@@ -640,6 +789,22 @@ def _page_count(body: dict[str, Any]) -> int:
     if isinstance(found, int) and isinstance(per_page, int) and per_page > 0:
         return max(1, math.ceil(found / per_page))
     return 1
+
+
+def _bearer(token: str | None) -> dict[str, str] | None:
+    return {"Authorization": f"Bearer {token}"} if token else None
+
+
+def _token_expired(status: int, body: Any) -> bool:
+    """403 oauth/token_expired (errors.md): the access token's life is over."""
+    if status != 403 or not isinstance(body, dict) or not isinstance(body.get("errors"), list):
+        return False
+    return any(
+        isinstance(error, dict)
+        and error.get("type") == "oauth"
+        and error.get("value") == "token_expired"
+        for error in body["errors"]
+    )
 
 
 def _json_or_none(response: httpx.Response) -> Any:

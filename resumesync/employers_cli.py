@@ -58,7 +58,7 @@ def employers_group(connection_options: Callable[[Any], Any]) -> click.Group:
         from resumesync.profiles import resolve_profiles
 
         root = connection["directory"]
-        with reported_problems(console), contextlib.ExitStack() as stack:
+        with reported_problems(console, writes=False), contextlib.ExitStack() as stack:
             options = dict(connection, read_timeout=connection["timeout"])
             profiles = resolve_profiles(
                 root,

@@ -42,3 +42,18 @@ def publish_path(resume_id: str) -> str:
 def metro_path(city_id: str) -> str:
     """GET /metro/{city_id}: the metro lines and stations of one city (area)."""
     return f"/metro/{segment(city_id)}"
+
+
+def create_resume_path(source_resume_id: str | None = None) -> str:
+    """POST /resumes creates a resume; `?source_resume_id=` makes it a copy of that one."""
+    if source_resume_id is None:
+        return "/resumes"
+    return f"/resumes?source_resume_id={segment(source_resume_id)}"
+
+
+def creation_availability_path() -> str:
+    return "/resumes/creation_availability"
+
+
+def new_resume_conditions_path() -> str:
+    return "/resume_conditions"

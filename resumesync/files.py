@@ -10,12 +10,14 @@ as one ProblemsError, so `validate` shows them all at once.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from resumesync.intents import read_intents
 from resumesync.model import (
     LIST_KINDS,
     DesiredList,
@@ -44,7 +46,7 @@ CONFIG_FILE = "resumesync.yaml"
 VISIBILITY_FILE = "visibility.yaml"
 RESUMES_DIR = "resumes"
 RESUME_SUFFIXES = (".yaml", ".yml")
-NOT_INHERITED = ("id", "extends")  # a variant never takes its parent's identity
+NOT_INHERITED = ("id", "extends", "clone")  # a variant never takes its parent's identity
 # Repository files are untrusted (a pull request can change any of them): caps that keep a
 # hostile one bounded. A resume file is a few KB, a long visibility.yaml a few hundred.
 MAX_YAML_FILE_BYTES = 4 * 1024 * 1024
@@ -112,11 +114,16 @@ def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository
     config = run.config()
     resumes = run.resumes()
     run.check_ids(resumes)
+    run.check_clones(resumes)
     run.apply_visibility(resumes)
     if run.problems:
         raise RepositoryError(sort_problems(run.problems), sort_problems(run.warnings))
     return LoadedRepository(
-        state=DesiredState(root=str(directory), resumes=[item.resume for item in resumes]),
+        state=DesiredState(
+            root=str(directory),
+            resumes=[item.resume for item in resumes],
+            intents=read_intents(Path(directory)),
+        ),
         warnings=sort_problems(run.warnings),
         interpolated={item.resume.key: item.interpolated for item in resumes},
         config=config,
@@ -191,6 +198,7 @@ class _Loaded:
     resume: DesiredResume
     interpolated: frozenset[JsonPath]
     id_location: Location | None
+    clone_location: Location | None = None
 
 
 class _Run:
@@ -202,6 +210,7 @@ class _Run:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.documents: dict[Path, YamlDocument | None] = {}
+        self.unreadable: set[str] = set()  # keys of resume files that could not be parsed
 
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
@@ -277,7 +286,11 @@ class _Run:
         directory = self.root / RESUMES_DIR
         if not directory.is_dir():
             self.problems.append(
-                Problem(f"{RESUMES_DIR}/ not found in {self.root}: one YAML file per resume")
+                Problem(
+                    f"{RESUMES_DIR}/ not found in {self.root}: one YAML file per resume. "
+                    f"`resumesync import --dir {self.root}` writes them from your account, "
+                    f"`resumesync import --sandbox --dir {self.root}` from the example account"
+                )
             )
             return []
         files = sorted(
@@ -306,6 +319,8 @@ class _Run:
             item = self.resume(path)
             if item is not None:
                 loaded.append(item)
+            else:  # it could not be read or parsed (already reported)
+                self.unreadable.add(path.stem)
         return loaded
 
     def resume(self, path: Path) -> _Loaded | None:
@@ -319,6 +334,7 @@ class _Run:
         self.warnings.extend(findings.warnings)
         data = tree.data if isinstance(tree.data, dict) else {}
         resume_id = data.get("id")
+        clone = data.get("clone")
         declared = data.get("publish", False)
         publish = PUBLISH_MODES.get(declared) if isinstance(declared, bool | str) else None
         resume = DesiredResume(
@@ -326,6 +342,7 @@ class _Run:
             resume_id=resume_id if isinstance(resume_id, str) else "",
             file=document.file,
             publish=publish or PublishMode.NEVER,  # an invalid value is an error already
+            clone=clone if isinstance(clone, str) else None,
             fields={key: value for key, value in data.items() if key not in OUR_KEYS},
             source=SourceMap(
                 {
@@ -338,7 +355,9 @@ class _Run:
             ),
         )
         fields_interpolated = frozenset(p for p in tree.interpolated if p and p[0] not in OUR_KEYS)
-        return _Loaded(resume, fields_interpolated, tree.locations.get(("id",)))
+        return _Loaded(
+            resume, fields_interpolated, tree.locations.get(("id",)), tree.locations.get(("clone",))
+        )
 
     def with_bases(self, path: Path, document: YamlDocument) -> _Tree:
         """The document deep-merged onto its `extends` chain (bases first)."""
@@ -413,6 +432,38 @@ class _Run:
             else:
                 owners[resume_id] = item
 
+    def check_clones(self, resumes: list[_Loaded]) -> None:
+        """`clone: KEY` (in a file without `id`) names another file whose resume exists."""
+        by_key = {item.resume.key: item.resume for item in resumes}
+        for item in resumes:
+            resume = item.resume
+            if resume.clone is None:
+                continue
+            source = by_key.get(resume.clone)
+            where = item.clone_location
+            if resume.resume_id:
+                continue  # created already: `clone` only says where it came from
+            if source is None and resume.clone in self.unreadable:
+                continue  # that file failed to parse: reported already, not missing
+            if source is None or source is resume:
+                self.problems.append(
+                    Problem(
+                        f"no other resume file has the key `{resume.clone}`"
+                        + _did_you_mean(resume.clone, [key for key in by_key if key != resume.key]),
+                        where,
+                        "clone",
+                    )
+                )
+            elif not source.resume_id:
+                self.problems.append(
+                    Problem(
+                        f"`{resume.clone}` is itself a resume to create: clone a resume that "
+                        "exists (apply once, then add `clone`)",
+                        where,
+                        "clone",
+                    )
+                )
+
     # --- visibility.yaml -----------------------------------------------------------------
 
     def apply_visibility(self, resumes: list[_Loaded]) -> None:
@@ -423,6 +474,8 @@ class _Run:
         if document is None:
             return
         keys = {item.resume.key: item.resume.resume_id for item in resumes}
+        # A file that failed to parse still has its key: its entry is not "unknown" as well.
+        keys.update({key: "" for key in self.unreadable if key not in keys})
         source = document.source_map()
         findings = check_visibility(document.data, source, keys)
         self.problems.extend(findings.errors)
@@ -442,6 +495,11 @@ class _Run:
                 desired = desired_list(kind, defaults, entry, entry_path, source)
                 if desired is not None:
                     resume.lists[kind] = desired
+
+
+def _did_you_mean(key: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(key, candidates, n=1)
+    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 def _is_file(path: Path) -> bool:

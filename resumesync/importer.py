@@ -737,8 +737,14 @@ class _Dumper(yaml.SafeDumper):
         return '"' if style == "'" else style
 
 
+# Line breaks a `|` block cannot keep: YAML reads each as a plain newline.
+_BLOCK_BREAKS = frozenset("\r\x85\u2028\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     style = "|" if "\n" in value else None
+    if _BLOCK_BREAKS.intersection(value):
+        style = '"'  # escaped, so that it reads back unchanged
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

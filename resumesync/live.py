@@ -51,7 +51,9 @@ async def read_live_state(
     on_resume: OnResume | None = None,
 ) -> LiveState:
     """The live documents and declared lists of every managed resume, plus the account summary;
-    with `conditions`, also each resume's `GET /resumes/{id}/conditions`, and with `metro`,
+    with `conditions`, also each resume's `GET /resumes/{id}/conditions` (and, when a file
+    asks for a new resume, `GET /resumes/creation_availability` and `GET /resume_conditions`),
+    and with `metro`,
     `GET /metro/{area}` for each declared station the apply would change (both for the
     preflight; see normalize.metro_to_check). `on_resume` gets each resume as soon as its own
     reads are in: the preflight checks it while the other reads are in flight.
@@ -60,7 +62,10 @@ async def read_live_state(
     """
     kinds_by_id: dict[str, set[ListKind]] = {}
     fields_by_id: dict[str, list[dict[str, Any]]] = {}
+    creating = any(resume.to_create for resume in desired.resumes)
     for resume in desired.resumes:  # two files with one id are read once
+        if resume.to_create:
+            continue  # nothing to read yet: see creations.py
         kinds_by_id.setdefault(resume.resume_id, set()).update(resume.lists)
         fields_by_id.setdefault(resume.resume_id, []).append(resume.fields)
     ids = list(kinds_by_id)
@@ -69,9 +74,15 @@ async def read_live_state(
     def then(resume_id: str) -> Then | None:
         return None if directory is None else partial(directory.read_for, fields_by_id[resume_id])
 
+    creation_reads = (
+        [client.get_creation_availability(), client.get_new_resume_conditions()]
+        if creating and conditions
+        else []
+    )
     mine, *reads = await gather_or_cancel(
         [
             client.get_mine(),
+            *creation_reads,
             *(
                 _read_resume(
                     client,
@@ -85,10 +96,9 @@ async def read_live_state(
             ),
         ]
     )
-    account = [
-        ResumeSummary(resume_id=str(item.get("id")), title=str(item.get("title") or ""))
-        for item in mine
-    ]
+    creation, new_conditions = reads[: len(creation_reads)] or (None, None)
+    reads = reads[len(creation_reads) :]
+    account = summaries(mine)
     in_account = {summary.resume_id for summary in account}
     resumes = {
         resume_id: live
@@ -96,12 +106,29 @@ async def read_live_state(
         if live is not None and resume_id in in_account
     }
     problems = [
-        _not_in_account(resume) for resume in desired.resumes if resume.resume_id not in resumes
+        _not_in_account(resume)
+        for resume in desired.resumes
+        if not resume.to_create and resume.resume_id not in resumes
     ]
     if problems:
         raise NotInAccountError(problems, [summary.resume_id for summary in account])
     stations = directory.found if directory is not None else {}
-    return LiveState(api_url=client.api_name, resumes=resumes, account=account, metro=stations)
+    return LiveState(
+        api_url=client.api_name,
+        resumes=resumes,
+        account=account,
+        metro=stations,
+        creation=creation,
+        new_resume_conditions=new_conditions,
+    )
+
+
+def summaries(mine: list[dict[str, Any]]) -> list[ResumeSummary]:
+    """The account's resumes (GET /resumes/mine items) as id and title."""
+    return [
+        ResumeSummary(resume_id=str(item.get("id")), title=str(item.get("title") or ""))
+        for item in mine
+    ]
 
 
 async def _read_resume(

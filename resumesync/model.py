@@ -7,6 +7,7 @@ Everything here is plain data: no I/O, no HTTP, no click.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -18,6 +19,19 @@ ACCESS_TYPES: tuple[str, ...] = ("no_one", "whitelist", "blacklist", "clients", 
 
 JsonPath = tuple[str | int, ...]
 """A path into a resume document, e.g. ("experience", 0, "start")."""
+
+# The id of a resume that the apply creates: its changes name it until the POST answers with
+# the real id, which the applier then puts in their place (see `bind_pending` in applier.py).
+PENDING_PREFIX = "new:"
+
+
+def pending_id(key: str) -> str:
+    """The stand-in id of the resume of file `key` that is yet to be created."""
+    return PENDING_PREFIX + key
+
+
+def is_pending(resume_id: str) -> bool:
+    return resume_id.startswith(PENDING_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -35,7 +49,7 @@ class Location:
 class SourceMap:
     """Maps paths inside a resume (or visibility entry) to the line that declared them."""
 
-    locations: dict[JsonPath, Location] = field(default_factory=dict)
+    locations: Mapping[JsonPath, Location] = field(default_factory=dict)  # read, never written
     default: Location | None = None
 
     def locate(self, path: JsonPath) -> Location | None:
@@ -69,19 +83,39 @@ class DesiredList:
 @dataclass
 class DesiredResume:
     key: str  # the file stem: "backend" for resumes/backend.yaml
-    resume_id: str
+    resume_id: str  # "" for a file without `id`: a resume to create
     file: str  # path relative to the repository root
     publish: PublishMode = PublishMode.NEVER
     fields: dict[str, Any] = field(default_factory=dict)  # declared writable fields only
     access: str | None = None  # desired access.type from visibility.yaml (None: unmanaged)
     lists: dict[ListKind, DesiredList] = field(default_factory=dict)  # absent: unmanaged
     source: SourceMap = field(default_factory=SourceMap)  # paths of `fields` -> lines
+    clone: str | None = None  # a resume to create as a copy of the resume of this file key
+    # set by the plan when an interrupted apply already created this file's resume
+    adopted: bool = False
+
+    @property
+    def to_create(self) -> bool:
+        return not self.resume_id
+
+
+@dataclass(frozen=True)
+class CreateIntent:
+    """What an apply wrote in `.resumesync/` just before it POSTed a new resume: enough to
+    recognise that resume on the next run if the apply died before writing its id back."""
+
+    key: str
+    title: str  # the title the new resume has right after the POST
+    known_ids: tuple[str, ...]  # the account's resumes before the POST
+    api: str = ""
 
 
 @dataclass
 class DesiredState:
     root: str  # the repository directory
     resumes: list[DesiredResume] = field(default_factory=list)
+    # file key -> the intent an interrupted apply left behind (.resumesync/creating.json)
+    intents: dict[str, CreateIntent] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, DesiredResume]:
         return {resume.resume_id: resume for resume in self.resumes}
@@ -148,9 +182,15 @@ class LiveState:
     # Area id -> the station ids of its metro directory (GET /metro/{area}; empty when the
     # area has none), read only for the areas of a declared metro the apply would change.
     metro: dict[str, frozenset[str]] = field(default_factory=dict)
+    # GET /resumes/creation_availability and GET /resume_conditions: read only when a file
+    # asks for a new resume
+    creation: dict[str, Any] | None = None
+    new_resume_conditions: dict[str, Any] | None = None
 
 
 class Action(enum.Enum):
+    CREATE = "create"  # POST /resumes (?source_resume_id= for a clone)
+    ADOPT = "adopt"  # no call: write the id of a resume an interrupted apply created
     UPDATE = "update"
     LIST_ADD = "list_add"
     LIST_REMOVE = "list_remove"
@@ -173,6 +213,9 @@ class Change:
     employers: tuple[str, ...] = ()  # list_add / list_remove / list_clear: the employer ids
     widens_visibility: bool = False  # more employers may see the resume after this change
     reason: str | None = None  # publish: "first publication" / "renew"
+    clone_of: str | None = None  # create: the key of the file whose resume is copied
+    file: str | None = None  # create / adopt: the resume file the new id is written into
+    title: str | None = None  # create: the new resume's title right after the POST
 
 
 class NoticeKind(enum.Enum):
@@ -199,6 +242,9 @@ class Plan:
     api_url: str = ""
     # id -> name of every employer the plan mentions (from the live lists and from the files)
     employer_names: dict[str, str] = field(default_factory=dict)
+    # the account's resume ids when the plan was made (not saved: a saved plan's apply reads
+    # them again); a create's intent record keeps them to recognise the new resume later
+    account_ids: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def has_changes(self) -> bool:

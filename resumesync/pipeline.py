@@ -9,6 +9,7 @@ outcome = pipeline.apply(result.plan, desired, settings)
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,15 +18,17 @@ from typing import Any, TypeVar
 
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
-from resumesync.client import ClientSettings, HHClient, RetryEvent
+from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
+from resumesync.creations import adopt
 from resumesync.fingerprint import fingerprint
-from resumesync.live import NotInAccountError, read_live_state
-from resumesync.model import DesiredState, LiveState, Plan
+from resumesync.live import NotInAccountError, read_live_state, summaries
+from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
 from resumesync.planner import build_plan, raise_if_unsafe
 from resumesync.preflight import Preflight
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
 from resumesync.settings import Settings
+from resumesync.writeback import RepositoryHooks
 
 T = TypeVar("T")
 
@@ -34,6 +37,7 @@ T = TypeVar("T")
 class PlanResult:
     plan: Plan
     live: LiveState
+    desired: DesiredState | None = None  # the files as planned (with adopted resumes bound)
 
 
 class StalePlanError(ProblemsError):
@@ -48,12 +52,17 @@ def load(directory: Path, env: Mapping[str, str]) -> DesiredState:
 def client_settings(
     settings: Settings, on_retry: Callable[[RetryEvent], None] | None = None
 ) -> ClientSettings:
+    provider = None
     if not settings.token:
+        from resumesync.auth.provider import provider_for
+
+        provider = provider_for(settings)  # the pair `resumesync login` stored, if any
+    if not settings.token and provider is None:
         raise ProblemsError(
             [
                 Problem(
-                    f"no token: set {settings.token_env} or pass --token "
-                    "(or try --sandbox, no account needed)"
+                    f"no token: set {settings.token_env} or pass --token, or run "
+                    "`resumesync login` (or try --sandbox, no account needed)"
                 )
             ]
         )
@@ -61,6 +70,7 @@ def client_settings(
         base_url=settings.api_url,
         api_name=settings.api_name,
         token=settings.token,
+        token_provider=provider,
         user_agent=settings.user_agent,
         parallelism=settings.parallelism,
         max_rps=settings.max_rps,
@@ -78,14 +88,25 @@ async def plan_async(
     *,
     force: bool = False,
     now: datetime | None = None,
+    with_fingerprint: bool = True,
 ) -> PlanResult:
+    """`with_fingerprint=False` when the plan will not be saved (see planner.build_plan)."""
+    if any(resume.key in desired.intents for resume in desired.resumes if resume.to_create):
+        # an earlier apply died while creating: find what it created before planning anew
+        desired = adopt(desired, summaries(await client.get_mine()))
     preflight = Preflight(desired)  # the server's own rules, checked as each resume comes in
     live = await read_live_state(
         desired, client, conditions=True, metro=True, on_resume=preflight.check
     )
     preflight.raise_if_violations(live)  # refused before any write
-    plan = build_plan(desired, live, force=force, now=now or datetime.now(UTC))
-    return PlanResult(plan=plan, live=live)
+    plan = build_plan(
+        desired,
+        live,
+        force=force,
+        now=now or datetime.now(UTC),
+        with_fingerprint=with_fingerprint,
+    )
+    return PlanResult(plan=plan, live=live, desired=desired)
 
 
 async def apply_async(
@@ -101,6 +122,8 @@ async def apply_async(
     first and a plan made from another state, account or API is refused, writing nothing;
     so is an unsafe plan (see planner.raise_if_unsafe) unless `force`."""
     if check_fingerprint:
+        if any(change.action is Action.ADOPT for change in plan.changes) or desired.intents:
+            desired = adopt(desired, summaries(await client.get_mine()))
         if plan.api_url and plan.api_url.rstrip("/") != client.api_name:
             raise StalePlanError(
                 [Problem(f"the plan was made for {plan.api_url}, not {client.api_name}")]
@@ -122,13 +145,23 @@ async def apply_async(
                 ]
             )
         raise_if_unsafe(plan, live, force=force)
-    return await apply_plan(plan, client, on_event=on_event)
+        plan.account_ids = tuple(summary.resume_id for summary in live.account)
+    hooks = RepositoryHooks(
+        Path(desired.root),
+        {resume.key: resume.file for resume in desired.resumes},
+        api=client.api_name,
+    )
+    return await apply_plan(plan, client, on_event=on_event, hooks=hooks)
 
 
 def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
     """A plan none of whose resumes is in this account was made for another account (a
     wrong token, or another repository's plan file)."""
-    planned = {change.resume_id: change.resume for change in plan.changes}
+    planned = {
+        change.resume_id: change.resume
+        for change in plan.changes
+        if not is_pending(change.resume_id)  # a resume to create is on no account yet
+    }
     if not planned or set(planned) & set(account_ids):
         return None
     names = ", ".join(sorted(set(planned.values())))
@@ -221,6 +254,7 @@ class Session:
         self._on_retry = on_retry
         self._runner: asyncio.Runner | None = None
         self._clients: dict[Settings, HHClient] = {}
+        self._ssl_context: ssl.SSLContext | None = None  # one for every https client
 
     def __enter__(self) -> Session:
         self._runner = asyncio.Runner()
@@ -237,10 +271,18 @@ class Session:
             runner.close()
 
     def plan(
-        self, jobs: Sequence[tuple[DesiredState, Settings]], *, force: bool = False
+        self,
+        jobs: Sequence[tuple[DesiredState, Settings]],
+        *,
+        force: bool = False,
+        with_fingerprint: bool = True,
     ) -> list[PlanResult | Exception]:
+        """`with_fingerprint=False` when no plan will be saved (see planner.build_plan)."""
+
         async def one(desired: DesiredState, settings: Settings) -> PlanResult:
-            return await plan_async(desired, self.client(settings), force=force)
+            return await plan_async(
+                desired, self.client(settings), force=force, with_fingerprint=with_fingerprint
+            )
 
         return self._run([one(desired, settings) for desired, settings in jobs])
 
@@ -275,8 +317,13 @@ class Session:
         self._check_open()
         client = self._clients.get(settings)
         if client is None:
-            client = HHClient(client_settings(settings, self._on_retry)).open()
-            self._clients[settings] = client
+            context = None
+            if not settings.api_url.startswith("http://"):
+                if self._ssl_context is None:  # certifi's bundle is loaded once per run
+                    self._ssl_context = new_ssl_context()
+                context = self._ssl_context
+            client = HHClient(client_settings(settings, self._on_retry), ssl_context=context)
+            self._clients[settings] = client.open()
         return client
 
     def _run(self, coroutines: list[Coroutine[Any, Any, T]]) -> list[T | Exception]:

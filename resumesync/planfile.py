@@ -131,6 +131,9 @@ def _change_to_json(change: Change) -> dict[str, Any]:
     data["widens_visibility"] = change.widens_visibility
     if change.reason is not None:
         data["reason"] = change.reason
+    for name in ("clone_of", "file", "title"):
+        if getattr(change, name) is not None:
+            data[name] = getattr(change, name)
     return data
 
 
@@ -147,6 +150,9 @@ def _change_from_json(data: dict[str, Any]) -> Change:
         employers=tuple(data.get("employers") or ()),
         widens_visibility=data["widens_visibility"],
         reason=data.get("reason"),
+        clone_of=data.get("clone_of"),
+        file=data.get("file"),
+        title=data.get("title"),
     )
 
 

@@ -14,11 +14,13 @@ switched the type, the new lists are already complete on the hiding side.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from resumesync import creations
 from resumesync.endpoints import (
     list_employers_path,
     list_path,
@@ -88,8 +90,12 @@ def build_plan(
     force: bool = False,
     now: dt.datetime | None = None,
     metro_areas: MetroAreas | None = None,
+    with_fingerprint: bool = True,
 ) -> Plan:
     """The changes that make `live` match `desired`, in the order they must be applied.
+
+    `with_fingerprint=False` leaves `fingerprint` empty: only a saved plan needs it, and it
+    hashes the whole live state (a fifth of planning's CPU at 100 resumes with long lists).
 
     `now` enables the renew timing check (`next_publish_at` in the past); without it the
     planner trusts `can_publish_or_update`. `metro_areas` (station id -> area id) lets the
@@ -98,10 +104,22 @@ def build_plan(
     Raises ProblemsError (nothing may be written) when a list has no room for its additions or
     a managed resume is not on the account, and UnsafePlanError unless `force`.
     """
-    result = Plan(api_url=live.api_url, fingerprint=fingerprint(live))
+    result = Plan(api_url=live.api_url, fingerprint=fingerprint(live) if with_fingerprint else "")
     problems: list[Problem] = []
     sources: dict[tuple[str, ListKind], Location | None] = {}
+    problems.extend(creations.creation_problems(desired, live))
     for resume in desired.resumes:
+        if resume.to_create:
+            create = creations.create_change(resume, desired, live)
+            expected = creations.expected_resume(resume, desired, live, create)
+            pending = dataclasses.replace(resume, resume_id=expected.resume_id)
+            part = _plan_resume(pending, expected, now=now, metro_areas=metro_areas)
+            result.changes.append(create)
+            result.changes.extend(part.changes)
+            result.notices.extend(part.notices)
+            problems.extend(part.problems)
+            _collect_names(result.employer_names, pending, expected, part)
+            continue
         live_resume = live.resumes.get(resume.resume_id)
         if live_resume is None:
             problems.append(
@@ -112,12 +130,15 @@ def build_plan(
             )
             continue
         part = _plan_resume(resume, live_resume, now=now, metro_areas=metro_areas)
+        if resume.adopted:
+            result.changes.append(creations.adopt_change(resume))
         result.changes.extend(part.changes)
         result.notices.extend(part.notices)
         problems.extend(part.problems)
         for kind, desired_list in resume.lists.items():
             sources[(resume.resume_id, kind)] = desired_list.source.locate(())
         _collect_names(result.employer_names, resume, live_resume, part)
+    result.account_ids = tuple(summary.resume_id for summary in live.account)
     managed = {resume.resume_id for resume in desired.resumes}
     for summary in live.account:
         if summary.resume_id not in managed:

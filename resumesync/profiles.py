@@ -5,12 +5,14 @@ Without profiles the directory itself is the single profile, with HH_TOKEN.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from resumesync.files import RepositoryConfig
+from resumesync.model import Location
 from resumesync.problems import Problem, ProblemsError
 from resumesync.settings import Settings, resolve_settings
 
@@ -22,6 +24,17 @@ class Profile:
     name: str
     directory: Path
     settings: Settings
+    # The profile's folder relative to the repository root ("anna"; "" for the root itself):
+    # messages put it before the file names, so that they are clickable from the root.
+    prefix: str = ""
+
+
+def from_root(problem: Problem, prefix: str) -> Problem:
+    """`problem` with its file named from the repository root (`anna/resumes/backend.yaml`)."""
+    if not prefix or problem.location is None:
+        return problem
+    location = problem.location
+    return replace(problem, location=Location(f"{prefix}/{location.file}", location.line))
 
 
 def resolve_profiles(
@@ -42,10 +55,18 @@ def resolve_profiles(
     declared = config.profiles if config else {}
     if not declared:
         if selected and set(selected) != {DEFAULT_PROFILE}:
-            raise ProblemsError(
-                [Problem(f"no profiles are declared in {root / 'resumesync.yaml'}")]
+            names = ", ".join(name for name in selected if name != DEFAULT_PROFILE)
+            config_file = Path(root) / "resumesync.yaml"
+            where = (
+                f"{config_file} declares no profiles"
+                if config is not None
+                else f"there is no {config_file}, so {root} holds one account"
             )
-        return [Profile(DEFAULT_PROFILE, root, repository_settings(root, config, env, options))]
+            raise ProblemsError(
+                [Problem(f"--profile {names}: {where} (declare them under `profiles:`)")]
+            )
+        settings = repository_settings(root, config, env, options, profile=DEFAULT_PROFILE)
+        return [Profile(DEFAULT_PROFILE, root, settings)]
     unknown = [name for name in selected if name not in declared]
     if unknown:
         known = ", ".join(declared)
@@ -68,10 +89,12 @@ def resolve_profiles(
             env,
             options,
             token_env=entry.token_env,
+            profile=name,
             api_url=entry.api_url,
             user_agent=entry.user_agent,
         )
-        profiles.append(Profile(name, directory, settings))
+        prefix = Path(os.path.relpath(directory, Path(root).resolve())).as_posix()
+        profiles.append(Profile(name, directory, settings, "" if prefix == "." else prefix))
     return profiles
 
 
@@ -82,6 +105,7 @@ def repository_settings(
     options: Mapping[str, Any],
     *,
     token_env: str = "HH_TOKEN",
+    profile: str = DEFAULT_PROFILE,
     api_url: str | None = None,
     user_agent: str | None = None,
 ) -> Settings:
@@ -102,4 +126,6 @@ def repository_settings(
         config_api_url=api_url or (config.api_url if config else None),
         config_user_agent=user_agent or (config.user_agent if config else None),
         token_env=token_env,
+        profile=profile,
+        token_file=options.get("token_file"),
     )

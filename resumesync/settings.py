@@ -33,6 +33,14 @@ class Settings:
     # The API as plan files name it, when not api_url: "sandbox" under --sandbox, whose port
     # changes from run to run (a saved plan must still apply to the same sandbox account).
     api_name: str | None = None
+    # Without a token: the pair `resumesync login` stored (resumesync.auth), refreshed when it
+    # expires, or a refresh token from the environment (refresh_env names its variable).
+    profile: str = "default"
+    token_store: Path | None = None
+    refresh_token: str | None = None
+    refresh_env: str = "HH_REFRESH_TOKEN"
+    token_url: str | None = None  # default: {api_url}/token
+    may_refresh: bool = True  # RESUMESYNC_NO_REFRESH: plans in pull requests keep the pair as is
 
     def __repr__(self) -> str:
         # The token must never reach a log or a traceback.
@@ -59,11 +67,32 @@ def resolve_settings(
     config_api_url: str | None = None,
     config_user_agent: str | None = None,
     token_env: str = "HH_TOKEN",
+    profile: str = "default",
+    token_file: str | Path | None = None,
 ) -> Settings:
     """Settings for one account: options win over the environment, which wins over the config."""
     base = Settings(directory=directory)
+    token = token or env.get(token_env) or None
+    stored: dict[str, object] = {}
+    if not token:  # HH_TOKEN wins; only without it does the token store matter
+        from resumesync.auth.paths import store_path
+
+        refresh_env = refresh_variable(token_env)
+        stored = {
+            "token_store": store_path(env, token_file),
+            "refresh_token": env.get(refresh_env) or None,
+            "refresh_env": refresh_env,
+            "token_url": env.get("HH_TOKEN_URL") or None,
+            "may_refresh": not env.get("RESUMESYNC_NO_REFRESH"),
+        }
+    if not (user_agent or env.get("HH_USER_AGENT") or config_user_agent):
+        from resumesync.auth.paths import stored_user_agent
+
+        config_user_agent = stored_user_agent(env)  # the one `resumesync login` asked for
     return base.with_overrides(
-        token=token or env.get(token_env) or None,
+        token=token,
+        profile=profile,
+        **stored,
         api_url=(api_url or env.get("HH_API_URL") or config_api_url or DEFAULT_API_URL).rstrip("/"),
         user_agent=user_agent or env.get("HH_USER_AGENT") or config_user_agent,
         parallelism=parallelism,
@@ -74,3 +103,10 @@ def resolve_settings(
         backoff_base=backoff_base,
         token_env=token_env,
     )
+
+
+def refresh_variable(token_env: str) -> str:
+    """HH_TOKEN -> HH_REFRESH_TOKEN, HH_TOKEN_BORIS -> HH_REFRESH_TOKEN_BORIS."""
+    if token_env.startswith("HH_TOKEN"):
+        return "HH_REFRESH_TOKEN" + token_env.removeprefix("HH_TOKEN")
+    return f"{token_env}_REFRESH"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -35,6 +35,7 @@ from yaml.scanner import Scanner
 
 from resumesync.model import JsonPath, Location, SourceMap
 from resumesync.problems import Problem, ProblemsError, dotted
+from resumesync.yamlerrors import describe_syntax_error
 
 STR_TAG = "tag:yaml.org,2002:str"
 INT_TAG = "tag:yaml.org,2002:int"
@@ -61,6 +62,21 @@ class _Resolver(BaseResolver):
     yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
     yaml_path_resolvers: ClassVar[dict[Any, Any]] = {}
 
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        # Called for every node the parser composes (hundreds of thousands in an agency's
+        # visibility.yaml): the common cases without BaseResolver's general loop. A quoted
+        # scalar is a string; a plain one whose first character starts no implicit type is too.
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return STR_TAG if implicit[1] else BaseResolver.resolve(self, kind, value, implicit)
+            if value and value[0] not in _IMPLICIT_FIRST:
+                return STR_TAG
+        elif kind is SequenceNode:
+            return SEQ_TAG
+        elif kind is MappingNode:
+            return MAP_TAG
+        return BaseResolver.resolve(self, kind, value, implicit)
+
 
 _Resolver.add_implicit_resolver(
     BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
@@ -83,6 +99,10 @@ _Resolver.add_implicit_resolver(
     NULL_TAG, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
 )
 _Resolver.add_implicit_resolver(MERGE_TAG, re.compile(r"^<<$"), ["<"])
+# Every first character that some implicit resolver above is registered for.
+_IMPLICIT_FIRST = frozenset(
+    first for first in _Resolver.yaml_implicit_resolvers if first is not None and first != ""
+)
 
 
 class _PyLoader(Reader, Scanner, Parser, Composer, _Resolver):
@@ -127,10 +147,34 @@ class YamlDocument:
         return self.source_map().locate(path) or Location(self.file, 1)
 
     def source_map(self) -> SourceMap:
+        """Locations made only for the paths looked up: visibility.yaml can hold hundreds of
+        thousands of values, and a plan looks up a handful of them."""
         return SourceMap(
-            locations={path: Location(self.file, line) for path, line in self.lines.items()},
+            locations=LineLocations(self.file, self.lines),
             default=Location(self.file, self.first_line),
         )
+
+
+class LineLocations(Mapping[JsonPath, Location]):
+    """A read-only path -> Location view over one file's line numbers."""
+
+    __slots__ = ("file", "lines")
+
+    def __init__(self, file: str, lines: Mapping[JsonPath, int]) -> None:
+        self.file = file
+        self.lines = lines
+
+    def __getitem__(self, path: JsonPath) -> Location:
+        return Location(self.file, self.lines[path])
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.lines
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
 
 
 @dataclass
@@ -154,9 +198,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        reason = error.problem or error.context or "invalid YAML"
+        reason, line = describe_syntax_error(error, text)  # plain words, the line to fix
         raise ProblemsError(
             [Problem(f"YAML syntax error: {reason}", Location(file, line))]
         ) from None
@@ -175,7 +217,8 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         return YamlDocument(file, None, {(): 1})
     walk = _Walk(file)
     try:
-        check_alias_expansion(node, file)
+        if "&" in text:  # no anchor, no alias (one to an unknown anchor does not compose)
+            check_alias_expansion(node, file)
         data = _build(node, (), walk)
     except RecursionError:
         raise ProblemsError([Problem("YAML nesting is too deep", Location(file, 1))]) from None

@@ -1,19 +1,26 @@
-"""Edits to the user's YAML files that change the edited values and not one byte more.
+"""The one module that edits the user's YAML files, changing the edited values and not one
+byte more.
 
-The one module that writes into the user's files (`pull`, `import` into an existing repository).
-ruamel.yaml (imported here only; the loader stays PyYAML) composes the file into nodes that
-know where they start and end; each edit is then a splice of new text at those positions, so
-comments, key order, quoting, flow or block style and blank lines everywhere else stay exactly
-as they were. Edits name JSON paths of the document:
+Two kinds of edit live here:
 
-- `Edit.set(path, value)`: replace the value at `path`;
-- `Edit.add(path, value)`: add key `path[-1]` to the mapping at `path[:-1]` (last);
-- `Edit.append(path, items)`: append items to the sequence at `path`;
-- `Edit.truncate(path, n)`: keep the first `n` items of the sequence at `path`;
-- `Edit.remove(path)`: remove the item `path[-1]` (an index) of the sequence at `path[:-1]`.
+- `insert_id_line` / `remove_id_line` (create): the `id:` line of a newly created resume goes
+  in before the first top-level key, and nothing else moves, so `git diff` shows exactly one
+  added line;
+- `apply_edits` (pull, import into an existing repository): ruamel.yaml (imported here only;
+  the loader stays PyYAML) composes the file into nodes that know where they start and end;
+  each edit is then a splice of new text at those positions, so comments, key order, quoting,
+  flow or block style and blank lines everywhere else stay exactly as they were. Edits name
+  JSON paths of the document:
 
-`apply_edits` refuses (YamlEditError) what it cannot place; callers check the result by loading
-it again (`check_edited`), so a splice that would change anything else is never written.
+  - `Edit.set(path, value)`: replace the value at `path`;
+  - `Edit.add(path, value)`: add key `path[-1]` to the mapping at `path[:-1]` (last);
+  - `Edit.append(path, items)`: append items to the sequence at `path`;
+  - `Edit.truncate(path, n)`: keep the first `n` items of the sequence at `path`;
+  - `Edit.remove(path)`: remove the item `path[-1]` (an index) of the sequence at `path[:-1]`.
+
+  `apply_edits` refuses (YamlEditError) what it cannot place; callers load the result again
+  and compare it with `apply_to_data`, so a splice that would change anything else is never
+  written.
 """
 
 from __future__ import annotations
@@ -22,20 +29,25 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-JsonPath = tuple[str | int, ...]
+from resumesync.atomicfile import write_atomic
+from resumesync.yamlrender import (
+    block_lines,
+    block_scalar,
+    entry_lines,
+    fits_inline,
+    inline,
+    item_lines,
+    key_text,
+)
 
-# Plain (unquoted) strings must read back as the same string to every YAML reader, in block and
-# flow context alike: no indicator first, no `: `, ` #` or flow punctuation inside, and nothing
-# YAML 1.1 would read as another type (checked with PyYAML, whose rules are the widest).
-_INDICATORS = set("-?:,[]{}#&*!|>'\"%@`")
-_FLOW_PUNCTUATION = re.compile(r"[,\[\]{}]|: |:$| #|\t")
-FLOW_WIDTH = 80
+JsonPath = tuple[str | int, ...]
 
 
 class YamlEditError(Exception):
@@ -121,12 +133,12 @@ def _splice(text: str, root: Node, edit: Edit) -> tuple[int, int, str]:
             and (isinstance(node, ScalarNode) or not node.value)
             and isinstance(value, dict | list)
             and value
-            and not _fits_inline(value)
+            and not fits_inline(value)
         ):
             # `key: null` (or `key: {}`) becoming a big mapping or list: block style, under
             # the key, as the rest of the file is written.
             column = parent.value[0][0].start_mark.column + 2
-            lines = _block(value, column)
+            lines = block_lines(value, column)
             start, end = node.start_mark.index, node.end_mark.index
             if isinstance(node, ScalarNode) and node.value == "" and not node.style:
                 # `key:` with nothing after it: the block goes right after the colon.
@@ -160,21 +172,21 @@ def _set(text: str, node: Node, edit: Edit) -> tuple[int, int, str]:
                 indent = _content_indent(text, node)
                 if node.style == ">" and "\n" not in value and value == value.strip():
                     return start, end, ">-\n" + " " * indent + value  # folded, as it was
-                return start, end, _block_scalar(value, indent)
+                return start, end, block_scalar(value, indent)
         elif node.style == "'" and isinstance(value, str) and "\n" not in value:
             return start, end, "'" + value.replace("'", "''") + "'"
         elif node.style == '"' and isinstance(value, str):
             return start, end, json.dumps(value, ensure_ascii=False)
-        return start, end, _inline(value, node.start_mark.column)
+        return start, end, inline(value, node.start_mark.column)
     if getattr(node, "flow_style", False) or not (node.value if node.value is not None else []):
-        return start, end, _inline(value, node.start_mark.column)
+        return start, end, inline(value, node.start_mark.column)
     # A block collection: its text runs to the next key; keep what follows its last line.
     end = _content_end(text, node)
     column = node.start_mark.column
     if isinstance(value, dict | list) and value:
-        lines = _block(value, column)
+        lines = block_lines(value, column)
         return start, end, "\n".join(lines)[column:] + "\n"
-    return start, end, _inline(value, column) + "\n"
+    return start, end, inline(value, column) + "\n"
 
 
 def _add(text: str, mapping: Node, edit: Edit) -> tuple[int, int, str]:
@@ -184,23 +196,23 @@ def _add(text: str, mapping: Node, edit: Edit) -> tuple[int, int, str]:
     if mapping.flow_style or not mapping.value:
         if not mapping.value and not mapping.flow_style and not edit.path[:-1]:
             # An empty document: the key is its first line.
-            return len(text), len(text), _top_entry(text, str(key), value)
+            return len(text), len(text), _topentry_lines(text, str(key), value)
         closing = mapping.end_mark.index - 1
         if text[closing] != "}":
             raise YamlEditError(f"cannot add {key} to {_dotted(edit.path[:-1])}")
         separator = ", " if mapping.value else ""
-        entry = f"{_key(str(key))}: {_inline(value, mapping.start_mark.column)}"
+        entry = f"{key_text(str(key))}: {inline(value, mapping.start_mark.column)}"
         return closing, closing, separator + entry
     column = mapping.value[0][0].start_mark.column
     at = _content_end(text, mapping)
     if not edit.path[:-1]:  # a top-level key: at the very end of the file, after any comment
-        return len(text), len(text), _top_entry(text, str(key), value)
-    return at, at, "\n".join(_entry(str(key), value, column)) + "\n"
+        return len(text), len(text), _topentry_lines(text, str(key), value)
+    return at, at, "\n".join(entry_lines(str(key), value, column)) + "\n"
 
 
-def _top_entry(text: str, key: str, value: Any) -> str:
+def _topentry_lines(text: str, key: str, value: Any) -> str:
     prefix = "" if not text or text.endswith("\n") else "\n"
-    return prefix + "\n".join(_entry(key, value, 0)) + "\n"
+    return prefix + "\n".join(entry_lines(key, value, 0)) + "\n"
 
 
 def _append(text: str, sequence: SequenceNode, items: list[Any]) -> tuple[int, int, str]:
@@ -208,13 +220,13 @@ def _append(text: str, sequence: SequenceNode, items: list[Any]) -> tuple[int, i
         closing = sequence.end_mark.index - 1
         if text[closing] != "]":
             raise YamlEditError("cannot append to this list")
-        rendered = ", ".join(_inline(item, 0) for item in items)
+        rendered = ", ".join(inline(item, 0) for item in items)
         return closing, closing, (", " if sequence.value else "") + rendered
     column = sequence.start_mark.column
     at = _content_end(text, sequence)
     lines: list[str] = []
     for item in items:
-        lines += _item(item, column)
+        lines += item_lines(item, column)
     return at, at, "\n".join(lines) + "\n"
 
 
@@ -299,102 +311,6 @@ def _content_indent(text: str, node: ScalarNode) -> int:
     return node.start_mark.column + 2
 
 
-# --- rendering ------------------------------------------------------------------------------------
-
-
-def scalar(value: Any) -> str:
-    """A scalar as YAML that reads back as the same value and type."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    text = str(value)
-    return text if _plain_safe(text) else json.dumps(text, ensure_ascii=False)
-
-
-def _plain_safe(text: str) -> bool:
-    if not text or text != text.strip() or "\n" in text or text[0] in _INDICATORS:
-        return False
-    if _FLOW_PUNCTUATION.search(text):
-        return False
-    try:
-        return yaml.safe_load(text) == text
-    except yaml.YAMLError:
-        return False
-
-
-def _key(key: str) -> str:
-    return key if re.fullmatch(r"[A-Za-z_][\w-]*", key) else json.dumps(key, ensure_ascii=False)
-
-
-def _inline(value: Any, column: int) -> str:
-    """One line: a scalar, or a flow collection."""
-    if isinstance(value, dict):
-        inner = ", ".join(f"{_key(str(k))}: {_inline(v, column)}" for k, v in value.items())
-        return "{" + inner + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_inline(item, column) for item in value) + "]"
-    return scalar(value)
-
-
-def _fits_inline(value: Any) -> bool:
-    """Short lists of scalars and dictionary-entry-like mappings read best in flow style."""
-    if isinstance(value, dict):
-        return (
-            len(value) <= 3
-            and all(not isinstance(v, dict | list) for v in value.values())
-            and len(_inline(value, 0)) <= FLOW_WIDTH
-        )
-    if isinstance(value, list):
-        return all(
-            not isinstance(v, list) and (not isinstance(v, dict) or _fits_inline(v)) for v in value
-        ) and (len(_inline(value, 0)) <= FLOW_WIDTH)
-    return True
-
-
-def _entry(key: str, value: Any, column: int) -> list[str]:
-    pad = " " * column
-    if not isinstance(value, dict | list) or not value or _fits_inline(value):
-        if isinstance(value, str) and "\n" in value:
-            return [f"{pad}{_key(key)}: {_block_scalar(value, column + 2)}"]
-        return [f"{pad}{_key(key)}: {_inline(value, column)}"]
-    return [f"{pad}{_key(key)}:", *_block(value, column + 2)]
-
-
-def _item(value: Any, column: int) -> list[str]:
-    pad = " " * column
-    if not isinstance(value, dict | list) or not value or _fits_inline(value):
-        return [f"{pad}- {_inline(value, column + 2)}"]
-    lines = _block(value, column + 2)
-    return [f"{pad}- {lines[0][column + 2 :]}", *lines[1:]]
-
-
-def _block(value: Any, column: int) -> list[str]:
-    """Block-style lines, each indented by `column`."""
-    lines: list[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            lines += _entry(str(key), item, column)
-    else:
-        for item in value:
-            lines += _item(item, column)
-    return lines
-
-
-def _block_scalar(value: str, indent: int) -> str:
-    """A literal block scalar (`|`, `|-`) holding `value` exactly."""
-    if value != value.lstrip(" ") or "\r" in value or value.endswith("\n\n"):
-        return json.dumps(value, ensure_ascii=False)
-    chomp = "" if value.endswith("\n") else "-"
-    pad = " " * indent
-    body = "\n".join(pad + line if line else "" for line in value.rstrip("\n").split("\n"))
-    return f"|{chomp}\n{body}"
-
-
 def _ordered(edits: Sequence[Edit]) -> list[Edit]:
     """Sets and additions first, then appends, then truncations (which do not move others)."""
     rank = {"set": 0, "add": 0, "append": 1, "remove": 2, "truncate": 3}
@@ -416,3 +332,132 @@ def _dotted(path: JsonPath) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(the document)"
+
+
+# --- the id line of a created resume (create) ------------------------------------------------
+
+
+_BOM = b"\xef\xbb\xbf"
+_PLAIN_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
+_TOP_LEVEL_KEY = re.compile(r"[^\s#\-\[{%][^\n]*?:(\s|$)|[^\s#\-\[{%]\S*:$")
+
+
+class IdWriteError(Exception):
+    """The id could not be written into the file; the message says which line to add."""
+
+
+def id_line(resume_id: str) -> str:
+    """`id: 0123abcd`, quoted when YAML would read the plain text as something else."""
+    if _PLAIN_ID.fullmatch(resume_id) and yaml.safe_load(f"id: {resume_id}") == {"id": resume_id}:
+        return f"id: {resume_id}"
+    return "id: " + _double_quoted(resume_id)
+
+
+def _double_quoted(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def with_id_line(content: bytes, resume_id: str) -> bytes:
+    """`content` (a resume file) with an `id:` line inserted before its first top-level key.
+
+    Raises IdWriteError when the file is not a block mapping this can edit safely, or
+    already names another id. Returns `content` unchanged when it already has this id.
+    """
+    bom = _BOM if content.startswith(_BOM) else b""
+    try:
+        text = content[len(bom) :].decode("utf-8")
+        before = yaml.safe_load(text)
+    except (UnicodeDecodeError, yaml.YAMLError):
+        raise IdWriteError("the file is not readable YAML any more") from None
+    if before is None:
+        before = {}
+    if not isinstance(before, dict):
+        raise IdWriteError("the file is not a mapping of fields")
+    if "id" in before:
+        if before["id"] == resume_id:
+            return content
+        raise IdWriteError("the file has another `id` already")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    at = _first_key_line(lines)
+    line = id_line(resume_id) + newline
+    if at is None:  # no key at all: the id is the file's only content
+        if lines and not lines[-1].endswith(("\n", "\r")):
+            raise IdWriteError("the file does not end with a line break")
+        at = len(lines)
+    result = "".join([*lines[:at], line, *lines[at:]])
+    after = _load(result)
+    expected: dict[str, Any] = {"id": resume_id, **before}
+    if after != expected:
+        raise IdWriteError("the file's layout is not one an `id:` line can be added to safely")
+    return bom + result.encode("utf-8")
+
+
+def _first_key_line(lines: list[str]) -> int | None:
+    """The index of the first top-level key (a line starting in column 0), after the leading
+    comments, blank lines, directives and `---`; None when the file has no key."""
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or line.startswith("%"):
+            continue
+        if stripped == "---" or line.startswith("--- "):
+            continue
+        if line[0].isspace() or not _TOP_LEVEL_KEY.match(line.rstrip("\r\n")):
+            raise IdWriteError("the file does not start with a `key: value` line")
+        return index
+    return None
+
+
+def _load(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+
+
+def insert_id_line(path: Path, resume_id: str) -> bool:
+    """Writes the `id:` line into the resume file at `path` (atomically, never through a
+    symlink); False when the file had this id already. Raises IdWriteError or OSError."""
+    content = Path(path).read_bytes()
+    updated = with_id_line(content, resume_id)
+    if updated == content:
+        return False
+    write_atomic(Path(path), updated)
+    return True
+
+
+def without_id_line(content: bytes, resume_id: str) -> bytes:
+    """`content` without its top-level `id:` line naming `resume_id` (the inverse of
+    with_id_line, for `sandbox --reset`); unchanged when the file names another id or the
+    line cannot be taken out cleanly."""
+    bom = _BOM if content.startswith(_BOM) else b""
+    try:
+        text = content[len(bom) :].decode("utf-8")
+    except UnicodeDecodeError:
+        return content
+    before = _load(text)
+    if not isinstance(before, dict) or before.get("id") != resume_id:
+        return content
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.rstrip("\r\n").split("#")[0].rstrip() in (
+            id_line(resume_id),
+            f"id: {resume_id}",
+            f"id: {_double_quoted(resume_id)}",
+        ):
+            rest = "".join(lines[:index] + lines[index + 1 :])
+            expected = {key: value for key, value in before.items() if key != "id"}
+            if (_load(rest) or {}) == expected:
+                return bom + rest.encode("utf-8")
+    return content
+
+
+def remove_id_line(path: Path, resume_id: str) -> bool:
+    """Takes the `id:` line of `resume_id` out of the file at `path`; True if it did."""
+    content = Path(path).read_bytes()
+    updated = without_id_line(content, resume_id)
+    if updated == content:
+        return False
+    write_atomic(Path(path), updated)
+    return True

@@ -9,6 +9,11 @@ schemas they reference. Facts only: the human annotations (`description`, `title
 `example`, `examples`) are stripped, but never a *property* that happens to be called
 `title` or `description` (a certificate has a `title`, an employer a `description`).
 The sandbox reads this file at run time; it never reads the spec itself.
+
+The schemas are written as plain JSON Schema, so that the sandbox checks bodies with
+jsonschema alone: OpenAPI 3.0's `nullable: true` becomes `"null"` among the `type`s of the
+same schema object (OpenAPI 3.0.3: nullable means something only next to a `type`, and
+only in its own object), and `nullable` itself is dropped.
 """
 
 from __future__ import annotations
@@ -67,6 +72,32 @@ def strip_annotations(node: Any) -> Any:
             result[key] = {name: strip_annotations(schema) for name, schema in value.items()}
         else:
             result[key] = strip_annotations(value)
+    return result
+
+
+SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")  # name -> schema
+
+
+def translate_nullable(node: Any) -> Any:
+    """An OpenAPI 3.0 schema as plain JSON Schema: `type: X, nullable: true` -> `type: [X,
+    "null"]`; `nullable` without a `type` in the same object, or false, is dropped (it allows
+    nothing there). Maps of property names are walked as maps: a property may be called
+    `type` or `nullable`."""
+    if isinstance(node, list):
+        return [translate_nullable(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "nullable" and isinstance(value, bool):
+            continue
+        if key in SCHEMA_MAPS and isinstance(value, dict):
+            result[key] = {name: translate_nullable(schema) for name, schema in value.items()}
+        else:
+            result[key] = translate_nullable(value)
+    if node.get("nullable") is True and "type" in result:
+        types = result["type"] if isinstance(result["type"], list) else [result["type"]]
+        result["type"] = [*types, "null"] if "null" not in types else types
     return result
 
 
@@ -136,11 +167,28 @@ def schema_closure(schemas: dict[str, Any], roots: set[str]) -> dict[str, Any]:
 def extract(spec: dict[str, Any]) -> dict[str, Any]:
     operations = find_operations(spec)
     roots = schema_refs(operations)
+    schemas = schema_closure(spec["components"]["schemas"], roots)
     return {
         "openapi": spec.get("openapi"),
-        "info": {"source": "hh.ru OpenAPI specification", "version": spec["info"]["version"]},
-        "operations": strip_annotations(operations),
-        "components": {"schemas": schema_closure(spec["components"]["schemas"], roots)},
+        "info": {
+            "source": "hh.ru OpenAPI specification",
+            "version": spec["info"]["version"],
+            "dialect": "JSON Schema 2020-12 (OpenAPI 3.0 nullable translated)",
+        },
+        "operations": {
+            name: {
+                **operation,
+                "request": translate_nullable(operation["request"]),
+                "responses": {
+                    status: translate_nullable(schema)
+                    for status, schema in operation["responses"].items()
+                },
+            }
+            for name, operation in strip_annotations(operations).items()
+        },
+        "components": {
+            "schemas": {name: translate_nullable(schema) for name, schema in schemas.items()}
+        },
     }
 
 

@@ -13,9 +13,10 @@ follows its $ref closure and turns OpenAPI 3.0 into JSON Schema Draft 2020-12:
 - components go to `$defs`; `required` no longer lists what the server fills in itself
   (`name` of dictionary entries, `url`, a phone's parts: see SERVER_FILLED);
 - dates the documentation describes as `ГГГГ-ММ-ДД` get `format: date` and a pattern;
-- top level: the request's properties (without `access`, which lives in visibility.yaml), our own
-  keys `id`, `publish`, `extends`, `additionalProperties: false`, and every other property of the
-  `get-resume` response as `{readOnly: true, not: {}}` so validation can say "read-only".
+- top level: the request's properties (without `access`, which lives in visibility.yaml), our
+  own keys `id`, `publish`, `extends`, `clone`, `additionalProperties: false`, and every other
+  property of the `get-resume` response as `{readOnly: true, not: {}}` so validation can say
+  "read-only".
 
 The output is committed; `--check` exits 1 when the committed file differs from a fresh run.
 """
@@ -61,6 +62,8 @@ OUR_FIELDS: dict[str, Any] = {
     "id": {"type": "string", "minLength": 1},
     "publish": {"enum": [False, True, "renew"]},
     "extends": {"type": "string", "minLength": 1},
+    # a file without `id` is a resume to create; `clone` names the file whose resume it copies
+    "clone": {"type": "string", "minLength": 1},
 }
 
 DATE_MARKERS = ("ГГГГ-ММ-ДД", "YYYY-MM-DD")
@@ -299,7 +302,6 @@ def build(spec: dict[str, Any]) -> dict[str, Any]:
             "specification. Do not edit by hand."
         ),
         "type": "object",
-        "required": ["id"],
         "additionalProperties": False,
         "properties": properties,
         "$defs": defs,

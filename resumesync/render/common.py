@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from resumesync.model import Action, Change, Notice, NoticeKind, Plan
+from resumesync.model import Action, Change, Notice, NoticeKind, Plan, is_pending
 from resumesync.render.fielddiff import field_diff_lines, format_value
 
 WIDENS = "(widens visibility)"
@@ -22,11 +22,15 @@ class ResumeSection:
 
     @property
     def header(self) -> str:
+        if is_pending(self.resume_id):
+            return f"+ resume {self.key} (new)"
         sign = "~ " if self.changes else ""
         return f"{sign}resume {self.key} ({short_id(self.resume_id)})"
 
 
 def short_id(resume_id: str) -> str:
+    if is_pending(resume_id):
+        return "new"
     return resume_id if len(resume_id) <= 4 else resume_id[:4] + "…"
 
 
@@ -55,6 +59,21 @@ def change_lines(plan: Plan, change: Change, *, show_sensitive: bool = False) ->
     """The lines of one change; each starts with its sign (`~`, `+`, `-`) or a word."""
     marker = f" {WIDENS}" if change.widens_visibility else ""
     kind = change.list_kind or ""
+    if change.action is Action.CREATE:
+        copy = f" as a copy of {change.clone_of}" if change.clone_of else ""
+        lines = [f"+ create resume {change.resume}{copy}"]
+        for name, values in (change.diff or {}).items():
+            for line in field_diff_lines(
+                name, None, values.get("new"), show_sensitive=show_sensitive
+            ):
+                # a new field has no old value: `+ title: "..."`, not `~ title: null -> "..."`
+                lines.append("    " + line.replace(f"~ {name}: null -> ", f"+ {name}: ", 1))
+        return lines
+    if change.action is Action.ADOPT:
+        return [
+            f"+ adopt resume {change.resume} ({change.resume_id}): {change.reason}; "
+            f"apply writes its id into {change.file}"
+        ]
     if change.action is Action.UPDATE:
         lines: list[str] = []
         for name, values in (change.diff or {}).items():
@@ -93,11 +112,18 @@ class Totals:
     add: int
     remove: int
     widening: int
+    create: int = 0
 
 
 def totals(plan: Plan) -> Totals:
-    updated = {change.resume_id for change in plan.changes if change.action is not Action.PUBLISH}
+    created = {c.resume_id for c in plan.changes if c.action in (Action.CREATE, Action.ADOPT)}
+    updated = {
+        change.resume_id
+        for change in plan.changes
+        if change.action is not Action.PUBLISH and change.resume_id not in created
+    }
     return Totals(
+        create=len(created),
         resumes=len(updated),
         publish=sum(1 for change in plan.changes if change.action is Action.PUBLISH),
         add=sum(len(c.employers) for c in plan.changes if c.action is Action.LIST_ADD),
@@ -115,8 +141,9 @@ def summary_line(plan: Plan) -> str:
     if not plan.changes:
         return NO_CHANGES
     count = totals(plan)
+    create = f"{count.create} resume{_s(count.create)} to create, " if count.create else ""
     return (
-        f"Plan: {count.resumes} resume{_s(count.resumes)} to update, "
+        f"Plan: {create}{count.resumes} resume{_s(count.resumes)} to update, "
         f"{count.publish} to publish, "
         f"{count.add} employer{_s(count.add)} to add, {count.remove} to remove."
     )

@@ -113,7 +113,7 @@ def _runs(changes: list[Change]) -> list[list[Change]]:
         if (
             previous is not None
             and change.action is previous.action
-            and change.action not in (Action.UPDATE, Action.PUBLISH)
+            and change.action not in (Action.UPDATE, Action.PUBLISH, Action.CREATE, Action.ADOPT)
             and change.list_kind == previous.list_kind
         ):
             runs[-1].append(change)
@@ -146,7 +146,7 @@ def _diff_block(lines: list[str]) -> str:
 def _notices(plan: Plan, notices: list[Notice], cap: int | None, cuts: _Cuts) -> str:
     out = []
     for notice in notices:
-        out.append(f"- {_escape(notice.message)}")
+        out.append(f"- {_prose(notice.message)}")
         shown = list(notice.employers)
         if cap is not None and len(shown) > cap:
             cuts.employers += len(shown) - cap
@@ -188,6 +188,17 @@ def _escape(text: str) -> str:
     for char in ("\\", "`", "*", "_", "<", ">", "[", "]", "#", "|"):
         text = text.replace(char, "\\" + char)
     return text
+
+
+def _prose(text: str) -> str:
+    """A message: `quoted` words stay code spans (as messages write them), the rest is
+    escaped; with an unmatched backtick nothing is code."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:
+        return _escape(text)
+    return "".join(
+        _escape(part) if index % 2 == 0 else f"`{part}`" for index, part in enumerate(parts)
+    )
 
 
 def _code(text: str) -> str:

@@ -16,8 +16,10 @@ from resumesync.sandbox.account import Account, Artifact, Resume, ResumeState
 from resumesync.sandbox.clock import ManualClock
 from resumesync.sandbox.config import Faults, SandboxConfig
 from resumesync.sandbox.holds import Arrival, Gate, Hold
+from resumesync.sandbox.oauth import Application
 from resumesync.sandbox.persistence import (
     SANDBOX_TOKEN,
+    created_resume_ids,
     persistent_sandbox,
     reset_persistent_sandbox,
     state_path,
@@ -36,6 +38,7 @@ __all__ = [
     "DEFAULT_TOKEN",
     "SANDBOX_TOKEN",
     "Account",
+    "Application",
     "Arrival",
     "Artifact",
     "Faults",
@@ -48,6 +51,7 @@ __all__ = [
     "RunningSandbox",
     "SandboxConfig",
     "connection_help",
+    "created_resume_ids",
     "persistent_sandbox",
     "reset_persistent_sandbox",
     "response_errors",

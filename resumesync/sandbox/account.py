@@ -10,6 +10,7 @@ JSON form (Account.from_json / to_json, also the persistent sandbox file):
      "employers": {id: name},                          # names for employers in lists
      "artifacts": {id: {"type", "description", "size", "created_at"}},
      "next_artifact_id": 1,
+     "max_resumes": 20, "next_resume_number": 0,       # optional: creation limit, id seed
      "conditions": {field: rules}}                     # optional: see Account.conditions
 
 Every resume is checked and normalised on load exactly as a PUT would be, so a seed may
@@ -22,6 +23,7 @@ import copy
 import datetime as dt
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,6 +87,8 @@ class Account:
     employers: dict[str, str] = field(default_factory=dict)
     artifacts: dict[str, Artifact] = field(default_factory=dict)
     next_artifact_id: int = 1
+    max_resumes: int = 20  # creation_availability's `max` (hh.ru allows about 20)
+    next_resume_number: int = 0  # seeds the ids of created resumes (creation.new_resume_id)
     # Rule objects by top-level field that replace the bundled ones (conditions.py) in
     # GET /resumes/{id}/conditions and in PUT checks: tests of rules the bundle lacks.
     conditions: dict[str, Any] = field(default_factory=dict)
@@ -137,6 +141,8 @@ class Account:
                 for artifact_id, details in data.get("artifacts", {}).items()
             },
             next_artifact_id=int(data.get("next_artifact_id", 1)),
+            max_resumes=int(data.get("max_resumes", 20)),
+            next_resume_number=int(data.get("next_resume_number", 0)),
             conditions=copy.deepcopy(dict(data.get("conditions") or {})),
         )
         states, lists = data.get("resume_state", {}), data.get("lists", {})
@@ -175,6 +181,8 @@ class Account:
                 for aid, artifact in self.artifacts.items()
             },
             "next_artifact_id": self.next_artifact_id,
+            "max_resumes": self.max_resumes,
+            "next_resume_number": self.next_resume_number,
             **extra,
         }
 
@@ -187,6 +195,16 @@ class Account:
     def example(cls) -> Account:
         """The bundled example account: the live side of examples/basic (see its JSON)."""
         return cls.from_json(resources.load(resources.EXAMPLE_ACCOUNT))
+
+    @classmethod
+    def example_for(cls, resume_ids: Iterable[str]) -> Account:
+        """The bundled example account that holds most of `resume_ids` (the resumes a
+        repository's files manage), so that every profile of examples/team finds its own
+        account; the default example account when none holds any."""
+        wanted = set(resume_ids)
+        documents = [resources.load(name) for name in resources.EXAMPLE_ACCOUNTS]
+        best = max(documents, key=lambda document: len(wanted & set(document["resumes"])))
+        return cls.from_json(best)
 
     @classmethod
     def from_seed_dir(cls, directory: Path) -> Account:

@@ -29,8 +29,9 @@ class Call:
     request: Request
     state: SandboxState
     base_url: str
-    token: str | None
+    token: str | None  # the key of the caller's account (None when the token opens none)
     params: dict[str, str]
+    bearer: str | None = None  # the token as sent
 
     @property
     def account(self) -> Account:
@@ -121,10 +122,12 @@ def dispatch(routes: list[Route], request: Request, state: SandboxState, base_ur
         raise errors.ApiError(400, [{"type": "bad_user_agent", "value": "blacklisted"}])
     endpoint_route, match = chosen
     token = bearer_token(request)
-    if endpoint_route.needs_token and token not in state.accounts:
-        raise errors.bad_authorization()
-    call = Call(
-        request, state, base_url, token if token in state.accounts else None, match.groupdict()
-    )
     with state.lock:
+        try:
+            account = state.account_key(token)
+        except errors.ApiError:
+            if endpoint_route.needs_token:
+                raise
+            account = None
+        call = Call(request, state, base_url, account, match.groupdict(), bearer=token)
         return endpoint_route.endpoint(call)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from resumesync.sandbox.account import Account
+from resumesync.sandbox.oauth import ACCESS_LIFETIME, Application
 
 ENVIRONMENT = {
     "HH_SANDBOX_LATENCY": "latency",
@@ -70,6 +71,10 @@ class SandboxConfig:
     retry_after: float = 1.0
     clock: Callable[[], float] | None = None  # time.time when None
     log_limit: int = 100_000  # the request log keeps the newest entries
+    # OAuth: client_id -> the application registered at dev.hh.ru (see oauth.py); access
+    # tokens issued to them expire after access_lifetime seconds of `clock`.
+    applications: dict[str, Application] = dataclasses.field(default_factory=dict)
+    access_lifetime: float = ACCESS_LIFETIME
 
     def __post_init__(self) -> None:
         self.faults()  # validates the rates

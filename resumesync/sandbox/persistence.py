@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from resumesync.safefs import atomic_write
@@ -62,13 +62,14 @@ def save_state(path: Path, account: Account) -> None:
 
 @contextlib.contextmanager
 def persistent_sandbox(
-    directory: Path, config: SandboxConfig | None = None
+    directory: Path, config: SandboxConfig | None = None, *, resume_ids: Iterable[str] = ()
 ) -> Iterator[RunningSandbox]:
-    """A running sandbox for the account kept in DIR (the example account the first time),
-    serving token SANDBOX_TOKEN; the account is saved back on exit, whatever happened.
-    HH_SANDBOX_* variables apply (see config.py)."""
+    """A running sandbox for the account kept in DIR, serving token SANDBOX_TOKEN; the account
+    is saved back on exit, whatever happened. The first time it is the bundled example account
+    holding the `resume_ids` the files manage (each profile of examples/team has its own),
+    else the default one. HH_SANDBOX_* variables apply (see config.py)."""
     path = state_path(directory)
-    account = load_state(path) if path.exists() else Account.example()
+    account = load_state(path) if path.exists() else Account.example_for(resume_ids)
     settings = dataclasses.replace(
         config or SandboxConfig(), accounts={SANDBOX_TOKEN: account}
     ).with_env(os.environ)
@@ -77,6 +78,16 @@ def persistent_sandbox(
             yield sandbox
         finally:
             save_state(path, sandbox.account(SANDBOX_TOKEN))
+
+
+def created_resume_ids(directory: Path) -> set[str]:
+    """The resumes the saved account has that its seed has not: those an apply created."""
+    path = state_path(directory)
+    try:
+        account = load_state(path)
+    except ValueError:
+        return set()
+    return set(account.resumes) - set(Account.example().resumes)
 
 
 def reset_persistent_sandbox(directory: Path) -> bool:

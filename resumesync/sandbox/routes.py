@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from resumesync.sandbox import artifacts, employers, lists, metro, resumes
+from resumesync.sandbox import (
+    artifacts,
+    authorization,
+    creation,
+    employers,
+    lists,
+    metro,
+    resumes,
+)
 from resumesync.sandbox.calls import Route, route
 
 
 def all_routes() -> list[Route]:
     return [
         route("GET", "/resumes/mine", resumes.mine),
+        route("GET", "/resumes/creation_availability", creation.creation_availability),
+        route("POST", "/resumes", creation.create_resume),
+        route("GET", "/resume_conditions", creation.new_conditions),
         route("GET", "/resumes/{resume_id}", resumes.get_resume),
         route("PUT", "/resumes/{resume_id}", resumes.edit_resume),
         route("POST", "/resumes/{resume_id}/publish", resumes.publish),
@@ -26,4 +37,10 @@ def all_routes() -> list[Route]:
         route("POST", "/artifacts", artifacts.upload),
         route("PUT", "/artifacts/{artifact_id}", artifacts.edit),
         route("DELETE", "/artifacts/{artifact_id}", artifacts.delete),
+        route("GET", "/oauth/authorize", authorization.authorize_page, needs_token=False),
+        route("POST", "/oauth/authorize", authorization.authorize_decision, needs_token=False),
+        route("POST", "/token", authorization.token, needs_token=False),
+        route("POST", "/oauth/token", authorization.token, needs_token=False),  # the older one
+        route("DELETE", "/oauth/token", authorization.revoke),
+        route("GET", "/me", authorization.me),
     ]

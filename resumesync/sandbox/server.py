@@ -42,6 +42,8 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 CONTROL_PREFIX = "/_sandbox/"
 WRITES = ("PUT", "POST", "DELETE", "PATCH")
 POLL_INTERVAL = 0.02  # how fast serve_forever notices shutdown()
+# Token endpoint fields the log never shows, as it never shows bearer tokens.
+SECRET_FORM_FIELDS = frozenset({"client_secret", "code", "refresh_token", "access_token"})
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,11 @@ class SandboxServer(ThreadingHTTPServer):
             config.accounts if config.accounts is not None else {DEFAULT_TOKEN: Account.example()}
         )
         self.state = SandboxState(
-            accounts, config.clock or time.time, config.publish_interval_seconds
+            accounts,
+            config.clock or time.time,
+            config.publish_interval_seconds,
+            config.applications,
+            config.access_lifetime,
         )
         self.dice = FaultDice(config.faults(), config.seed, by_request=config.faults_by_request)
         self.holds = Holds()
@@ -166,7 +172,6 @@ class SandboxServer(ThreadingHTTPServer):
         fault: str | None = None,
     ) -> None:
         token = bearer_token(request)
-        tokens = self.state.tokens
         entry = LoggedRequest(
             method=request.method,
             path=request.path,
@@ -174,7 +179,7 @@ class SandboxServer(ThreadingHTTPServer):
             status=status,
             body=logged_body(request),
             token=token,
-            account_index=tokens.index(token) if token in tokens else None,
+            account_index=self.state.account_index(token),
             user_agent=user_agent(request),
             dropped=dropped,
             fault=fault,
@@ -203,6 +208,8 @@ def logged_body(request: Request) -> Any:
                 name: (
                     {"filename": value.filename, "size": len(value.content)}
                     if isinstance(value, FormFile)
+                    else "(secret)"
+                    if name in SECRET_FORM_FIELDS
                     else value
                 )
                 for name, value in form.items()
@@ -414,6 +421,25 @@ class RunningSandbox:
     def internal_errors(self) -> list[str]:
         """Tracebacks of sandbox bugs (answered with 500); empty in a healthy run."""
         return list(self._server.internal_errors)
+
+    def issue_tokens(self, token: str | None = None) -> dict[str, Any]:
+        """A test hook: a token pair for the account of `token` (the first account when None),
+        as if its holder had logged in: the token endpoint's answer."""
+        state = self._server.state
+        with state.lock:
+            account = token if token is not None else state.tokens[0]
+            return state.oauth.issue(account, state.now())
+
+    def issued_secrets(self) -> list[str]:
+        """Every access token, refresh token and code OAuth issued (for tests that check
+        that none of them leaked into output)."""
+        oauth = self._server.state.oauth
+        with self._server.state.lock:
+            return [
+                *oauth.tokens,
+                *(issued.refresh_token for issued in oauth.tokens.values()),
+                *oauth.codes,
+            ]
 
     def account(self, token: str | None = None) -> Account:
         """A snapshot of the live state of an account (the first one when token is None)."""

@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from resumesync.cli import cli
 from resumesync.resources import load_schema
+from resumesync.sandbox import Account
 
-from .conftest import TOKEN, Harness
+from .conftest import EXAMPLES, TOKEN, Harness
 
 BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
 DATA_ENGINEER = "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"
@@ -32,7 +33,7 @@ def line_of(path: Path, needle: str) -> int:
 def test_validate_accepts_the_example(harness: Harness) -> None:
     result = harness.run("validate")
     assert result.exit_code == 0, result.output
-    assert "2 resumes valid" in result.output
+    assert "3 resumes valid" in result.output
 
 
 def test_plan_shows_the_example_changes_and_writes_nothing(harness: Harness) -> None:
@@ -41,7 +42,8 @@ def test_plan_shows_the_example_changes_and_writes_nothing(harness: Harness) -> 
     assert '~ title: "Python developer" -> "Senior Python developer"' in result.output
     assert "+ blacklist 1455 (HeadHunter)" in result.output
     assert "publish" in result.output
-    assert "Plan: 2 resumes to update" in result.output
+    assert "+ create resume data-analyst as a copy of data-engineer" in result.output
+    assert "Plan: 1 resume to create, 2 resumes to update" in result.output
     assert harness.writes() == []
 
 
@@ -61,17 +63,20 @@ def test_plan_apply_plan_ends_in_no_changes(harness: Harness) -> None:
 
 
 def test_apply_reads_once_then_writes_each_change_once(harness: Harness) -> None:
-    """`apply --yes` plans and applies in one session: 8 reads (mine; per resume the resume,
-    its conditions and each managed list), then one call per change, nothing read again."""
+    """`apply --yes` plans and applies in one session: 10 reads (mine; per resume the resume,
+    its conditions and each managed list; creation_availability and resume_conditions for
+    the resume to create), then one call per change, nothing read again."""
     changes = json.loads(harness.run("plan", "--format", "json").output)["changes"]
     harness.sandbox.clear_requests()
     assert harness.run("apply", "--yes").exit_code == 0
     log = harness.sandbox.requests
-    assert [entry.method for entry in log[:8]] == ["GET"] * 8
-    assert sorted((entry.method, entry.path) for entry in log[8:]) == sorted(
-        (change["method"], change["path"].split("?")[0]) for change in changes
+    (new_id,) = set(harness.account().resumes) - set(Account.example().resumes)
+    assert [entry.method for entry in log[:10]] == ["GET"] * 10
+    assert sorted((entry.method, entry.path) for entry in log[10:]) == sorted(
+        (change["method"], change["path"].split("?")[0].replace("new%3Adata-analyst", new_id))
+        for change in changes
     )
-    assert len(log) == 8 + 6
+    assert len(log) == 10 + 9
 
 
 def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
@@ -79,11 +84,19 @@ def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
     assert harness.run("apply", "--yes").exit_code == 0
     puts = [r for r in harness.sandbox.requests if r.method == "PUT"]
     updates = [c for c in plan["changes"] if c["action"] == "update"]
-    assert [r.path for r in puts] == [f"/resumes/{BACKEND}"] == [c["path"] for c in updates]
+    (new_id,) = set(harness.account().resumes) - set(Account.example().resumes)
+    assert sorted(r.path for r in puts) == sorted([f"/resumes/{BACKEND}", f"/resumes/{new_id}"])
+    assert sorted(c["path"] for c in updates) == [
+        f"/resumes/{BACKEND}",
+        "/resumes/new%3Adata-analyst",
+    ]
     for request in puts:
         resume_id = request.path.rsplit("/", 1)[1]
         planned = next(
-            c for c in plan["changes"] if c["action"] == "update" and c["resume_id"] == resume_id
+            c
+            for c in plan["changes"]
+            if c["action"] == "update"
+            and c["resume_id"] == (resume_id if resume_id != new_id else "new:data-analyst")
         )
         assert set(request.body) == set(planned["diff"])
         assert "contact" not in request.body  # unchanged fields are never sent
@@ -205,9 +218,17 @@ def test_sandbox_flag_runs_a_persistent_cycle(repo: Path) -> None:
     assert run("apply", "--yes").exit_code == 0
     assert (repo / ".resumesync" / "sandbox.json").exists()
     assert "No changes" in run("plan").output
+    created = repo / "resumes" / "data-analyst.yaml"
+    assert (
+        created.read_bytes() != (EXAMPLES / "basic" / "resumes" / "data-analyst.yaml").read_bytes()
+    )
     reset = CliRunner().invoke(cli, ["sandbox", "--reset", "--dir", str(repo)])
     assert reset.exit_code == 0
-    assert "Plan:" in run("plan").output
+    # the resume the sandbox created is gone with the reset: so is its id line in the file
+    assert (
+        created.read_bytes() == (EXAMPLES / "basic" / "resumes" / "data-analyst.yaml").read_bytes()
+    )
+    assert "+ create resume data-analyst" in run("plan").output
 
 
 def test_a_plan_saved_with_sandbox_applies_with_sandbox(repo: Path) -> None:
@@ -226,7 +247,7 @@ def test_a_plan_saved_with_sandbox_applies_with_sandbox(repo: Path) -> None:
     assert json.loads(plan_file.read_text())["api_url"] == "sandbox"
     applied = run("apply", "--sandbox", str(plan_file))
     assert applied.exit_code == 0, applied.output
-    assert "Applied 6 of 6 changes." in applied.output
+    assert "Applied 9 of 9 changes." in applied.output
     assert "No changes" in run("plan", "--sandbox").output
 
     assert run("plan", "--sandbox", "--out", str(plan_file)).exit_code == 0

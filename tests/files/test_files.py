@@ -38,8 +38,11 @@ def by_key(resumes: list[DesiredResume]) -> dict[str, DesiredResume]:
 def test_example_repository() -> None:
     state = load_repository(EXAMPLE, {})
     resumes = by_key(state.resumes)
-    assert sorted(resumes) == ["backend", "data-engineer"]
+    assert sorted(resumes) == ["backend", "data-analyst", "data-engineer"]
     backend, data = resumes["backend"], resumes["data-engineer"]
+    analyst = resumes["data-analyst"]
+    assert analyst.to_create and analyst.clone == "data-engineer"
+    assert analyst.lists["blacklist"].employers == ("1455",)  # defaults apply to it too
     assert (backend.resume_id, data.resume_id) == (BACKEND_ID, DATA_ID)
     assert (backend.publish, data.publish) == (PublishMode.RENEW, PublishMode.ONCE)
     assert backend.file == "resumes/backend.yaml"

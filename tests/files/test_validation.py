@@ -83,11 +83,10 @@ def test_access_and_specialization_have_their_own_messages(tmp_path: Path) -> No
     ]
 
 
-def test_missing_id(tmp_path: Path) -> None:
-    found = resume_problems(tmp_path, "", base=VALID_RESUME.replace("id: r1\n", "# no id\n"))
-    assert found == [
-        "resumes/a.yaml:2: missing `id`: the id of the live resume (`resumesync import` writes it)"
-    ]
+def test_a_file_without_id_is_a_resume_to_create(tmp_path: Path) -> None:
+    write_repo(tmp_path, {"resumes/a.yaml": VALID_RESUME.replace("id: r1\n", "# no id\n")})
+    (resume,) = load_repository(tmp_path, {}).resumes
+    assert resume.to_create and resume.resume_id == ""
 
 
 def test_publish_values(tmp_path: Path) -> None:
@@ -402,7 +401,7 @@ def test_errors_carry_the_warnings(tmp_path: Path) -> None:
 
 
 def test_source_map_default_is_used_for_whole_document_problems() -> None:
-    errors = validate_resume_document({"title": "x"}, SourceMap())
+    errors = validate_resume_document({"title": "x", "clone": 3}, SourceMap())
     assert [str(p) for p in errors] == [
-        "missing `id`: the id of the live resume (`resumesync import` writes it)"
+        'clone: expected string, got integer: 3 is read as a number; quote it to keep it text: "3"'
     ]

@@ -135,7 +135,8 @@ def test_explicit_str_tag_and_unsupported_tags() -> None:
 def test_syntax_error_points_at_its_line() -> None:
     found = problems(lambda: parse("title: Dev\nsalary: {amount: 1\nskills: x\n", "resumes/a.yaml"))
     assert len(found) == 1
-    assert found[0].startswith("resumes/a.yaml:3: YAML syntax error:")
+    # the line of the unclosed `{`, not the next one where the parser noticed (issue 15 §4)
+    assert found[0].startswith("resumes/a.yaml:2: YAML syntax error:")
 
 
 def test_bad_indentation_is_a_syntax_error() -> None:

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -276,3 +277,10 @@ def test_dump_yaml_quotes_only_what_would_be_retyped() -> None:
 
 def test_dump_yaml_writes_multi_line_text_as_a_block() -> None:
     assert dump_yaml({"skills": "one\ntwo"}) == "skills: |-\n  one\n  two\n"
+
+
+@pytest.mark.parametrize("text", ["\n\x85", "a\r\nb", "x\u2028y", "\u2029"])
+def test_dump_yaml_keeps_line_breaks_that_a_block_cannot_hold(text: str) -> None:
+    # Found by test_dump_yaml_reads_back_unchanged: "\n\x85" came back as "\n\n".
+    data = {text: None, "value": text}
+    assert read_back(dump_yaml(data)) == data

@@ -19,7 +19,7 @@ DATA_ENGINEER = "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"
 
 # `resumes/backend.yaml:4: title: ...`: how every problem starts.
 PROBLEM_LINE = re.compile(r"^(resumes/[\w.-]+\.yaml|visibility\.yaml):(\d+): ")
-SUMMARY = re.compile(r"^\d+ problem\(s\); nothing was written\.$")
+SUMMARY = re.compile(r"^\d+ problems?(; nothing was written)?\.$")
 
 
 def copy_example(target: Path) -> Path:

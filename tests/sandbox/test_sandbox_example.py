@@ -41,12 +41,19 @@ def with_defaults(node: Any) -> Any:
 
 
 def resume_files() -> dict[str, dict[str, Any]]:
+    """The example's files of resumes that exist (those without `id` are to be created)."""
     base = yaml.safe_load((EXAMPLE / "resumes" / "_base.yaml").read_text())
     files = {}
     for path in sorted((EXAMPLE / "resumes").glob("[!_]*.yaml")):
         document = yaml.safe_load(path.read_text())
-        files[path.stem] = with_defaults(merged(base, document))
+        if "id" in document:
+            files[path.stem] = with_defaults(merged(base, document))
     return files
+
+
+def test_the_example_has_a_resume_to_create_that_the_account_lacks() -> None:
+    document = yaml.safe_load((EXAMPLE / "resumes" / "data-analyst.yaml").read_text())
+    assert "id" not in document and document["clone"] == "data-engineer"
 
 
 def test_resume_ids_match_the_files(example_account: Account) -> None:

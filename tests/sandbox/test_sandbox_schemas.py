@@ -102,3 +102,67 @@ def test_the_committed_subset_is_complete_and_annotation_free() -> None:
     assert json.loads(text) == data
     certificate = data["components"]["schemas"]["ResumeObjectsCertificate"]
     assert "title" in certificate["properties"]
+
+
+def test_nullable_becomes_a_null_type_in_its_own_object_only() -> None:
+    script = load_script()
+    schema = {
+        "type": "object",
+        "nullable": True,
+        "properties": {
+            # properties may carry keyword names: they are names, not keywords
+            "type": {"type": "string", "nullable": True, "enum": ["a", None]},
+            "nullable": {"type": "integer", "nullable": False},
+            "ref": {"$ref": "#/components/schemas/X", "nullable": True},  # no type: no effect
+        },
+        "items": {"oneOf": [{"type": "number", "nullable": True}]},
+    }
+    assert script.translate_nullable(schema) == {
+        "type": ["object", "null"],
+        "properties": {
+            "type": {"type": ["string", "null"], "enum": ["a", None]},
+            "nullable": {"type": "integer"},
+            "ref": {"$ref": "#/components/schemas/X"},
+        },
+        "items": {"oneOf": [{"type": ["number", "null"]}]},
+    }
+
+
+def test_the_committed_subset_is_plain_json_schema() -> None:
+    """Regenerated with the translation: no OpenAPI-only `nullable` keyword is left."""
+    from resumesync.sandbox import resources
+
+    def keywords(node: object) -> set[str]:
+        found: set[str] = set()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("properties", "schemas") and isinstance(value, dict):
+                    for sub in value.values():
+                        found |= keywords(sub)
+                else:
+                    found.add(key)
+                    found |= keywords(value)
+        elif isinstance(node, list):
+            for item in node:
+                found |= keywords(item)
+        return found
+
+    subset = resources.load(resources.OPENAPI_SUBSET)
+    assert "nullable" not in keywords(subset)
+    assert "null" in str(subset["components"]["schemas"])
+
+
+def test_bodies_are_read_as_openapi_30_reads_them() -> None:
+    """null only where the spec said nullable; an integer is an int, not 1.0 (OpenAPI 3.0's
+    draft-04 types); formats are not asserted (as openapi-schema-validator did not)."""
+    from resumesync.sandbox import schema as sandbox_schema
+
+    script = load_script()
+    spec = {"type": "integer", "nullable": True}
+    plain = {"type": "string", "format": "email"}
+    validator = sandbox_schema._OpenApi30Reading(script.translate_nullable(spec))
+    assert validator.is_valid(None) and validator.is_valid(3)
+    assert not validator.is_valid(3.0) and not validator.is_valid("3")
+    assert not validator.is_valid(True)
+    strict = sandbox_schema._OpenApi30Reading(script.translate_nullable(plain))
+    assert strict.is_valid("not an email") and not strict.is_valid(None)

@@ -124,6 +124,10 @@ def evaluate(condition: str | None, context: Mapping[str, str]) -> bool:
         condition = match.group(1)
 
     def term(text: str) -> bool:
+        call = re.fullmatch(r"\s*(always|success|failure)\(\)\s*", text)
+        if call is not None:  # the status functions; job.status is set by run_job
+            failed = context.get("job.status") == "failure"
+            return {"always": True, "success": not failed, "failure": failed}[call.group(1)]
         found = re.fullmatch(r"\s*(.+?)\s*(==|!=)\s*(.+?)\s*", text)
         if found is None:
             return _operand(text, context) not in ("", "false", "0")
@@ -214,6 +218,7 @@ class Runner:
     expressions: Mapping[str, str]
     overrides: Mapping[str, str] = field(default_factory=dict)  # workflow-level env knobs
     python: Path | None = None  # what setup-python gives the action (default: a stub)
+    tools: Path | None = None  # a directory of stand-ins (gh) put first on PATH
     action: dict[str, Any] = field(default_factory=lambda: load(ACTION))
 
     def run_job(self, job_name: str, event: Event) -> JobResult:
@@ -236,9 +241,15 @@ class Runner:
         job_env.update(self.overrides)
         result = JobResult()
         step_outputs: dict[str, dict[str, str]] = {}
+        failed = False
         for step in job["steps"]:
             context = self._context(event, steps=step_outputs, env=job_env)
-            if not evaluate(step.get("if"), context):
+            context["job.status"] = "failure" if failed else "success"
+            condition = step.get("if")
+            # After a failure only steps that ask for it run (always(), failure()), as on GitHub.
+            if failed and not re.search(r"\b(always|failure)\(\)", str(condition or "")):
+                continue
+            if not evaluate(condition, context):
                 continue
             name = step.get("name", step.get("run", step.get("uses", "")).splitlines()[0])
             env = {**job_env, **self._scope_env([step.get("env", {})], context)}
@@ -253,8 +264,7 @@ class Runner:
             if "id" in step:
                 step_outputs[step["id"]] = outcome.outputs
             result.outputs.update(outcome.outputs)
-            if outcome.returncode != 0:
-                break
+            failed = failed or outcome.returncode != 0
         result.summary = self._summary.read_text(encoding="utf-8")
         return result
 
@@ -348,7 +358,9 @@ class Runner:
         output_file.write_text("")
         added = [line for line in self._path_file.read_text().splitlines() if line]
         full_env = {
-            "PATH": os.pathsep.join([*reversed(added), SYSTEM_PATH]),
+            "PATH": os.pathsep.join(
+                [*([str(self.tools)] if self.tools else []), *reversed(added), SYSTEM_PATH]
+            ),
             "HOME": str(self.temp),
             "LANG": "C.UTF-8",
             "RUNNER_TEMP": str(self.temp),

@@ -58,8 +58,11 @@ def expressions(api_url: str) -> dict[str, str]:
         "vars.HH_USER_AGENT": "resumesync-workflow-tests/1.0 (tests@example.com)",
         "vars.HH_API_URL": api_url,
         "secrets.HH_TOKEN": TOKEN,
+        "secrets.HH_TOKEN_STORE": "",  # these tests use an access token (test_workflow_tokens.py)
+        "secrets.RESUMESYNC_SECRETS_TOKEN": "",
         "secrets.HH_EMAIL": EMAIL,
         "secrets.HH_PHONE_NUMBER": PHONE,
+        "github.repository": "someone/resumes",
     }
 
 
@@ -68,6 +71,7 @@ def matrix_expressions(api_url: str, profile: str, token: str) -> dict[str, str]
         **expressions(api_url),
         "matrix.profile": profile,
         "secrets[format('HH_TOKEN_{0}', matrix.profile)]": token,
+        "secrets[format('HH_TOKEN_STORE_{0}', matrix.profile)]": "",
     }
 
 
@@ -156,7 +160,14 @@ def test_a_manual_run_applies_then_the_drift_check_finds_the_account_matching(si
     sandbox, runner = single
     job = runner.run_job("apply", DISPATCH)
     assert job.ok, job.output
-    assert [step.name for step in job.steps] == ["Apply", "Check for drift"]
+    assert [step.name for step in job.steps] == [
+        "Apply",
+        "Check for drift",
+        "Save the refreshed token",
+    ]
+    assert (
+        "did not change in this job: nothing to save" in job.step("Save the refreshed token").stdout
+    )
     applied = re.search(r"Applied (\d+) of (\d+) changes\.", job.step("Apply").stdout)
     assert applied is not None and applied.group(1) == applied.group(2) != "0", job.output
     assert "The hh.ru account matches the files." in job.step("Check for drift").stdout
@@ -343,7 +354,14 @@ def test_matrix_apply_job_applies_one_profile_with_its_own_token_and_converges(t
     runner = matrix_runner(sandbox, workspace, temp / "runner", "anna", ANNA_TOKEN)
     job = runner.run_job("apply", DISPATCH)
     assert job.ok, job.output
-    assert [step.name for step in job.steps] == ["Apply", "Check for drift"]
+    assert [step.name for step in job.steps] == [
+        "Apply",
+        "Check for drift",
+        "Save the refreshed token",
+    ]
+    assert (
+        "did not change in this job: nothing to save" in job.step("Save the refreshed token").stdout
+    )
     assert "The hh.ru account of profile anna matches the files." in job.output
     assert {request.token for request in sandbox.requests} == {ANNA_TOKEN}  # boris untouched
     live = sandbox.account(ANNA_TOKEN).to_json()["resumes"][EXAMPLE_BACKEND]

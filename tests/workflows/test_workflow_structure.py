@@ -53,6 +53,11 @@ def commands(workflow: dict[str, Any], job: str) -> list[str]:
     return [step["with"]["command"] for step in action_uses(workflow, job)]
 
 
+def resumesync_uses(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
+    """The action steps that run resumesync against hh.ru (not `save-token`)."""
+    return [s for s in action_uses(workflow, job) if s["with"]["command"] != "save-token"]
+
+
 def running_jobs(workflow: dict[str, Any], event: Event) -> set[str]:
     return {name for name, job in workflow["jobs"].items() if condition_holds(job.get("if"), event)}
 
@@ -112,8 +117,8 @@ def test_events_route_to_the_right_jobs_of_the_matrix_workflow() -> None:
 @both
 def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
     assert commands(workflow, "plan") == ["plan"]
-    assert commands(workflow, "apply") == ["apply", "drift"]
-    assert commands(workflow, "reconcile") == ["pull", "apply", "drift"]
+    assert commands(workflow, "apply") == ["apply", "drift", "save-token"]
+    assert commands(workflow, "reconcile") == ["pull", "apply", "drift", "save-token"]
     assert commands(workflow, "renew") == ["renew"]
     first_job = "profiles" if "profiles" in workflow["jobs"] else "plan"
     assert commands(workflow, first_job)[0] in {"validate", "plan"}
@@ -135,6 +140,7 @@ def test_matrix_commands_each_target_one_profile_at_a_bounded_rate() -> None:
     for job in ("plan", "apply", "reconcile", "renew"):
         for step in action_uses(workflow, job):
             assert step["with"]["profile"] == "${{ matrix.profile }}"
+        for step in resumesync_uses(workflow, job):
             assert step["with"]["args"] == "--max-rps ${{ env.RESUMESYNC_MAX_RPS }}"
 
 
@@ -226,7 +232,8 @@ def test_secrets_reach_only_the_steps_that_talk_to_hh_ru(workflow) -> None:
 
 def test_the_token_comes_from_the_hh_token_secret() -> None:
     for job in ("plan", "apply", "reconcile", "renew"):
-        for step in action_uses(WORKFLOWS["single"], job):
+        for step in resumesync_uses(WORKFLOWS["single"], job):
+            assert step["env"]["HH_TOKEN_STORE"] == "${{ secrets.HH_TOKEN_STORE }}"
             assert step["env"]["HH_TOKEN"] == "${{ secrets.HH_TOKEN }}"
             assert step["env"]["HH_EMAIL"] == "${{ secrets.HH_EMAIL }}"
             assert step["env"]["HH_PHONE_NUMBER"] == "${{ secrets.HH_PHONE_NUMBER }}"
@@ -234,9 +241,11 @@ def test_the_token_comes_from_the_hh_token_secret() -> None:
 
 def test_matrix_tokens_come_from_a_secret_named_by_the_profile() -> None:
     for job in ("plan", "apply", "reconcile", "renew"):
-        for step in action_uses(WORKFLOWS["matrix"], job):
+        for step in resumesync_uses(WORKFLOWS["matrix"], job):
             expected = "${{ secrets[format('HH_TOKEN_{0}', matrix.profile)] }}"
             assert step["env"]["PROFILE_TOKEN"] == expected
+            store = "${{ secrets[format('HH_TOKEN_STORE_{0}', matrix.profile)] }}"
+            assert step["env"]["HH_TOKEN_STORE"] == store
     run = next(s for s in action_steps() if s.get("id") == "run")["run"]
     assert 'export "HH_TOKEN_${PROFILE^^}=$PROFILE_TOKEN"' in run
 
@@ -313,8 +322,9 @@ def test_the_daily_run_pulls_and_opens_a_pull_request_instead_of_applying(workfl
         "Open a pull request with the edits",
         "Apply",
         "Check for drift",
+        "Save the refreshed token",
     ]
-    pull, opener, apply_, drift = steps_[1:]
+    pull, opener, apply_, drift, _ = steps_[1:]
     assert pull["id"] == "pull" and pull["with"]["command"] == "pull"
     # A well-known action, pinned to a full commit (a tag can be moved).
     assert re.fullmatch(r"peter-evans/create-pull-request@[0-9a-f]{40}", opener["uses"])
@@ -322,3 +332,32 @@ def test_the_daily_run_pulls_and_opens_a_pull_request_instead_of_applying(workfl
         context = {**DAILY.context(), "steps.pull.outputs.changes": changes}
         assert tuple(evaluate(s["if"], context) for s in (opener, apply_, drift)) == expected
     assert opener["with"]["branch"].startswith("resumesync/pull")
+
+
+@both
+def test_only_the_apply_job_saves_a_refreshed_pair_and_only_it_gets_the_secrets_token(
+    workflow,
+) -> None:
+    """A refresh token works once: only the jobs in the apply concurrency group may refresh
+    (apply, drift and the daily run's pull), and they save the new pair even when a step
+    failed after refreshing; the token that writes secrets reaches those steps and nothing
+    else."""
+    saves = []
+    for job in ("apply", "reconcile"):
+        (save,) = [s for s in action_uses(workflow, job) if s["with"]["command"] == "save-token"]
+        assert save["if"] == "always()"
+        assert save["env"] == {"GH_TOKEN": "${{ secrets.RESUMESYNC_SECRETS_TOKEN }}"}
+        assert workflow["jobs"][job]["steps"][-1] is save
+        assert workflow["jobs"][job]["concurrency"]["group"].startswith("resumesync-apply")
+        saves.append(save)
+    for job, step in steps(workflow):
+        if all(step is not save for save in saves):
+            assert "RESUMESYNC_SECRETS_TOKEN" not in str(step.get("env", {})), job
+    refresh = ACTION_DOC["inputs"]["refresh"]["default"]
+    assert refresh == "auto"
+    run = next(s for s in action_steps() if s.get("id") == "run")["run"]
+    assert "auto:apply | auto:drift | auto:pull | true:*) ;;" in run
+    assert "export RESUMESYNC_NO_REFRESH=1" in run
+    for job in ("plan", "renew"):
+        for step in action_uses(workflow, job):
+            assert step["with"].get("refresh", "auto") == "auto"  # so these never refresh

@@ -1,0 +1,68 @@
+"""What apply writes into the repository around creating a resume (applier.CreationHooks).
+
+    before the POST   .resumesync/creating.json records the intent (intents.py)
+    after the 201     the `id:` line goes into the resume file (yamlwrite.py), then the
+                      record is removed
+
+A crash between the two leaves the record: the next plan adopts the new resume instead of
+creating another (creations.adopt).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from resumesync.intents import clear_intent, record_intent
+from resumesync.model import Change, CreateIntent
+from resumesync.yamlwrite import IdWriteError, insert_id_line
+
+
+@dataclass(frozen=True)
+class RepositoryHooks:
+    root: Path  # the repository (profile) directory
+    files: dict[str, str]  # resume key -> its file (from the files, never from a plan file)
+    api: str = ""
+
+    def before_create(self, change: Change, account_ids: tuple[str, ...]) -> None:
+        intent = CreateIntent(
+            key=change.resume, title=change.title or "", known_ids=account_ids, api=self.api
+        )
+        record_intent(self.root, intent)
+
+    def created(self, change: Change, resume_id: str) -> None:
+        self._write_id(change, resume_id)
+
+    def adopted(self, change: Change) -> None:
+        self._write_id(change, change.resume_id)
+
+    def _write_id(self, change: Change, resume_id: str) -> None:
+        file = self.files.get(change.resume)
+        if file is None:
+            raise ValueError(f"no resume file has the key {change.resume}: the id was not written")
+        try:
+            insert_id_line(self.root / file, resume_id)
+        except IdWriteError as error:
+            raise ValueError(f"{file}: the id was not written: {error}") from None
+        clear_intent(self.root, change.resume)
+
+
+def forget_ids(root: Path, resume_ids: set[str]) -> list[str]:
+    """Takes the `id:` lines naming `resume_ids` out of the resume files of `root` (for
+    `sandbox --reset`: the resumes the sandbox created are gone, their files are to be
+    created again); the files changed, relative to `root`."""
+    from resumesync.files import RESUME_SUFFIXES, RESUMES_DIR
+    from resumesync.yamlwrite import remove_id_line
+
+    changed = []
+    directory = Path(root) / RESUMES_DIR
+    if not resume_ids or not directory.is_dir():
+        return changed
+    for path in sorted(directory.iterdir()):
+        if path.suffix not in RESUME_SUFFIXES or path.is_symlink() or not path.is_file():
+            continue
+        for resume_id in resume_ids:
+            if remove_id_line(path, resume_id):
+                changed.append(f"{RESUMES_DIR}/{path.name}")
+                break
+    return changed
