@@ -310,6 +310,8 @@ class _Repository:
         for other in self.resumes:
             if other is resume or base not in self.files_of(other, name):
                 continue
+            if other.resume_id not in self.live.resumes:
+                continue  # a resume still to be created has no live value to keep
             if not fields_equal(name, self.live_document(other).get(name), mine):
                 return False
         return True
@@ -412,6 +414,8 @@ async def pull_async(
     live = await read_live_state(loaded.state, client)
     repository = _Repository(directory, loaded.state.resumes, loaded.interpolated, live)
     for resume in loaded.state.resumes:
+        if resume.resume_id not in live.resumes:
+            continue  # a file without `id` (a resume to create): nothing live to pull
         for name in resume.fields:
             repository.pull_field(resume, name)
         if resume.lists or resume.access is not None:

@@ -20,7 +20,12 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOKEN = "USERpulltests000000000000000000000000000000000000000000000000000000"
 BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
 DATA_ENGINEER = "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"
-FILES = ("resumes/_base.yaml", "resumes/backend.yaml", "resumes/data-engineer.yaml")
+FILES = (
+    "resumes/_base.yaml",
+    "resumes/backend.yaml",
+    "resumes/data-engineer.yaml",
+    "resumes/data-analyst.yaml",  # created by the first apply, which writes its id line
+)
 
 
 class Repo:
@@ -55,6 +60,10 @@ class Repo:
     def live(self, resume_id: str) -> dict[str, Any]:
         return self.api.get(f"/resumes/{resume_id}").json()
 
+    def created_id(self, file: str) -> str:
+        line = next(line for line in self.text(file).splitlines() if line.startswith("id: "))
+        return line.removeprefix("id: ").strip()
+
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Iterator[Repo]:
@@ -83,6 +92,8 @@ def test_edits_on_hh_ru_come_back_into_the_files_and_nothing_else_changes(repo: 
             "first_name": "Ivan-Pulled",  # changed on both resumes (below): the base changes
         },
     )
+    # Every resume that shares the base's first_name now has the new one: the base changes.
+    repo.put(repo.created_id("resumes/data-analyst.yaml"), {"first_name": "Ivan-Pulled"})
     repo.put(
         DATA_ENGINEER,
         {
@@ -220,3 +231,23 @@ def test_nothing_to_pull_says_so_and_exits_0(repo: Repo) -> None:
     result = repo.run("pull", "--detailed-exitcode")
     assert result.exit_code == 0, result.output
     assert "The files already hold the live values." in result.output
+
+
+def test_a_resume_still_to_be_created_neither_is_pulled_nor_holds_back_its_base(
+    repo: Repo,
+) -> None:
+    analyst = repo.root / "resumes/data-analyst.yaml"
+    created = repo.created_id("resumes/data-analyst.yaml")
+    lines = analyst.read_text(encoding="utf-8").splitlines(keepends=True)
+    analyst.write_text("".join(line for line in lines if not line.startswith("id: ")))
+    before = repo.texts()
+    for resume_id in (BACKEND, DATA_ENGINEER):
+        repo.put(resume_id, {"first_name": "Ivan-Pulled"})
+    repo.put(created, {"first_name": "Someone else"})  # now unmanaged: no file has its id
+    result = repo.run("pull")
+    assert result.exit_code == 0, result.output
+    after = repo.texts()
+    assert after["resumes/_base.yaml"] == before["resumes/_base.yaml"].replace(
+        "first_name: Ivan\n", "first_name: Ivan-Pulled\n"
+    )
+    assert after["resumes/data-analyst.yaml"] == before["resumes/data-analyst.yaml"]

@@ -187,7 +187,12 @@ def test_daily_run_with_no_edits_on_hh_ru_applies_and_checks_for_drift(single) -
     sandbox.clear_requests()
     job = runner.run_job("reconcile", DAILY)
     assert job.ok, job.output
-    assert [s.name for s in job.steps] == ["Pull edits made on hh.ru", "Apply", "Check for drift"]
+    assert [s.name for s in job.steps] == [
+        "Pull edits made on hh.ru",
+        "Apply",
+        "Check for drift",
+        "Save the refreshed token",
+    ]
     assert "The files already hold the live values." in job.step("Pull edits made on hh.ru").stdout
     assert job.step("Pull edits made on hh.ru").outputs["changes"] == "false"
     assert "Open a pull request with the edits" not in job.actions
@@ -210,7 +215,8 @@ def test_daily_run_turns_edits_made_on_hh_ru_into_a_pull_request_and_applies_not
     before = (runner.workspace / "resumes" / "backend.yaml").read_text(encoding="utf-8")
     job = runner.run_job("reconcile", DAILY)
     assert job.ok, job.output
-    assert [s.name for s in job.steps] == ["Pull edits made on hh.ru"]  # no apply, no drift
+    # No apply, no drift; the token step runs always (here it has nothing to save).
+    assert [s.name for s in job.steps] == ["Pull edits made on hh.ru", "Save the refreshed token"]
     assert job.step("Pull edits made on hh.ru").outputs["changes"] == "true"
     assert "Open a pull request with the edits" in job.actions  # commits the workspace's edits
     after = (runner.workspace / "resumes" / "backend.yaml").read_text(encoding="utf-8")

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from resumesync.yamlfile import parse_yaml
-from resumesync.yamlwrite import Edit, YamlEditError, apply_edits, apply_to_data, scalar
+from resumesync.yamlrender import scalar
+from resumesync.yamlwrite import Edit, YamlEditError, apply_edits, apply_to_data
 
 TEXT = """\
 # a comment at the top
