@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any, Protocol
 
+from resumesync.artifacts import image_type, is_pending_artifact, pending_artifact_id
 from resumesync.client import (
     BadJsonDataError,
     ClientError,
@@ -49,12 +50,26 @@ class CreationHooks(Protocol):
 
     def adopted(self, change: Change) -> None: ...
 
+    def read_image(self, change: Change) -> bytes:
+        """The bytes of an upload's image, checked against the plan's sha256 (OSError,
+        ValueError when the file is gone or changed)."""
+        ...
+
+    def uploaded(self, change: Change, artifact_id: str) -> None:
+        """An image is `ok` on hh.ru as `artifact_id`: resumesync.lock records it."""
+        ...
+
 
 class LocalWriteError(ClientError):
     """A file of the repository could not be written (nothing was sent)."""
 
 
+class ImageError(ClientError):
+    """An image could not be uploaded or used (read, processing failed, never ready)."""
+
+
 _INDEX = re.compile(r"0|[1-9][0-9]*")
+_ARTIFACT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 
 class Outcome(enum.Enum):
@@ -156,6 +171,7 @@ class ApplyResult:
     outcomes: list[ChangeOutcome]  # one per change, in plan order
     retries: list[RetryEvent] = field(default_factory=list)  # retried attempts during the apply
     created: list[CreatedResume] = field(default_factory=list)  # new and adopted resumes
+    uploaded: list[tuple[str, str, str]] = field(default_factory=list)  # (file, type, id)
 
     def _with(self, outcome: Outcome) -> list[ChangeOutcome]:
         return [item for item in self.outcomes if item.outcome is outcome]
@@ -205,9 +221,60 @@ async def apply_plan(
     total = len(plan.changes)
     outcomes: dict[int, ChangeOutcome] = {}
     ids: dict[str, str] = {}  # pending id of a resume to create -> the id the POST gave it
+    uploads: dict[str, str] = {}  # pending artifact id (upload:TYPE:SHA) -> its artifact id
     created: list[CreatedResume] = []
+    uploaded: list[tuple[str, str, str]] = []
+
+    async def upload(change: Change) -> None:
+        where = f"{change.reason}: " if change.reason else ""
+        if hooks is None:
+            raise ImageError(f"{where}no repository to read {change.file} from")
+        try:
+            content = hooks.read_image(change)
+        except (OSError, ValueError) as error:
+            raise ImageError(f"{where}{error}") from None
+        kind = change.artifact_type or "photo"
+        description = (change.body or {}).get("description")
+        item = await client.upload_artifact(
+            kind,
+            content,
+            filename=(change.file or "image").rsplit("/", 1)[-1],
+            mime=image_type(content) or "application/octet-stream",
+            description=description if isinstance(description, str) else None,
+        )
+        artifact_id = str(item.get("id") or "")
+        if not _ARTIFACT_ID.fullmatch(artifact_id):
+            raise ImageError(f"{where}the server's answer to the upload names no valid id")
+        state = (item.get("state") or {}).get("id")
+        if state != "ok":
+            state = await client.wait_for_artifact(kind, artifact_id)
+        if state == "failed":
+            raise ImageError(
+                f"{where}hh.ru could not process {change.file} (state `failed`: most likely "
+                "a format it does not support)"
+            )
+        if state != "ok":
+            raise ImageError(
+                f"{where}{change.file} is still being processed by hh.ru (state `{state}`); "
+                "run apply again later"
+            )
+        uploads[pending_artifact_id(kind, change.sha256 or "")] = artifact_id
+        uploaded.append((change.file or "", kind, artifact_id))
+        try:
+            hooks.uploaded(change, artifact_id)
+        except OSError as error:
+            raise LocalWriteError(f"uploaded as {artifact_id}, but the lock: {error}") from None
 
     async def call(change: Change) -> None:
+        if change.action is Action.UPLOAD:
+            await upload(change)
+            return
+        if change.action is Action.DESCRIBE:
+            await client.describe_artifact(
+                change.path.rsplit("/", 1)[-1], str((change.body or {}).get("description"))
+            )
+            return
+        change = bind_uploads(change, uploads)
         if change.action is Action.CREATE:
             if hooks is not None:
                 try:
@@ -285,20 +352,49 @@ async def apply_plan(
                         emit(EventKind.SKIPPED, index)
                 return
 
+    retried_before = len(client.retry_events)
+    # Images first, all of them: resumes of any file may show them (one upload per content).
+    images = [i for i, c in enumerate(plan.changes) if c.action in (Action.UPLOAD, Action.DESCRIBE)]
+    await gather_or_cancel(run(index) for index in images)
     by_resume: dict[str, list[int]] = {}
     for index, change in enumerate(plan.changes):
-        by_resume.setdefault(change.resume_id, []).append(index)
+        if change.action not in (Action.UPLOAD, Action.DESCRIBE):
+            by_resume.setdefault(change.resume_id, []).append(index)
     resumes = [list(phases(plan.changes, indexes)) for indexes in by_resume.values()]
     # Longest chain first: a resume's later phases wait for its earlier ones, so the first
     # calls of the resumes with the most phases must not queue behind one-phase batches.
     resumes.sort(key=len, reverse=True)
-    retried_before = len(client.retry_events)
     await gather_or_cancel(apply_resume(ordered) for ordered in resumes)
     return ApplyResult(
         [outcomes[index] for index in range(total)],
         retries=client.retry_events[retried_before:],
         created=created,
+        uploaded=uploaded,
     )
+
+
+def bind_uploads(change: Change, uploads: dict[str, str]) -> Change:
+    """`change` with the artifact ids of this apply's uploads in place of their stand-ins
+    (`upload:TYPE:SHA256` in the body); ImageError naming the image if one is missing."""
+    missing: list[str] = []
+
+    def bound(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: bound(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [bound(item) for item in value]
+        if is_pending_artifact(value):
+            if value in uploads:
+                return uploads[value]
+            missing.append(value)
+        return value
+
+    if change.body is None:
+        return change
+    body = bound(change.body)
+    if missing:
+        raise ImageError("an image this change shows was not uploaded (see the upload above)")
+    return replace(change, body=body)
 
 
 def bind_pending(change: Change, ids: dict[str, str]) -> Change:

@@ -269,6 +269,12 @@ def plan(
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
 @click.option("--force", is_flag=True, help="Allow removing more than 30 % of a large list.")
 @click.option("--show-sensitive", is_flag=True, help="Show contact values and birth date.")
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when changes remain after applying (drift): the resumes it changed are read "
+    "again, nothing else; 0 when the account matches the files, 1 on error.",
+)
 @click.pass_obj
 def apply(
     console: Console,
@@ -276,6 +282,7 @@ def apply(
     yes: bool,
     force: bool,
     show_sensitive: bool,
+    detailed_exitcode: bool,
     **connection: Any,
 ) -> None:
     """Make the account match the files (or execute a saved PLAN_FILE).
@@ -319,9 +326,19 @@ def apply(
             force=force,
             on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
         )
+        remaining: list[Any] = []
+        if detailed_exitcode:  # drift: one read pass, plus the resumes the apply changed
+            remaining = session.remaining(
+                [(the_plan, target.desired, target.settings) for target, the_plan in planned]
+            )
         # the plan's reads and the apply's calls: every retry of the run, per account
         retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
+    if plan_file is not None and apply_failures:  # a stale plan, or another account's
+        replan = hint(
+            click.get_current_context(), "plan", extra=["--out", str(plan_file)], drop=["force"]
+        )
+        console.err(f"Make a new plan with `{replan}`, review it, then apply it again.")
     all_ok = not failures and not apply_failures
     for target, result in finished:
         heading(console, target, len(targets))
@@ -330,8 +347,20 @@ def apply(
         for problem in pipeline.apply_problems(result, target.desired):
             console.err(str(from_root(problem, target.prefix)))
         all_ok = all_ok and result.ok
-    if not all_ok:
+    drifted, drift_failures = (
+        report_each(console, [target for target, _ in planned], remaining)
+        if detailed_exitcode
+        else ([], 0)
+    )
+    if not all_ok or drift_failures:
         sys.exit(ExitCode.ERROR)
+    drifted = [(target, left) for target, left in drifted if left.has_changes]
+    for target, left in drifted:
+        heading(console, target, len(targets))
+        console.out("Changes remain after the apply (drift):")
+        console.out(render(left, "text", console, show_sensitive))
+    if drifted:
+        sys.exit(ExitCode.CHANGES)
 
 
 @cli.command(name="import")
@@ -758,6 +787,8 @@ def apply_summary(
 ) -> str:
     """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
+    for file, kind, artifact_id in getattr(result, "uploaded", ()):
+        lines.append(f"  uploaded {file} as {kind} {artifact_id}: commit resumesync.lock")
     for item in getattr(result, "created", ()):  # new resumes: their ids must reach git
         if item.written:
             lines.append(f"  wrote `{item.id_line}` into {item.file}: commit it")

@@ -25,6 +25,9 @@ import httpx
 
 from resumesync import __version__
 from resumesync.endpoints import (
+    artifact_conditions_path,
+    artifact_path,
+    artifacts_path,
     create_resume_path,
     creation_availability_path,
     list_path,
@@ -690,6 +693,58 @@ class HHClient:
     async def get_new_resume_conditions(self) -> dict[str, Any]:
         """The rules for the fields of a new resume (GET /resume_conditions)."""
         return await self.request("GET", new_resume_conditions_path()) or {}
+
+    async def get_artifacts(self, artifact_type: str) -> list[dict[str, Any]]:
+        """Every uploaded image of a type (GET /artifacts/{photo,portfolio}, all pages)."""
+        _, items = await self._get_all_pages(artifacts_path(artifact_type))
+        return items
+
+    async def get_artifact_conditions(self, artifact_type: str) -> dict[str, Any]:
+        return await self.request("GET", artifact_conditions_path(artifact_type)) or {}
+
+    async def upload_artifact(
+        self,
+        artifact_type: str,
+        content: bytes,
+        *,
+        filename: str,
+        mime: str,
+        description: str | None = None,
+    ) -> dict[str, Any]:
+        """POST /artifacts (multipart): the new artifact ({"id", "state", ...}). Like a create,
+        never repeated once it may have reached the server."""
+        data = {"type": artifact_type}
+        if description is not None:
+            data["description"] = description
+        body = await self.request(
+            "POST",
+            artifacts_path(),
+            files={"file": (filename, content, mime)},
+            data=data,
+            idempotent=False,
+        )
+        return body if isinstance(body, dict) else {}
+
+    async def describe_artifact(self, artifact_id: str, description: str) -> None:
+        """PUT /artifacts/{id} with the new `description` (multipart, as the spec says)."""
+        await self.request(
+            "PUT",
+            artifact_path(artifact_id),
+            files={"description": (None, description)},
+        )
+
+    async def wait_for_artifact(self, artifact_type: str, artifact_id: str) -> str:
+        """Polls the image's `state` until it is not `processing` any more (`ok` or
+        `failed`), with the retries' backoff and bound; "processing" if it never ends."""
+        for attempt in range(1, self.settings.retries + 2):
+            items = await self.get_artifacts(artifact_type)
+            item = next((i for i in items if str(i.get("id")) == artifact_id), None)
+            state = ((item or {}).get("state") or {}).get("id") if item else "missing"
+            if state != "processing":
+                return str(state)
+            if attempt <= self.settings.retries:
+                await self._sleep(self._backoff(attempt, None))
+        return "processing"
 
     async def get_employer(self, employer_id: str) -> dict[str, Any]:
         return await self.request("GET", f"/employers/{segment(employer_id)}") or {}

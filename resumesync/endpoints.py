@@ -57,3 +57,17 @@ def creation_availability_path() -> str:
 
 def new_resume_conditions_path() -> str:
     return "/resume_conditions"
+
+
+def artifacts_path(artifact_type: str | None = None) -> str:
+    """POST /artifacts uploads; GET /artifacts/{photo,portfolio} lists."""
+    return "/artifacts" if artifact_type is None else f"/artifacts/{segment(artifact_type)}"
+
+
+def artifact_conditions_path(artifact_type: str) -> str:
+    return f"{artifacts_path(artifact_type)}/conditions"
+
+
+def artifact_path(artifact_id: str) -> str:
+    """PUT (description) and DELETE of one artifact."""
+    return f"/artifacts/{segment(artifact_id)}"

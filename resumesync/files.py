@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from resumesync.artifacts import LocalImage, LockEntry, human_size, image_type, sha256_hex
 from resumesync.intents import read_intents
+from resumesync.lockfile import read_lock
 from resumesync.model import (
     LIST_KINDS,
     DesiredList,
@@ -52,6 +54,9 @@ NOT_INHERITED = ("id", "extends", "clone")  # a variant never takes its parent's
 MAX_YAML_FILE_BYTES = 4 * 1024 * 1024
 # Bases of bases are rare beyond two levels; a chain of thousands only costs time.
 MAX_EXTENDS_DEPTH = 32
+
+# hh.ru takes images up to a few MB (artifact conditions); a larger file is not read whole.
+MAX_IMAGE_BYTES = 32 * 1024 * 1024
 
 PUBLISH_MODES: dict[Any, PublishMode] = {
     False: PublishMode.NEVER,
@@ -123,6 +128,7 @@ def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository
             root=str(directory),
             resumes=[item.resume for item in resumes],
             intents=read_intents(Path(directory)),
+            lock=run.lock(),
         ),
         warnings=sort_problems(run.warnings),
         interpolated={item.resume.key: item.interpolated for item in resumes},
@@ -354,6 +360,7 @@ class _Run:
                 source.default,
             ),
         )
+        resume.images = tuple(self.images(data, tree))
         fields_interpolated = frozenset(p for p in tree.interpolated if p and p[0] not in OUR_KEYS)
         return _Loaded(
             resume, fields_interpolated, tree.locations.get(("id",)), tree.locations.get(("clone",))
@@ -431,6 +438,87 @@ class _Run:
                 )
             else:
                 owners[resume_id] = item
+
+    def lock(self) -> dict[str, LockEntry]:
+        try:
+            return read_lock(self.root)
+        except ProblemsError as error:
+            self.problems.extend(error.problems)
+            return {}
+
+    def images(self, data: dict[str, Any], tree: _Tree) -> list[LocalImage]:
+        """The `{file: ...}` images of a resume: each read (inside the repository only),
+        hashed and typed; a problem at the `file:` line for each one that cannot be."""
+        found: list[tuple[str, JsonPath, Any, int | None]] = []
+        photo = data.get("photo")
+        if isinstance(photo, dict) and "file" in photo:
+            found.append(("photo", ("photo", "file"), photo, None))
+        portfolio = data.get("portfolio")
+        for index, item in enumerate(portfolio if isinstance(portfolio, list) else []):
+            if isinstance(item, dict) and "file" in item:
+                found.append(("portfolio", ("portfolio", index, "file"), item, index))
+        images = []
+        for artifact_type, path, entry, index in found:
+            where = tree.locations.get(path)
+            name = entry.get("file")
+            if where is None or not isinstance(name, str) or not name:
+                continue  # a schema error already
+            image = self.image(artifact_type, name, where, index, entry.get("description"))
+            if image is not None:
+                images.append(image)
+        return images
+
+    def image(
+        self,
+        artifact_type: str,
+        name: str,
+        where: Location,
+        index: int | None,
+        description: Any,
+    ) -> LocalImage | None:
+        field = "photo.file" if index is None else f"portfolio[{index}].file"
+        declaring = self.root / where.file
+        target = Path(os.path.normpath(declaring.parent / name))
+        try:
+            real = target.resolve(strict=True)
+            root = self.root.resolve(strict=True)
+        except (OSError, RuntimeError):
+            self.problems.append(Problem(f"image not found: {self.relative(target)}", where, field))
+            return None
+        if not real.is_relative_to(root):
+            self.problems.append(Problem("the image must be inside the repository", where, field))
+            return None
+        try:
+            if not real.is_file():
+                raise OSError("not a file")
+            with real.open("rb") as stream:
+                content = stream.read(MAX_IMAGE_BYTES + 1)
+        except OSError as error:
+            self.problems.append(
+                Problem(f"cannot read the image: {error.strerror or error}", where, field)
+            )
+            return None
+        if len(content) > MAX_IMAGE_BYTES:
+            self.problems.append(
+                Problem(f"the image is larger than {human_size(MAX_IMAGE_BYTES)}", where, field)
+            )
+            return None
+        mime = image_type(content)
+        if mime is None:
+            self.problems.append(
+                Problem("not an image hh.ru takes (PNG, JPEG or PSD)", where, field)
+            )
+            return None
+        return LocalImage(
+            artifact_type=artifact_type,
+            file=Path(os.path.relpath(real, root)).as_posix(),
+            sha256=sha256_hex(content),
+            size=len(content),
+            mime=mime,
+            location=where,
+            index=index,
+            description=description if isinstance(description, str) else None,
+        )
 
     def check_clones(self, resumes: list[_Loaded]) -> None:
         """`clone: KEY` (in a file without `id`) names another file whose resume exists."""

@@ -497,6 +497,13 @@ def resume_fields(document: Mapping[str, Any]) -> tuple[dict[str, Any], list[str
             value = _prune(live)  # never change what the resume says to make it prettier
             notes.append(f"{name} is written as the server returned it")
         fields[name] = value
+    images = [name for name in ("photo", "portfolio") if name in fields]
+    if images:
+        notes.append(
+            f"{' and '.join(images)} written as the artifact ids {{id: ...}}: import downloads "
+            "no images (to keep one in the repository, put the file next to the resume and "
+            "write `{file: images/NAME}` instead)"
+        )
     specialization = document.get("specialization")
     if "specialization" not in fields and _prune(specialization) not in (None, [], {}):
         notes.append(

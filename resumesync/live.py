@@ -74,6 +74,20 @@ async def read_live_state(
     def then(resume_id: str) -> Then | None:
         return None if directory is None else partial(directory.read_for, fields_by_id[resume_id])
 
+    image_types = sorted(
+        {image.artifact_type for resume in desired.resumes for image in resume.images}
+    )
+    # the artifacts tell whether the lock's images are still there; their conditions are
+    # for the plan's checks of new uploads only (like the resumes' conditions)
+    artifact_reads = [
+        read
+        for kind in image_types
+        for read in (
+            (client.get_artifacts(kind), client.get_artifact_conditions(kind))
+            if conditions
+            else (client.get_artifacts(kind),)
+        )
+    ]
     creation_reads = (
         [client.get_creation_availability(), client.get_new_resume_conditions()]
         if creating and conditions
@@ -83,6 +97,7 @@ async def read_live_state(
         [
             client.get_mine(),
             *creation_reads,
+            *artifact_reads,
             *(
                 _read_resume(
                     client,
@@ -98,6 +113,21 @@ async def read_live_state(
     )
     creation, new_conditions = reads[: len(creation_reads)] or (None, None)
     reads = reads[len(creation_reads) :]
+    artifact_answers, reads = reads[: len(artifact_reads)], reads[len(artifact_reads) :]
+    step = 2 if conditions else 1
+    artifacts = {
+        kind: {
+            str(item.get("id")): item
+            for item in artifact_answers[step * n]
+            if isinstance(item, dict)
+        }
+        for n, kind in enumerate(image_types)
+    }
+    artifact_conditions = (
+        {kind: artifact_answers[2 * n + 1] for n, kind in enumerate(image_types)}
+        if conditions
+        else {}
+    )
     account = summaries(mine)
     in_account = {summary.resume_id for summary in account}
     resumes = {
@@ -120,6 +150,8 @@ async def read_live_state(
         metro=stations,
         creation=creation,
         new_resume_conditions=new_conditions,
+        artifacts=artifacts,
+        artifact_conditions=artifact_conditions,
     )
 
 

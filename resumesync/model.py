@@ -9,7 +9,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from resumesync.artifacts import LocalImage, LockEntry
 
 ListKind = Literal["whitelist", "blacklist"]
 LIST_KINDS: tuple[ListKind, ...] = ("blacklist", "whitelist")
@@ -93,6 +96,8 @@ class DesiredResume:
     clone: str | None = None  # a resume to create as a copy of the resume of this file key
     # set by the plan when an interrupted apply already created this file's resume
     adopted: bool = False
+    # `photo: {file: ...}` and `portfolio: [{file: ...}]`: the local images, read and hashed
+    images: tuple[LocalImage, ...] = ()
 
     @property
     def to_create(self) -> bool:
@@ -116,6 +121,8 @@ class DesiredState:
     resumes: list[DesiredResume] = field(default_factory=list)
     # file key -> the intent an interrupted apply left behind (.resumesync/creating.json)
     intents: dict[str, CreateIntent] = field(default_factory=dict)
+    # resumesync.lock: "type:sha256" -> the artifact an image became
+    lock: dict[str, LockEntry] = field(default_factory=dict)
 
     def by_id(self) -> dict[str, DesiredResume]:
         return {resume.resume_id: resume for resume in self.resumes}
@@ -186,11 +193,17 @@ class LiveState:
     # asks for a new resume
     creation: dict[str, Any] | None = None
     new_resume_conditions: dict[str, Any] | None = None
+    # GET /artifacts/{type} (id -> item) and /artifacts/{type}/conditions: read only for the
+    # types of the local images the files declare
+    artifacts: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    artifact_conditions: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Action(enum.Enum):
     CREATE = "create"  # POST /resumes (?source_resume_id= for a clone)
     ADOPT = "adopt"  # no call: write the id of a resume an interrupted apply created
+    UPLOAD = "upload"  # POST /artifacts (multipart): a local image, once per content
+    DESCRIBE = "describe"  # PUT /artifacts/{id}: a portfolio image's new description
     UPDATE = "update"
     LIST_ADD = "list_add"
     LIST_REMOVE = "list_remove"
@@ -216,6 +229,9 @@ class Change:
     clone_of: str | None = None  # create: the key of the file whose resume is copied
     file: str | None = None  # create / adopt: the resume file the new id is written into
     title: str | None = None  # create: the new resume's title right after the POST
+    artifact_type: str | None = None  # upload / describe: photo | portfolio
+    sha256: str | None = None  # upload: the image's content hash (checked again at apply)
+    size: int | None = None  # upload: bytes
 
 
 class NoticeKind(enum.Enum):
@@ -223,6 +239,7 @@ class NoticeKind(enum.Enum):
     OUT_OF_BAND = "out_of_band"  # employers on an `include` list that no file declares
     PUBLISH_SKIPPED = "publish_skipped"
     PUBLISH_NOT_YET = "publish_not_yet"
+    UNUSED_IMAGE = "unused_image"  # in resumesync.lock, used by no file (never deleted)
 
 
 @dataclass(frozen=True)

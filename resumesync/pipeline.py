@@ -18,10 +18,12 @@ from typing import Any, TypeVar
 
 from resumesync import files
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
+from resumesync.artifacts import LockEntry
 from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
 from resumesync.creations import adopt
 from resumesync.fingerprint import fingerprint
 from resumesync.live import NotInAccountError, read_live_state, summaries
+from resumesync.lockfile import read_lock
 from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
 from resumesync.planner import build_plan, raise_if_unsafe
 from resumesync.preflight import Preflight
@@ -152,6 +154,37 @@ async def apply_async(
         api=client.api_name,
     )
     return await apply_plan(plan, client, on_event=on_event, hooks=hooks)
+
+
+async def remaining_async(
+    applied: Plan, desired: DesiredState, client: HHClient, *, now: datetime | None = None
+) -> Plan:
+    """What would still change after `applied` was applied: drift, as a second plan would
+    see it, without a second full read. Only the resumes the plan changed can differ from
+    what the first read saw (the plan was made from it), so only they are read again, with
+    their declared lists, and planned again. A plan with no changes leaves nothing to read."""
+    changed = {change.resume for change in applied.changes}
+    touched = [
+        resume
+        for resume in desired.resumes
+        if resume.key in changed and resume.resume_id and not resume.to_create
+    ]
+    if not touched:
+        return Plan(api_url=applied.api_url)
+    # the apply recorded its uploads in resumesync.lock: the files as they are now say so
+    subset = DesiredState(root=desired.root, resumes=touched, lock=_current_lock(desired))
+    live = await read_live_state(subset, client)
+    # force: what remains is reported, not refused (it was applied once already)
+    return build_plan(
+        subset, live, force=True, now=now or datetime.now(UTC), with_fingerprint=False
+    )
+
+
+def _current_lock(desired: DesiredState) -> dict[str, LockEntry]:
+    try:
+        return read_lock(Path(desired.root))
+    except ProblemsError:
+        return desired.lock
 
 
 def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
@@ -303,6 +336,16 @@ class Session:
                 force=force,
                 on_event=on_event,
             )
+
+        return self._run([one(*job) for job in jobs])
+
+    def remaining(
+        self, jobs: Sequence[tuple[Plan, DesiredState, Settings]]
+    ) -> list[Plan | Exception]:
+        """After `apply`: what would still change, per account (see remaining_async)."""
+
+        async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> Plan:
+            return await remaining_async(plan_, desired, self.client(settings))
 
         return self._run([one(*job) for job in jobs])
 

@@ -131,7 +131,7 @@ def _change_to_json(change: Change) -> dict[str, Any]:
     data["widens_visibility"] = change.widens_visibility
     if change.reason is not None:
         data["reason"] = change.reason
-    for name in ("clone_of", "file", "title"):
+    for name in ("clone_of", "file", "title", "artifact_type", "sha256", "size"):
         if getattr(change, name) is not None:
             data[name] = getattr(change, name)
     return data
@@ -153,6 +153,9 @@ def _change_from_json(data: dict[str, Any]) -> Change:
         clone_of=data.get("clone_of"),
         file=data.get("file"),
         title=data.get("title"),
+        artifact_type=data.get("artifact_type"),
+        sha256=data.get("sha256"),
+        size=data.get("size"),
     )
 
 

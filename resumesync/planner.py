@@ -28,6 +28,7 @@ from resumesync.endpoints import (
     resume_write_call,
 )
 from resumesync.fingerprint import fingerprint
+from resumesync.imageplan import plan_images
 from resumesync.model import (
     LIST_KINDS,
     Action,
@@ -108,7 +109,14 @@ def build_plan(
     problems: list[Problem] = []
     sources: dict[tuple[str, ListKind], Location | None] = {}
     problems.extend(creations.creation_problems(desired, live))
+    images = plan_images(desired, live)
+    problems.extend(images.problems)
+    image_changes: dict[str, list[Change]] = {}
+    for change in images.changes:
+        image_changes.setdefault(change.resume, []).append(change)
     for resume in desired.resumes:
+        result.changes.extend(image_changes.pop(resume.key, []))  # before the calls naming them
+        resume = images.resumes.get(resume.key, resume)
         if resume.to_create:
             create = creations.create_change(resume, desired, live)
             expected = creations.expected_resume(resume, desired, live, create)
@@ -138,6 +146,7 @@ def build_plan(
         for kind, desired_list in resume.lists.items():
             sources[(resume.resume_id, kind)] = desired_list.source.locate(())
         _collect_names(result.employer_names, resume, live_resume, part)
+    result.notices.extend(images.notices)
     result.account_ids = tuple(summary.resume_id for summary in live.account)
     managed = {resume.resume_id for resume in desired.resumes}
     for summary in live.account:

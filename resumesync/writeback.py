@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from resumesync.artifacts import LockEntry, sha256_hex
 from resumesync.intents import clear_intent, record_intent
+from resumesync.lockfile import add_lock_entry
 from resumesync.model import Change, CreateIntent
 from resumesync.yamlwrite import IdWriteError, insert_id_line
 
@@ -35,6 +37,23 @@ class RepositoryHooks:
 
     def adopted(self, change: Change) -> None:
         self._write_id(change, change.resume_id)
+
+    def read_image(self, change: Change) -> bytes:
+        """The image of an upload, from inside the repository only, as the plan hashed it."""
+        root = self.root.resolve()
+        path = (self.root / (change.file or "")).resolve()
+        if not change.file or not path.is_relative_to(root) or not path.is_file():
+            raise ValueError(f"{change.file}: not a file inside the repository any more")
+        content = path.read_bytes()
+        if sha256_hex(content) != change.sha256:
+            raise ValueError(f"{change.file} changed since the plan: run `resumesync plan` again")
+        return content
+
+    def uploaded(self, change: Change, artifact_id: str) -> None:
+        entry = LockEntry(
+            change.artifact_type or "", change.sha256 or "", artifact_id, change.file or ""
+        )
+        add_lock_entry(self.root, entry)
 
     def _write_id(self, change: Change, resume_id: str) -> None:
         file = self.files.get(change.resume)

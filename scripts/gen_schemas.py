@@ -13,6 +13,7 @@ follows its $ref closure and turns OpenAPI 3.0 into JSON Schema Draft 2020-12:
 - components go to `$defs`; `required` no longer lists what the server fills in itself
   (`name` of dictionary entries, `url`, a phone's parts: see SERVER_FILLED);
 - dates the documentation describes as `ГГГГ-ММ-ДД` get `format: date` and a pattern;
+- `photo` and each `portfolio` item may also be `{file: PATH}` (a local image, uploaded by apply);
 - top level: the request's properties (without `access`, which lives in visibility.yaml), our
   own keys `id`, `publish`, `extends`, `clone`, `additionalProperties: false`, and every other
   property of the `get-resume` response as `{readOnly: true, not: {}}` so validation can say
@@ -64,6 +65,22 @@ OUR_FIELDS: dict[str, Any] = {
     "extends": {"type": "string", "minLength": 1},
     # a file without `id` is a resume to create; `clone` names the file whose resume it copies
     "clone": {"type": "string", "minLength": 1},
+}
+
+# Besides the API's `{id: ...}`, a photo or portfolio image may name a local file, which apply
+# uploads once (resumesync.lock) and replaces by its artifact id.
+LOCAL_FILE = {"type": "string", "minLength": 1}
+LOCAL_PHOTO = {
+    "type": "object",
+    "required": ["file"],
+    "additionalProperties": False,
+    "properties": {"file": LOCAL_FILE},
+}
+LOCAL_PORTFOLIO = {
+    "type": "object",
+    "required": ["file"],
+    "additionalProperties": False,
+    "properties": {"file": LOCAL_FILE, "description": {"type": ["string", "null"]}},
 }
 
 DATE_MARKERS = ("ГГГГ-ММ-ДД", "YYYY-MM-DD")
@@ -278,6 +295,11 @@ def build(spec: dict[str, Any]) -> dict[str, Any]:
     properties: dict[str, Any] = dict(OUR_FIELDS)
     for name, sub in request.items():
         properties[name] = convert(sub, dates, name)
+    if "photo" in properties:
+        properties["photo"] = {"anyOf": [properties["photo"], LOCAL_PHOTO]}
+    if "items" in properties.get("portfolio", {}):
+        items = properties["portfolio"]["items"]
+        properties["portfolio"]["items"] = {"anyOf": [items, LOCAL_PORTFOLIO]}
     for name in sorted(set(readable) - set(request) - set(OUR_FIELDS) - EXCLUDED_FIELDS):
         properties[name] = {"readOnly": True, "not": {}}
 

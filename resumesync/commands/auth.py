@@ -194,13 +194,17 @@ def _user_agent(console: Console, options: dict[str, Any], settings: Any) -> str
 
 
 def _store_user_agent(path: Path, agent: str) -> None:
+    from resumesync.auth.errors import TokenStoreError
     from resumesync.auth.paths import load_user_settings
-    from resumesync.auth.store import atomic_write
+    from resumesync.safefs import UnsafePathError, atomic_write
 
     data = load_user_settings({"RESUMESYNC_CONFIG_DIR": str(path.parent)})
     data["user_agent"] = agent
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    atomic_write(path, json.dumps(data, indent=1) + "\n", mode=0o600)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(data, indent=1) + "\n", mode=0o600)
+    except (OSError, UnsafePathError) as error:
+        raise TokenStoreError(f"{path}: cannot save the user agent: {error}") from None
 
 
 @click.command()

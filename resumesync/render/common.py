@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from resumesync.artifacts import human_size, pending_artifact_id
 from resumesync.model import Action, Change, Notice, NoticeKind, Plan, is_pending
 from resumesync.render.fielddiff import field_diff_lines, format_value
 
@@ -69,6 +71,12 @@ def change_lines(plan: Plan, change: Change, *, show_sensitive: bool = False) ->
                 # a new field has no old value: `+ title: "..."`, not `~ title: null -> "..."`
                 lines.append("    " + line.replace(f"~ {name}: null -> ", f"+ {name}: ", 1))
         return lines
+    if change.action is Action.UPLOAD:
+        return [f"+ upload {change.artifact_type} {change.file} ({human_size(change.size or 0)})"]
+    if change.action is Action.DESCRIBE:
+        values = (change.diff or {}).get("description") or {}
+        old, new = format_value(values.get("old")), format_value(values.get("new"))
+        return [f"~ {change.artifact_type} {change.file} description: {old} -> {new}"]
     if change.action is Action.ADOPT:
         return [
             f"+ adopt resume {change.resume} ({change.resume_id}): {change.reason}; "
@@ -76,7 +84,7 @@ def change_lines(plan: Plan, change: Change, *, show_sensitive: bool = False) ->
         ]
     if change.action is Action.UPDATE:
         lines: list[str] = []
-        for name, values in (change.diff or {}).items():
+        for name, values in _with_upload_names(plan, change.diff or {}).items():
             if name == "access":
                 old, new = values.get("old"), values.get("new")
                 lines.append(f"~ access: {format_value(old)} -> {format_value(new)}{marker}")
@@ -98,6 +106,30 @@ def change_lines(plan: Plan, change: Change, *, show_sensitive: bool = False) ->
     return [f"publish ({change.reason or 'publish'})"]
 
 
+def _with_upload_names(plan: Plan, diff: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A diff whose stand-in ids of images still to upload (`upload:photo:<sha256>`) read as
+    the image files: the id exists only once the upload is done."""
+    names = {
+        pending_artifact_id(c.artifact_type or "", c.sha256 or ""): f"(upload of {c.file})"
+        for c in plan.changes
+        if c.action is Action.UPLOAD
+    }
+    if not names:
+        return diff
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: shown(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [shown(item) for item in value]
+        return names.get(value, value) if isinstance(value, str) else value
+
+    return {
+        name: {"old": values.get("old"), "new": shown(values.get("new"))}
+        for name, values in diff.items()
+    }
+
+
 def notice_lines(plan: Plan, notice: Notice) -> list[str]:
     lines = [f"! {notice.message}"]
     if notice.kind is NoticeKind.OUT_OF_BAND:
@@ -113,17 +145,22 @@ class Totals:
     remove: int
     widening: int
     create: int = 0
+    upload: int = 0
 
 
 def totals(plan: Plan) -> Totals:
     created = {c.resume_id for c in plan.changes if c.action in (Action.CREATE, Action.ADOPT)}
+    images = (Action.UPLOAD, Action.DESCRIBE)
     updated = {
         change.resume_id
         for change in plan.changes
-        if change.action is not Action.PUBLISH and change.resume_id not in created
+        if change.action is not Action.PUBLISH
+        and change.action not in images
+        and change.resume_id not in created
     }
     return Totals(
         create=len(created),
+        upload=sum(1 for change in plan.changes if change.action is Action.UPLOAD),
         resumes=len(updated),
         publish=sum(1 for change in plan.changes if change.action is Action.PUBLISH),
         add=sum(len(c.employers) for c in plan.changes if c.action is Action.LIST_ADD),
@@ -145,7 +182,8 @@ def summary_line(plan: Plan) -> str:
     return (
         f"Plan: {create}{count.resumes} resume{_s(count.resumes)} to update, "
         f"{count.publish} to publish, "
-        f"{count.add} employer{_s(count.add)} to add, {count.remove} to remove."
+        f"{count.add} employer{_s(count.add)} to add, {count.remove} to remove"
+        + (f", {count.upload} image{_s(count.upload)} to upload." if count.upload else ".")
     )
 
 

@@ -113,7 +113,7 @@ def _runs(changes: list[Change]) -> list[list[Change]]:
         if (
             previous is not None
             and change.action is previous.action
-            and change.action not in (Action.UPDATE, Action.PUBLISH, Action.CREATE, Action.ADOPT)
+            and change.action in (Action.LIST_ADD, Action.LIST_REMOVE, Action.LIST_CLEAR)
             and change.list_kind == previous.list_kind
         ):
             runs[-1].append(change)

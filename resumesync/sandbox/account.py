@@ -8,7 +8,9 @@ JSON form (Account.from_json / to_json, also the persistent sandbox file):
                            "next_publish_at", "total_views", "new_views"}},  # timestamps
      "lists": {id: {"blacklist": [employer ids], "whitelist": [employer ids]}},
      "employers": {id: name},                          # names for employers in lists
-     "artifacts": {id: {"type", "description", "size", "created_at"}},
+     "artifacts": {id: {"type", "description", "size", "created_at", "state",
+                        "polls_left", "ready_at"}},
+     "artifact_processing": {"polls": 0, "seconds": 0},  # optional: see Account
      "next_artifact_id": 1,
      "max_resumes": 20, "next_resume_number": 0,       # optional: creation limit, id seed
      "conditions": {field: rules}}                     # optional: see Account.conditions
@@ -71,6 +73,22 @@ class Artifact:
     description: str = ""
     size: int = 0
     created_at: float = 0.0
+    # Processing (artifacts.ru.md `state`): "processing" until `polls_left` more listings
+    # have seen it and the clock reached `ready_at`; then `ok`, or `failed` for an upload
+    # whose format the site cannot process (`fails`).
+    state: str = "ok"
+    polls_left: int = 0
+    ready_at: float = 0.0
+    fails: bool = False
+
+    def advance(self, now: float) -> None:
+        """One listing saw this artifact at `now`."""
+        if self.state != "processing":
+            return
+        if self.polls_left > 0:
+            self.polls_left -= 1
+        if self.polls_left <= 0 and now >= self.ready_at:
+            self.state = "failed" if self.fails else "ok"
 
     def shown(self) -> dict[str, Any]:
         """How a resume's photo / portfolio entry shows this image."""
@@ -89,6 +107,10 @@ class Account:
     next_artifact_id: int = 1
     max_resumes: int = 20  # creation_availability's `max` (hh.ru allows about 20)
     next_resume_number: int = 0  # seeds the ids of created resumes (creation.new_resume_id)
+    # How long an upload stays `processing`: this many listings (GET /artifacts/{type}) and
+    # this many seconds of the sandbox clock; 0 and 0: `ok` at once.
+    artifact_polls: int = 0
+    artifact_seconds: float = 0.0
     # Rule objects by top-level field that replace the bundled ones (conditions.py) in
     # GET /resumes/{id}/conditions and in PUT checks: tests of rules the bundle lacks.
     conditions: dict[str, Any] = field(default_factory=dict)
@@ -122,7 +144,11 @@ class Account:
             ),
             company_name=lambda company_id: self.company_name(company_id, dictionaries),
             artifacts={
-                artifact_id: {"type": artifact.type, "shown": artifact.shown()}
+                artifact_id: {
+                    "type": artifact.type,
+                    "shown": artifact.shown(),
+                    "state": artifact.state,
+                }
                 for artifact_id, artifact in self.artifacts.items()
             },
             conditions=self.conditions,
@@ -142,6 +168,8 @@ class Account:
             },
             next_artifact_id=int(data.get("next_artifact_id", 1)),
             max_resumes=int(data.get("max_resumes", 20)),
+            artifact_polls=int((data.get("artifact_processing") or {}).get("polls", 0)),
+            artifact_seconds=float((data.get("artifact_processing") or {}).get("seconds", 0)),
             next_resume_number=int(data.get("next_resume_number", 0)),
             conditions=copy.deepcopy(dict(data.get("conditions") or {})),
         )
@@ -183,6 +211,7 @@ class Account:
             "next_artifact_id": self.next_artifact_id,
             "max_resumes": self.max_resumes,
             "next_resume_number": self.next_resume_number,
+            "artifact_processing": {"polls": self.artifact_polls, "seconds": self.artifact_seconds},
             **extra,
         }
 

@@ -17,6 +17,10 @@ ARTIFACT_TYPES = ("photo", "portfolio")
 MAX_SIZE = 5 * 1024 * 1024
 MAX_PER_TYPE = 50
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
+# Accepted (the conditions list image/psd) but never processed into a resume image: `failed`.
+UNPROCESSABLE_SIGNATURES = (b"8BPS",)
+MIME_TYPES = ("image/jpeg", "image/png", "image/psd")
+DESCRIPTION_MAX = 255
 
 
 def _form(call: Call) -> dict[str, str | FormFile]:
@@ -32,9 +36,11 @@ def list_artifacts(call: Call) -> Response:
     if artifact_type not in ARTIFACT_TYPES:
         raise errors.not_found()
     page, per_page = call.page()
-    items = [
-        artifact(item) for item in call.account.artifacts.values() if item.type == artifact_type
-    ]
+    now = call.state.now()
+    chosen = [item for item in call.account.artifacts.values() if item.type == artifact_type]
+    for item in chosen:  # processing moves on as the owner looks
+        item.advance(now)
+    items = [artifact(item) for item in chosen]
     return Response(200, page_of(items, page, per_page))
 
 
@@ -47,23 +53,55 @@ def upload(call: Call) -> Response:
         raise errors.artifact_error("file")
     if len(file.content) > MAX_SIZE:
         raise errors.ApiError(413, [{"type": "artifacts", "value": "image_too_large"}])
-    if not file.content.startswith(IMAGE_SIGNATURES):
+    fails = file.content.startswith(UNPROCESSABLE_SIGNATURES)
+    if not file.content.startswith(IMAGE_SIGNATURES) and not fails:
         raise errors.artifact_error("unknown_format")
-    if description is not None and not isinstance(description, str):
+    if description is not None and (
+        not isinstance(description, str) or len(description) > DESCRIPTION_MAX
+    ):
         raise errors.artifact_error("description")
     account = call.account
     if sum(item.type == artifact_type for item in account.artifacts.values()) >= MAX_PER_TYPE:
         raise errors.artifact_error("limit_exceeded")
+    now = call.state.now()
+    processing = fails or account.artifact_polls > 0 or account.artifact_seconds > 0
     item = Artifact(
         id=str(account.next_artifact_id),
         type=str(artifact_type),
         description=description or "",
         size=len(file.content),
-        created_at=call.state.now(),
+        created_at=now,
+        state="processing" if processing else "ok",
+        polls_left=account.artifact_polls,
+        ready_at=now + account.artifact_seconds,
+        fails=fails,
     )
     account.next_artifact_id += 1
     account.artifacts[item.id] = item
     return Response(201, artifact(item))
+
+
+def conditions(call: Call) -> Response:
+    """GET /artifacts/{type}/conditions (ArtifactsArtifactConditions)."""
+    artifact_type = call.params["artifact_type"]
+    if artifact_type not in ARTIFACT_TYPES:
+        raise errors.not_found()
+    uploaded = sum(item.type == artifact_type for item in call.account.artifacts.values())
+    return Response(
+        200,
+        {
+            "counters": {"max": MAX_PER_TYPE, "uploaded": uploaded},
+            "fields": {
+                "description": {
+                    "max_length": DESCRIPTION_MAX,
+                    "min_length": 0,
+                    "required": False,
+                },
+                "file": {"max_size": MAX_SIZE, "mime_type": list(MIME_TYPES), "required": True},
+                "type": {"required": True},
+            },
+        },
+    )
 
 
 def _artifact(call: Call) -> Artifact:

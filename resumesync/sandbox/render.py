@@ -338,7 +338,9 @@ def employer_info(employer_id: str, account: Account, view: View) -> dict[str, A
 
 def artifact(item: Artifact) -> dict[str, Any]:
     shown = item.shown()
-    shown.update({"state": {"id": "ok", "name": "ok"}, "type": item.type})
+    shown.update({"state": {"id": item.state, "name": item.state}, "type": item.type})
+    if item.state != "ok":  # no image sizes before processing is done (the spec: null)
+        shown["small"] = shown["medium"] = None
     if item.type == "portfolio":
         shown["description"] = item.description
     return shown

@@ -34,6 +34,7 @@ def all_routes() -> list[Route]:
         route("GET", "/employers/{employer_id}", lists.employer, needs_token=False),
         route("GET", "/metro/{city_id}", metro.city_metro, needs_token=False),
         route("GET", "/artifacts/{artifact_type}", artifacts.list_artifacts),
+        route("GET", "/artifacts/{artifact_type}/conditions", artifacts.conditions),
         route("POST", "/artifacts", artifacts.upload),
         route("PUT", "/artifacts/{artifact_id}", artifacts.edit),
         route("DELETE", "/artifacts/{artifact_id}", artifacts.delete),

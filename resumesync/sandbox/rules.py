@@ -28,7 +28,7 @@ class SaveContext:
     stored: Mapping[str, Any]  # the resume's current fields ({} for a new one)
     other_titles: frozenset[str]  # titles of the account's other resumes
     company_name: Callable[[str], str | None]  # company_id -> name (None: unknown)
-    artifacts: Mapping[str, Mapping[str, Any]]  # artifact id -> {"type", "shown"}
+    artifacts: Mapping[str, Mapping[str, Any]]  # artifact id -> {"type", "shown", "state"}
     conditions: Mapping[str, Any] = field(default_factory=dict)  # the account's own rules
 
 
@@ -288,8 +288,12 @@ def artifact_errors(body: dict[str, Any], context: SaveContext) -> list[FieldErr
 
 
 def _artifact_type(context: SaveContext, artifact_id: Any) -> str | None:
+    """The type of an uploaded image that a resume may show: only `ok` ones (artifacts.ru.md:
+    processing and failed images cannot be put in a resume)."""
     artifact = context.artifacts.get(artifact_id) if isinstance(artifact_id, str) else None
-    return artifact["type"] if artifact else None
+    if not artifact or artifact.get("state", "ok") != "ok":
+        return None
+    return artifact["type"]
 
 
 def title_errors(body: dict[str, Any], context: SaveContext) -> list[FieldError]:

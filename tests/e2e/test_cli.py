@@ -63,20 +63,23 @@ def test_plan_apply_plan_ends_in_no_changes(harness: Harness) -> None:
 
 
 def test_apply_reads_once_then_writes_each_change_once(harness: Harness) -> None:
-    """`apply --yes` plans and applies in one session: 10 reads (mine; per resume the resume,
+    """`apply --yes` plans and applies in one session: 12 reads (mine; per resume the resume,
     its conditions and each managed list; creation_availability and resume_conditions for
-    the resume to create), then one call per change, nothing read again."""
+    the resume to create; the photos and their conditions for backend's photo file), then one
+    call per change, nothing read again."""
     changes = json.loads(harness.run("plan", "--format", "json").output)["changes"]
     harness.sandbox.clear_requests()
     assert harness.run("apply", "--yes").exit_code == 0
     log = harness.sandbox.requests
     (new_id,) = set(harness.account().resumes) - set(Account.example().resumes)
-    assert [entry.method for entry in log[:10]] == ["GET"] * 10
-    assert sorted((entry.method, entry.path) for entry in log[10:]) == sorted(
+    assert [entry.method for entry in log[:12]] == ["GET"] * 12
+    polls = [entry for entry in log[12:] if entry.method == "GET"]
+    assert [entry.path for entry in polls] == []  # the photo is ready at once in the sandbox
+    assert sorted((entry.method, entry.path) for entry in log[12:]) == sorted(
         (change["method"], change["path"].split("?")[0].replace("new%3Adata-analyst", new_id))
         for change in changes
     )
-    assert len(log) == 10 + 9
+    assert len(log) == 12 + 10
 
 
 def test_put_bodies_carry_only_changed_fields(harness: Harness) -> None:
@@ -247,7 +250,7 @@ def test_a_plan_saved_with_sandbox_applies_with_sandbox(repo: Path) -> None:
     assert json.loads(plan_file.read_text())["api_url"] == "sandbox"
     applied = run("apply", "--sandbox", str(plan_file))
     assert applied.exit_code == 0, applied.output
-    assert "Applied 9 of 9 changes." in applied.output
+    assert "Applied 10 of 10 changes." in applied.output
     assert "No changes" in run("plan", "--sandbox").output
 
     assert run("plan", "--sandbox", "--out", str(plan_file)).exit_code == 0

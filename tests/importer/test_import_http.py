@@ -196,7 +196,12 @@ def test_many_fields_set_by_a_put_import_without_drift(sandbox: Any, tmp_path: P
 
     result = import_into(sandbox.url, tmp_path)
 
-    assert result.notes == []
+    # a photo is written as its artifact id, and import says that it downloads nothing
+    assert result.notes == [
+        "resumes/yes.yaml: photo and portfolio written as the artifact ids {id: ...}: "
+        "import downloads no images (to keep one in the repository, put the file next to "
+        "the resume and write `{file: images/NAME}` instead)"
+    ]
     text = (tmp_path / "resumes/yes.yaml").read_text(encoding="utf-8")
     assert 'title: "yes"' in text and '- "2019-03-01"' in text and '- "0123"' in text
     assert "formatted" not in text and "employer:" not in text and "url: https://api" not in text

@@ -173,8 +173,11 @@ def test_resume_fields_keep_what_a_person_writes() -> None:
         {"id": "eng", "name": "English", "level": {"id": "b2", "name": "B2"}}
     ]
     assert notes == [
+        "photo written as the artifact ids {id: ...}: import downloads no images "
+        "(to keep one in the repository, put the file next to the resume and write "
+        "`{file: images/NAME}` instead)",
         "specialization is not written: it is not writable in the current API "
-        "(professional_roles replaces it)"
+        "(professional_roles replaces it)",
     ]
 
 

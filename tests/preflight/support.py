@@ -61,4 +61,8 @@ class Cli:
         return [request for request in self.sandbox.requests if request.method != "GET"]
 
     def conditions_reads(self) -> list[str]:
-        return [r.path for r in self.sandbox.requests if r.path.endswith("/conditions")]
+        return [
+            r.path
+            for r in self.sandbox.requests
+            if r.path.startswith("/resumes/") and r.path.endswith("/conditions")
+        ]

@@ -43,6 +43,8 @@ def read_counts(cli: Cli) -> Counter[str]:
 def _kind(path: str) -> str:
     if path.startswith("/metro/"):
         return "metro"
+    if path.startswith("/artifacts/"):
+        return "artifacts"  # backend's photo file: the photos and their conditions
     if path.endswith("/conditions"):
         return "conditions"
     if path.endswith(("/blacklist", "/whitelist")):
@@ -158,7 +160,7 @@ def test_no_metro_request_when_metro_is_not_declared_or_unchanged(cli: Cli) -> N
     assert cli.run("plan").exit_code == 0
     undeclared = read_counts(cli)
     # three resumes (data-analyst was created by converge) and their four managed lists
-    assert undeclared == {"mine": 1, "resume": 3, "conditions": 3, "list": 4}
+    assert undeclared == {"mine": 1, "resume": 3, "conditions": 3, "list": 4, "artifacts": 2}
 
     add_metro(cli, BASE, "6.41")
     assert cli.run("apply", "--yes").exit_code == 0

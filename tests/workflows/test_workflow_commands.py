@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,8 +49,11 @@ SECRET_VALUES = (TOKEN, ANNA_TOKEN, BORIS_TOKEN, EMAIL, PHONE)
 PULL_REQUEST = Event("pull_request", ref="refs/pull/7/merge")
 PUSH = Event("push")
 DAILY = Event("schedule", schedule=DAILY_CRON)
-HOURLY = Event("schedule", schedule=RENEW_CRON)
+# The apply job runs its drift pass on a manual run; the daily run is the reconcile job.
 DISPATCH = Event("workflow_dispatch")
+# The apply job runs its drift pass on a manual run; the daily run is the reconcile job.
+DISPATCH = Event("workflow_dispatch")
+HOURLY = Event("schedule", schedule=RENEW_CRON)
 
 
 def expressions(api_url: str) -> dict[str, str]:
@@ -156,28 +160,35 @@ def test_the_action_installs_its_own_checkout_into_a_venv_without_the_secrets(si
     assert "resumesync, version" in job.step("Plan").inner[0].stdout
 
 
-def test_a_manual_run_applies_then_the_drift_check_finds_the_account_matching(single) -> None:
+def test_a_manual_run_applies_and_checks_for_drift_in_one_read_pass(single) -> None:
     sandbox, runner = single
     job = runner.run_job("apply", DISPATCH)
     assert job.ok, job.output
     assert [step.name for step in job.steps] == [
-        "Apply",
-        "Check for drift",
+        "Apply and check for drift",
         "Save the refreshed token",
     ]
     assert (
         "did not change in this job: nothing to save" in job.step("Save the refreshed token").stdout
     )
-    applied = re.search(r"Applied (\d+) of (\d+) changes\.", job.step("Apply").stdout)
+    step = job.step("Apply and check for drift")
+    applied = re.search(r"Applied (\d+) of (\d+) changes\.", step.stdout)
     assert applied is not None and applied.group(1) == applied.group(2) != "0", job.output
-    assert "The hh.ru account matches the files." in job.step("Check for drift").stdout
+    assert "The hh.ru account matches the files." in step.stdout
     assert "### resumesync apply" in job.summary and "Applied " in job.summary
     live = sandbox.account(TOKEN).to_json()["resumes"][EXAMPLE_BACKEND]
     assert live["title"] == "Senior Python developer"
     assert any(r.method == "POST" and r.path.endswith("/publish") for r in sandbox.requests)
-    # The second use of the action in the job reuses the first one's install.
+    # One read pass: after the last write only the changed resumes are read again (no
+    # conditions, and fewer reads than the plan's).
+    log = sandbox.requests
+    last_write = max(i for i, r in enumerate(log) if r.method != "GET")
+    before = [r for r in log[:last_write] if r.method == "GET"]
+    after = [r for r in log[last_write + 1 :] if r.method == "GET"]
+    assert 0 < len(after) < len(before)
+    assert not any(r.path.split("?")[0].endswith("/conditions") for r in after)
     calls = [args for args, _ in python_calls(runner)]
-    assert len(calls) == 2 and calls[0].startswith("-m venv")
+    assert len(calls) == 2 and calls[0].startswith("-m venv")  # one install, one use
     assert_no_secret_leaks(job)
 
 
@@ -189,8 +200,51 @@ def test_daily_run_with_no_edits_on_hh_ru_applies_and_checks_for_drift(single) -
     assert job.ok, job.output
     assert [s.name for s in job.steps] == [
         "Pull edits made on hh.ru",
-        "Apply",
-        "Check for drift",
+        "Apply and check for drift",
+        "Save the refreshed token",
+    ]
+    assert "The files already hold the live values." in job.step("Pull edits made on hh.ru").stdout
+    assert job.step("Pull edits made on hh.ru").outputs["changes"] == "false"
+    assert "Open a pull request with the edits" not in job.actions
+    assert "The hh.ru account matches the files." in job.output
+    assert_no_secret_leaks(job)
+
+
+def test_daily_run_turns_edits_made_on_hh_ru_into_a_pull_request_and_applies_nothing(
+    single,
+) -> None:
+    sandbox, runner = single
+    assert runner.run_job("apply", PUSH).ok
+    edited = httpx.put(  # the website's edit, through the API
+        f"{sandbox.url}/resumes/{EXAMPLE_BACKEND}",
+        json={"title": "Edited on the website"},
+        headers={"Authorization": f"Bearer {TOKEN}", "HH-User-Agent": "web/1 (t@example.com)"},
+    )
+    assert edited.status_code == 204, edited.text
+    sandbox.clear_requests()
+    before = (runner.workspace / "resumes" / "backend.yaml").read_text(encoding="utf-8")
+    job = runner.run_job("reconcile", DAILY)
+    assert job.ok, job.output
+    # No apply, no drift; the token step runs always (here it has nothing to save).
+    assert [s.name for s in job.steps] == ["Pull edits made on hh.ru", "Save the refreshed token"]
+    assert job.step("Pull edits made on hh.ru").outputs["changes"] == "true"
+    assert "Open a pull request with the edits" in job.actions  # commits the workspace's edits
+    after = (runner.workspace / "resumes" / "backend.yaml").read_text(encoding="utf-8")
+    assert after == before.replace("Senior Python developer", "Edited on the website")
+    assert "updated resumes/backend.yaml: title" in job.summary
+    assert {r.method for r in sandbox.requests} == {"GET"}
+    assert_no_secret_leaks(job)
+
+
+def test_daily_run_with_no_edits_on_hh_ru_applies_and_checks_for_drift(single) -> None:
+    sandbox, runner = single
+    assert runner.run_job("apply", PUSH).ok  # the files were applied when they were pushed
+    sandbox.clear_requests()
+    job = runner.run_job("reconcile", DAILY)
+    assert job.ok, job.output
+    assert [s.name for s in job.steps] == [
+        "Pull edits made on hh.ru",
+        "Apply and check for drift",
         "Save the refreshed token",
     ]
     assert "The files already hold the live values." in job.step("Pull edits made on hh.ru").stdout
@@ -228,22 +282,44 @@ def test_daily_run_turns_edits_made_on_hh_ru_into_a_pull_request_and_applies_not
 
 def test_drift_check_fails_with_a_clear_message_when_changes_remain(single) -> None:
     sandbox, runner = single
-    # Only the drift step, on an account nobody applied to: `plan --detailed-exitcode` exits 2.
-    job = without_step(runner, "apply", "Apply").run_job("apply", DISPATCH)
-    drift = job.step("Check for drift")
+    # Someone edits the resume on hh.ru right after the apply's writes: the re-read of the
+    # changed resumes (its second GET) sees it, and `apply --detailed-exitcode` exits 2.
+    hold = sandbox.hold(
+        2,
+        stage="before",
+        match=lambda a: a.method == "GET" and a.path == f"/resumes/{EXAMPLE_BACKEND}",
+    )
+
+    def edit_elsewhere() -> None:
+        if hold.wait(timeout=120):
+            answer = httpx.put(
+                f"{sandbox.url}/resumes/{EXAMPLE_BACKEND}",
+                json={"title": "Edited on hh.ru"},
+                headers={"Authorization": f"Bearer {TOKEN}", "HH-User-Agent": "else/1.0"},
+            )
+            assert answer.status_code < 300, answer.text
+        hold.release()
+
+    editor = threading.Thread(target=edit_elsewhere)
+    editor.start()
+    try:
+        job = runner.run_job("apply", DISPATCH)
+    finally:
+        hold.release()
+        editor.join(timeout=120)
+    drift = job.step("Apply and check for drift")
     assert drift.returncode == 1
     assert "::error title=resumesync drift::" in drift.stdout
     assert "still differs from the files" in drift.stdout
     assert drift.outputs["changes"] == "true"
-    assert "resume backend" in job.summary  # the differences, in the run summary
-    assert {request.method for request in sandbox.requests} == {"GET"}
+    assert "Changes remain after the apply (drift):" in job.summary  # in the run summary
+    assert "Edited on hh.ru" in job.summary
 
 
 def test_drift_check_reports_an_error_when_resumesync_fails(single) -> None:
     sandbox, runner = single
     runner.expressions = {**runner.expressions, "secrets.HH_TOKEN": "USERrevokedtoken"}
-    drift = without_step(runner, "apply", "Apply").run_job("apply", DISPATCH)
-    drift = drift.step("Check for drift")
+    drift = runner.run_job("apply", DISPATCH).step("Apply and check for drift")
     assert drift.returncode == 1
     assert "::error title=resumesync error::" in drift.stdout
     assert "exit code 1" in drift.stdout
@@ -361,8 +437,7 @@ def test_matrix_apply_job_applies_one_profile_with_its_own_token_and_converges(t
     job = runner.run_job("apply", DISPATCH)
     assert job.ok, job.output
     assert [step.name for step in job.steps] == [
-        "Apply",
-        "Check for drift",
+        "Apply and check for drift",
         "Save the refreshed token",
     ]
     assert (
@@ -405,6 +480,17 @@ def test_matrix_job_names_the_missing_secret(team) -> None:
     assert not job.ok
     assert "Secret HH_TOKEN_BORIS is missing" in job.step("Apply").stdout
     assert sandbox.requests == []
+
+
+def test_matrix_daily_run_pulls_one_profile(team) -> None:
+    sandbox, workspace, temp = team
+    runner = matrix_runner(sandbox, workspace, temp / "runner", "boris", BORIS_TOKEN)
+    assert runner.run_job("apply", PUSH).ok
+    job = runner.run_job("reconcile", DAILY)
+    assert job.ok, job.output
+    assert "Open a pull request with the edits" not in job.actions
+    assert {request.token for request in sandbox.requests} == {BORIS_TOKEN}
+    assert_no_secret_leaks(job)
 
 
 def test_matrix_daily_run_pulls_one_profile(team) -> None:

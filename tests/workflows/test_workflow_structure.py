@@ -90,8 +90,10 @@ def test_events_route_to_the_right_jobs_of_the_single_account_workflow() -> None
     assert running_jobs(workflow, DAILY) == {"reconcile"}
     assert running_jobs(workflow, DISPATCH_MAIN) == {"apply"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == set()
-    assert "Check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
-    assert "Check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
+    assert "Apply" in running_steps(workflow, "apply", PUSH_MAIN)
+    assert "Apply and check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
+    assert "Apply and check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
+    assert "Apply" not in running_steps(workflow, "apply", DISPATCH_MAIN)  # one read pass
 
 
 @both
@@ -110,15 +112,16 @@ def test_events_route_to_the_right_jobs_of_the_matrix_workflow() -> None:
     assert running_jobs(workflow, HOURLY) == {"profiles", "renew"}
     assert running_jobs(workflow, DAILY) == {"profiles", "reconcile"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == {"profiles"}
-    assert "Check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
-    assert "Check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
+    assert "Apply and check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
+    assert "Apply and check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
+    assert "Apply" not in running_steps(workflow, "apply", DISPATCH_MAIN)
 
 
 @both
 def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
     assert commands(workflow, "plan") == ["plan"]
-    assert commands(workflow, "apply") == ["apply", "drift", "save-token"]
-    assert commands(workflow, "reconcile") == ["pull", "apply", "drift", "save-token"]
+    assert commands(workflow, "apply") == ["apply", "apply", "save-token"]  # 2nd: drift "true"
+    assert commands(workflow, "reconcile") == ["pull", "apply", "save-token"]
     assert commands(workflow, "renew") == ["renew"]
     first_job = "profiles" if "profiles" in workflow["jobs"] else "plan"
     assert commands(workflow, first_job)[0] in {"validate", "plan"}
@@ -320,17 +323,17 @@ def test_the_daily_run_pulls_and_opens_a_pull_request_instead_of_applying(workfl
         "actions/checkout@v5",
         "Pull edits made on hh.ru",
         "Open a pull request with the edits",
-        "Apply",
-        "Check for drift",
+        "Apply and check for drift",
         "Save the refreshed token",
     ]
-    pull, opener, apply_, drift, _ = steps_[1:]
+    pull, opener, apply_, _ = steps_[1:]
+    assert apply_["with"] == {**apply_["with"], "command": "apply", "drift": "true"}
     assert pull["id"] == "pull" and pull["with"]["command"] == "pull"
     # A well-known action, pinned to a full commit (a tag can be moved).
     assert re.fullmatch(r"peter-evans/create-pull-request@[0-9a-f]{40}", opener["uses"])
-    for changes, expected in (("true", (True, False, False)), ("false", (False, True, True))):
+    for changes, expected in (("true", (True, False)), ("false", (False, True))):
         context = {**DAILY.context(), "steps.pull.outputs.changes": changes}
-        assert tuple(evaluate(s["if"], context) for s in (opener, apply_, drift)) == expected
+        assert tuple(evaluate(s["if"], context) for s in (opener, apply_)) == expected
     assert opener["with"]["branch"].startswith("resumesync/pull")
 
 
