@@ -222,6 +222,8 @@ class _Repository:
 
     def pull_field(self, resume: DesiredResume, name: str) -> None:
         declared = resume.fields[name]
+        if _names_local_file(declared):
+            return  # `photo: {file: ...}`: apply uploads it and the lock holds its id
         live_value = self.live_document(resume).get(name)
         if fields_equal(name, declared, live_value):
             return
@@ -387,6 +389,13 @@ def _list_item(own: list[Any], employer: str, name: str) -> Any:
     if isinstance(sample, str):
         return employer
     return {"id": employer, "name": name} if name else {"id": employer}
+
+
+def _names_local_file(value: Any) -> bool:
+    """A photo or portfolio entry written as a local image (`{file: images/me.jpg}`)."""
+    if isinstance(value, dict):
+        return "file" in value
+    return isinstance(value, list) and any(_names_local_file(item) for item in value)
 
 
 def _related(edited: JsonPath, interpolated: JsonPath) -> bool:

@@ -51,8 +51,6 @@ PUSH = Event("push")
 DAILY = Event("schedule", schedule=DAILY_CRON)
 # The apply job runs its drift pass on a manual run; the daily run is the reconcile job.
 DISPATCH = Event("workflow_dispatch")
-# The apply job runs its drift pass on a manual run; the daily run is the reconcile job.
-DISPATCH = Event("workflow_dispatch")
 HOURLY = Event("schedule", schedule=RENEW_CRON)
 
 
@@ -189,50 +187,6 @@ def test_a_manual_run_applies_and_checks_for_drift_in_one_read_pass(single) -> N
     assert not any(r.path.split("?")[0].endswith("/conditions") for r in after)
     calls = [args for args, _ in python_calls(runner)]
     assert len(calls) == 2 and calls[0].startswith("-m venv")  # one install, one use
-    assert_no_secret_leaks(job)
-
-
-def test_daily_run_with_no_edits_on_hh_ru_applies_and_checks_for_drift(single) -> None:
-    sandbox, runner = single
-    assert runner.run_job("apply", PUSH).ok  # the files were applied when they were pushed
-    sandbox.clear_requests()
-    job = runner.run_job("reconcile", DAILY)
-    assert job.ok, job.output
-    assert [s.name for s in job.steps] == [
-        "Pull edits made on hh.ru",
-        "Apply and check for drift",
-        "Save the refreshed token",
-    ]
-    assert "The files already hold the live values." in job.step("Pull edits made on hh.ru").stdout
-    assert job.step("Pull edits made on hh.ru").outputs["changes"] == "false"
-    assert "Open a pull request with the edits" not in job.actions
-    assert "The hh.ru account matches the files." in job.output
-    assert_no_secret_leaks(job)
-
-
-def test_daily_run_turns_edits_made_on_hh_ru_into_a_pull_request_and_applies_nothing(
-    single,
-) -> None:
-    sandbox, runner = single
-    assert runner.run_job("apply", PUSH).ok
-    edited = httpx.put(  # the website's edit, through the API
-        f"{sandbox.url}/resumes/{EXAMPLE_BACKEND}",
-        json={"title": "Edited on the website"},
-        headers={"Authorization": f"Bearer {TOKEN}", "HH-User-Agent": "web/1 (t@example.com)"},
-    )
-    assert edited.status_code == 204, edited.text
-    sandbox.clear_requests()
-    before = (runner.workspace / "resumes" / "backend.yaml").read_text(encoding="utf-8")
-    job = runner.run_job("reconcile", DAILY)
-    assert job.ok, job.output
-    # No apply, no drift; the token step runs always (here it has nothing to save).
-    assert [s.name for s in job.steps] == ["Pull edits made on hh.ru", "Save the refreshed token"]
-    assert job.step("Pull edits made on hh.ru").outputs["changes"] == "true"
-    assert "Open a pull request with the edits" in job.actions  # commits the workspace's edits
-    after = (runner.workspace / "resumes" / "backend.yaml").read_text(encoding="utf-8")
-    assert after == before.replace("Senior Python developer", "Edited on the website")
-    assert "updated resumes/backend.yaml: title" in job.summary
-    assert {r.method for r in sandbox.requests} == {"GET"}
     assert_no_secret_leaks(job)
 
 
@@ -480,17 +434,6 @@ def test_matrix_job_names_the_missing_secret(team) -> None:
     assert not job.ok
     assert "Secret HH_TOKEN_BORIS is missing" in job.step("Apply").stdout
     assert sandbox.requests == []
-
-
-def test_matrix_daily_run_pulls_one_profile(team) -> None:
-    sandbox, workspace, temp = team
-    runner = matrix_runner(sandbox, workspace, temp / "runner", "boris", BORIS_TOKEN)
-    assert runner.run_job("apply", PUSH).ok
-    job = runner.run_job("reconcile", DAILY)
-    assert job.ok, job.output
-    assert "Open a pull request with the edits" not in job.actions
-    assert {request.token for request in sandbox.requests} == {BORIS_TOKEN}
-    assert_no_secret_leaks(job)
 
 
 def test_matrix_daily_run_pulls_one_profile(team) -> None:
