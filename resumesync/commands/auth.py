@@ -3,7 +3,6 @@ out. Tokens are never printed, only where they are stored and when they expire."
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import re
@@ -292,6 +291,8 @@ def status(console: Console, offline: bool, **options: Any) -> None:
 
 def _call(settings: Any, method: str, path: str) -> Any:
     """One API call with the stored pair (refreshed by the usual rules)."""
+    import asyncio  # here, not at the top: `resumesync --help` must not pay for asyncio
+
     from resumesync import pipeline
     from resumesync.client import HHClient
 
