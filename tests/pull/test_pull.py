@@ -210,10 +210,10 @@ def test_a_value_from_a_variable_is_reported_never_overwritten(repo: Repo) -> No
 
 def test_access_type_changed_on_hh_ru_lands_in_visibility_yaml(repo: Repo) -> None:
     before = repo.text("visibility.yaml")
-    repo.put(BACKEND, {"access": {"type": {"id": "clients"}}})
+    repo.put(BACKEND, {"access": {"type": {"id": "no_one"}}})  # (protect: forbids clients)
     assert repo.run("pull").exit_code == 0
     assert repo.text("visibility.yaml") == before.replace(
-        "    access: blacklist               #", "    access: clients               #"
+        "    access: blacklist               #", "    access: no_one               #"
     )
     assert repo.run("plan", "--detailed-exitcode").exit_code == 0
 
