@@ -17,6 +17,7 @@ import click
 
 from resumesync import __version__
 from resumesync.commands import auth as auth_commands
+from resumesync.commands.pull import pull_command
 from resumesync.commands.renew import renew_command
 from resumesync.employers_cli import employers_group
 from resumesync.hints import hint
@@ -874,6 +875,7 @@ cli.add_command(renew_command(connection_options))
 cli.add_command(auth_commands.login)
 cli.add_command(auth_commands.logout)
 cli.add_command(auth_commands.auth_group)
+cli.add_command(pull_command(connection_options))
 
 
 def interrupted_notice(console: Console) -> Callable[[str], None]:
