@@ -136,8 +136,10 @@ def _did_you_mean(key: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
-# Nested objects of the API's shapes are open (the spec sets no additionalProperties), so a typo
-# there would be sent and ignored: warn, naming the closest declared field.
+# Nested objects of the API's shapes list their properties; the server ignores any other key, so
+# a typo there would be sent (the whole field with it) and dropped: the live value of the field
+# the user meant is lost and the plan shows the typo forever. An error, naming the closest
+# declared field, wherever the schema lists properties and does not allow others explicitly.
 def _unknown_nested(doc: dict[str, Any], schema: dict[str, Any], report: _Report) -> None:
     for key, value in doc.items():
         sub = schema["properties"].get(key)
@@ -151,7 +153,7 @@ def _walk_unknown(
     shape = _shape(_Same(schemas), _Same([root]))
     if isinstance(value, dict):
         declared = shape.declared
-        if not declared:
+        if not declared or shape.open:
             return
         for key, item in value.items():
             if "id" in declared and key in INFORMATIONAL:
@@ -160,7 +162,8 @@ def _walk_unknown(
                 _walk_unknown(item, declared[key], root, (*path, key), report)
             else:
                 hint = _did_you_mean(key, declared)
-                report.warn((*path, key), "unknown field: not part of the API's shape" + hint)
+                message = "unknown field: not part of the API's shape" + hint
+                report.error((*path, key), message, handled=True)
     elif isinstance(value, list):
         items = shape.items
         if items:
@@ -189,6 +192,7 @@ class _Same:
 class _Shape:
     declared: dict[str, list[Any]]  # property -> the schemas that declare it
     items: list[Any]  # the schemas of a list's items
+    open: bool = False  # a schema allows other keys (additionalProperties true or a schema)
 
 
 @cache
@@ -200,7 +204,9 @@ def _shape(schemas: _Same, root: _Same) -> _Shape:
     for leaf in leaves:
         for name, sub in leaf.get("properties", {}).items():
             declared.setdefault(name, []).append(sub)
-    return _Shape(declared, [leaf["items"] for leaf in leaves if "items" in leaf])
+    items = [leaf["items"] for leaf in leaves if "items" in leaf]
+    is_open = any(leaf.get("additionalProperties") not in (None, False) for leaf in leaves)
+    return _Shape(declared, items, is_open)
 
 
 def _expand(schemas: list[Any], root: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:

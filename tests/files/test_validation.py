@@ -130,15 +130,16 @@ def test_messages_never_repeat_personal_values(tmp_path: Path) -> None:
     assert not any("1990" in line or "Ivan" in line for line in found)
 
 
-def test_nested_unknown_fields_are_warnings_but_dictionary_names_are_fine() -> None:
+def test_nested_unknown_fields_are_errors_but_dictionary_names_are_fine() -> None:
+    """A typo inside a field would be sent with the whole field and dropped by the server."""
     errors, warnings = check(
         VALID_RESUME
         + "area: {id: '1', name: Moscow, url: https://api.hh.ru/areas/1}\n"
         + "salary: {amount: 1, currency: RUR, currnecy: x}\n"
         + "professional_roles: [{id: '96', name: Programmer, developer}]\n"
     )
-    assert errors == []
-    assert warnings == [
+    assert warnings == []
+    assert errors == [
         "resumes/a.yaml:9: salary.currnecy: unknown field: not part of the API's shape;"
         " did you mean `currency`?",
         "resumes/a.yaml:10: professional_roles[0].developer: unknown field: not part of the API's"
@@ -392,10 +393,10 @@ def test_errors_carry_the_warnings(tmp_path: Path) -> None:
     try:
         load_repository(tmp_path, {})
     except RepositoryError as error:
-        assert [str(p) for p in error.warnings] == [
-            "resumes/a.yaml:8: salary.x: unknown field: not part of the API's shape"
+        assert [str(p) for p in error.problems] == [
+            "resumes/a.yaml:8: salary.x: unknown field: not part of the API's shape",
+            "resumes/a.yaml:9: age: read-only field: the server sets it",
         ]
-        assert len(error.problems) == 1
     else:
         raise AssertionError("expected a RepositoryError")
 

@@ -9,12 +9,15 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
+from resumesync.cli import cli as cli_command
 from resumesync.sandbox import Account
 
 from .support import BACKEND, DATA_ENGINEER, TEAM_LEAD, TOKEN, Cli, line_of, replace_in
 
 BASE = "resumes/_base.yaml"
+NO_ENV = {"NO_COLOR": "1", "HH_TOKEN": None, "HH_API_URL": None}
 BACKEND_FILE = "resumes/backend.yaml"
 SKILLS = "skill_set: [Python, asyncio, PostgreSQL, Kafka, Docker, Kubernetes]"
 
@@ -288,3 +291,21 @@ def test_a_publish_whose_put_fills_the_mandatory_fields_goes_ahead(cli: Cli) -> 
     assert result.exit_code == 0, result.output
     assert cli.sandbox.account().resumes[TEAM_LEAD].state.status == "published"
     assert cli.run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_a_typo_inside_a_field_fails_validate_and_plan_and_drops_nothing(cli: Cli) -> None:
+    """`company_ulr` in an experience entry: sent, the whole `experience` would replace the
+    live one and the server would drop the live `company_url` (issue 11 §3)."""
+    replace_in(cli.repo / BASE, "    company_url: https://", "    company_ulr: https://")
+    line = line_of(cli.repo / BASE, "company_ulr:")
+    expected = (
+        f"{BASE}:{line}: experience[0].company_ulr: unknown field: not part of the API's "
+        "shape; did you mean `company_url`?"
+    )
+
+    validated = CliRunner().invoke(cli_command, ["validate", "--dir", str(cli.repo)], env=NO_ENV)
+    planned = cli.run("plan")
+
+    assert validated.exit_code == 1 and expected in validated.output.splitlines()
+    assert planned.exit_code == 1 and expected in planned.output.splitlines()
+    assert cli.sandbox.requests == []  # refused before any read, so before any write
