@@ -7,7 +7,6 @@ field and what is expected.
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import json
 import math
@@ -23,6 +22,7 @@ from jsonschema.exceptions import ValidationError
 from resumesync.model import ACCESS_TYPES, LIST_KINDS, JsonPath, Location, SourceMap
 from resumesync.problems import Problem, dotted
 from resumesync.resources import load_schema
+from resumesync.resume_rules import documented_rules
 from resumesync.typehints import type_hint
 
 RESUME_SCHEMA = "resume.schema.json"
@@ -37,10 +37,6 @@ TOP_LEVEL_MESSAGES = {
 }
 # Dictionary entries ({id: ...}) may carry these for humans: the server uses only the id.
 INFORMATIONAL = ("name", "url")
-NATIVE_LEVEL = "l1"
-PHONE_PARTS = ("country", "city", "number")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DIGITS = re.compile(r"[0-9]+")
 _EMPLOYER_ID = re.compile(r"[1-9][0-9]*")
 
 
@@ -76,6 +72,16 @@ class _Report:
     def warn(self, path: JsonPath, message: str) -> None:
         self.warnings.append(Problem(message, self.where(path), dotted(path)))
 
+    # resume_rules.Report: what `validate` makes of the documented rules
+    def shape(self, path: JsonPath, message: str) -> None:
+        self.error(path, message, handled=True)
+
+    def rule(self, path: JsonPath, message: str) -> None:
+        self.warn(path, message)
+
+    def note(self, path: JsonPath, message: str) -> None:
+        self.warn(path, message)
+
     def is_handled(self, path: JsonPath) -> bool:
         return any(path[: len(done)] == done for done in self.handled)
 
@@ -106,11 +112,7 @@ def check_resume_document(doc: Any, source: SourceMap) -> Findings:
     if isinstance(doc, dict):
         _top_level_keys(doc, schema, report)
         _unknown_nested(doc, schema, report)
-        _contact_rules(doc, report)
-        _experience_rules(doc, report)
-        _language_rules(doc, report)
-        _skill_set_rules(doc, report)
-        _metro_rules(doc, report)
+        documented_rules(doc, report)  # warnings here: plan judges them on what it sends
     _finite_numbers(doc, (), report)
     _schema_errors(RESUME_SCHEMA, doc, report)
     return report.findings()
@@ -222,132 +224,6 @@ def _expand(schemas: list[Any], root: dict[str, Any], depth: int = 0) -> list[di
         for keyword in ("allOf", "oneOf", "anyOf"):
             result.extend(_expand(schema.get(keyword, []), root, depth + 1))
     return result
-
-
-def _entry_id(value: Any) -> str | None:
-    """The id of a dictionary entry ({id: ..., name: ...})."""
-    if isinstance(value, dict) and isinstance(value.get("id"), str):
-        return value["id"]
-    return None
-
-
-def _contact_rules(doc: dict[str, Any], report: _Report) -> None:
-    """The documented contact rules ("Conditions for contacts in a resume")."""
-    if "contact" not in doc or not isinstance(doc["contact"], list | None):
-        return
-    contacts = doc["contact"] or []
-    emails: list[int] = []
-    phone_types: dict[str, int] = {}
-    preferred: list[int] = []
-    for index, contact in enumerate(contacts):
-        path: JsonPath = ("contact", index)
-        kind = _entry_id(contact.get("type")) if isinstance(contact, dict) else None
-        if kind is None:
-            continue  # the schema reports the missing type
-        if contact.get("preferred") is True:
-            preferred.append(index)
-        value = contact.get("value")
-        if kind == "email":
-            emails.append(index)
-            if len(emails) == 2:
-                report.error((*path, "type"), "a resume has exactly one email contact")
-            if contact.get("comment") not in (None, ""):
-                report.warn((*path, "comment"), "a comment on an email contact is not saved")
-            if value is not None and not isinstance(value, str):
-                report.error((*path, "value"), "an email's value is a string", handled=True)
-            continue
-        if kind in phone_types:
-            first = report.line_of(("contact", phone_types[kind]))
-            report.error(
-                (*path, "type"), f"only one phone of type `{kind}` (another at line {first})"
-            )
-        phone_types.setdefault(kind, index)
-        _phone_value(value, (*path, "value"), report)
-    if not emails:
-        report.error(("contact",), "a resume needs an email contact")
-    if not phone_types:
-        report.error(("contact",), "a resume needs at least one phone contact")
-    if len(preferred) > 1:
-        report.error(("contact", preferred[1], "preferred"), "only one contact can be preferred")
-
-
-def _phone_value(value: Any, path: JsonPath, report: _Report) -> None:
-    if not isinstance(value, dict):
-        report.error(
-            path,
-            "a phone's value is a mapping: `formatted`, or `country`, `city` and `number`",
-            handled=True,
-        )
-        return
-    given = [part for part in PHONE_PARTS if value.get(part) not in (None, "")]
-    if given and len(given) < len(PHONE_PARTS):
-        missing = ", ".join(f"`{part}`" for part in PHONE_PARTS if part not in given)
-        report.error(path, f"`country`, `city` and `number` go together: missing {missing}")
-    elif not given and value.get("formatted") in (None, ""):
-        report.error(path, "a phone needs `formatted` or all of `country`, `city` and `number`")
-    for part in given:
-        text = value[part]
-        if isinstance(text, str) and not _DIGITS.fullmatch(text):
-            report.error((*path, part), "digits only", handled=True)
-
-
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _experience_rules(doc: dict[str, Any], report: _Report) -> None:
-    experience = doc.get("experience")
-    if not isinstance(experience, list):
-        return
-    for index, job in enumerate(experience):
-        if not isinstance(job, dict):
-            continue
-        start, end = _date(job.get("start")), _date(job.get("end"))
-        if start and end and end < start:
-            report.error(("experience", index, "end"), "`end` is before `start`")
-
-
-def _language_rules(doc: dict[str, Any], report: _Report) -> None:
-    languages = doc.get("language")
-    if not isinstance(languages, list):
-        return
-    native = [
-        index
-        for index, language in enumerate(languages)
-        if isinstance(language, dict) and _entry_id(language.get("level")) == NATIVE_LEVEL
-    ]
-    for index in native[1:]:
-        report.error(
-            ("language", index, "level"), f"only one native language (level `{NATIVE_LEVEL}`)"
-        )
-
-
-def _skill_set_rules(doc: dict[str, Any], report: _Report) -> None:
-    skills = doc.get("skill_set")
-    if not isinstance(skills, list):
-        return
-    seen: dict[str, int] = {}
-    for index, skill in enumerate(skills):
-        if not isinstance(skill, str):
-            continue
-        if skill.strip() in seen:
-            report.error(
-                ("skill_set", index), f"duplicate skill (also at position {seen[skill.strip()]})"
-            )
-        seen.setdefault(skill.strip(), index)
-
-
-def _metro_rules(doc: dict[str, Any], report: _Report) -> None:
-    if doc.get("metro") is not None and doc.get("area") is None:
-        report.error(
-            ("metro",),
-            "declare `area` with `metro`: the server drops a station outside the given area",
-        )
 
 
 def _finite_numbers(value: Any, path: JsonPath, report: _Report) -> None:

@@ -182,29 +182,33 @@ contact:
 """
 
 
-def test_contact_rules() -> None:
+def test_contact_rules_are_warnings_offline_and_shapes_are_errors() -> None:
+    """The documented rules judge what the plan sends (preflight.rule_problems): offline they
+    are warnings. A value the body cannot carry (a phone that is not a mapping, letters in a
+    number) is a shape error."""
     errors, warnings = check(CONTACTS)
     assert errors == [
-        "resumes/a.yaml:6: contact[1].type: a resume has exactly one email contact",
-        "resumes/a.yaml:10: contact[2].value: `country`, `city` and `number` go together:"
-        " missing `number`",
         "resumes/a.yaml:10: contact[2].value.city: digits only",
-        "resumes/a.yaml:11: contact[2].preferred: only one contact can be preferred",
-        "resumes/a.yaml:12: contact[3].type: only one phone of type `cell` (another at line 9)",
-        "resumes/a.yaml:15: contact[4].value: a phone needs `formatted` or all of `country`,"
-        " `city` and `number`",
         "resumes/a.yaml:17: contact[5].value: a phone's value is a mapping: `formatted`, or"
         " `country`, `city` and `number`",
     ]
     assert warnings == [
-        "resumes/a.yaml:5: contact[0].comment: a comment on an email contact is not saved"
+        "resumes/a.yaml:5: contact[0].comment: a comment on an email contact is not saved",
+        "resumes/a.yaml:6: contact[1].type: a resume has exactly one email contact",
+        "resumes/a.yaml:10: contact[2].value: `country`, `city` and `number` go together:"
+        " missing `number`",
+        "resumes/a.yaml:11: contact[2].preferred: only one contact can be preferred",
+        "resumes/a.yaml:12: contact[3].type: only one phone of type `cell` (another at line 9)",
+        "resumes/a.yaml:15: contact[4].value: a phone needs `formatted` or all of `country`,"
+        " `city` and `number`",
     ]
     assert not any("example.com" in line or "999" in line for line in errors + warnings)
 
 
 def test_contacts_need_an_email_and_a_phone() -> None:
-    errors, _ = check("id: r1\ncontact: []\n")
-    assert errors == [
+    errors, warnings = check("id: r1\ncontact: []\n")
+    assert errors == []
+    assert warnings == [
         "resumes/a.yaml:2: contact: a resume needs an email contact",
         "resumes/a.yaml:2: contact: a resume needs at least one phone contact",
     ]
@@ -215,7 +219,7 @@ def test_undeclared_fields_are_not_checked() -> None:
 
 
 def test_experience_end_before_start() -> None:
-    errors, _ = check(
+    _, warnings = check(
         """\
         id: r1
         experience:
@@ -224,11 +228,11 @@ def test_experience_end_before_start() -> None:
           - {position: C, industries: [], start: "2020-01-01", end: null}
         """
     )
-    assert errors == ["resumes/a.yaml:3: experience[0].end: `end` is before `start`"]
+    assert warnings == ["resumes/a.yaml:3: experience[0].end: `end` is before `start`"]
 
 
 def test_one_native_language_unique_skills_and_metro_needs_area() -> None:
-    errors, _ = check(
+    errors, warnings = check(
         """\
         id: r1
         language:
@@ -239,7 +243,8 @@ def test_one_native_language_unique_skills_and_metro_needs_area() -> None:
         metro: {id: "6.41"}
         """
     )
-    assert errors == [
+    assert errors == []
+    assert warnings == [
         "resumes/a.yaml:5: language[2].level: only one native language (level `l1`)",
         "resumes/a.yaml:6: skill_set[2]: duplicate skill (also at position 0)",
         "resumes/a.yaml:7: metro: declare `area` with `metro`: the server drops a station outside"
