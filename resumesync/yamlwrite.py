@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from resumesync.atomicfile import write_atomic
+from resumesync.safefs import atomic_write
 
 _BOM = b"\xef\xbb\xbf"
 _PLAIN_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
@@ -101,7 +101,7 @@ def insert_id_line(path: Path, resume_id: str) -> bool:
     updated = with_id_line(content, resume_id)
     if updated == content:
         return False
-    write_atomic(Path(path), updated)
+    atomic_write(Path(path), updated, keep_mode=True, durable=True)
     return True
 
 
@@ -137,5 +137,5 @@ def remove_id_line(path: Path, resume_id: str) -> bool:
     updated = without_id_line(content, resume_id)
     if updated == content:
         return False
-    write_atomic(Path(path), updated)
+    atomic_write(Path(path), updated, keep_mode=True, durable=True)
     return True
