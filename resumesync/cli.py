@@ -110,7 +110,8 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--timeout",
             type=click.FloatRange(0.1),
-            help="Read timeout of each request in seconds (default 30).",
+            help="The longest one attempt of a request may take, from sending it to the last "
+            "byte of the answer, in seconds (default 30).",
         ),
         click.option(
             "--connect-timeout",

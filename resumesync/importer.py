@@ -213,9 +213,9 @@ async def import_account(
             f"{VISIBILITY_FILE} was replaced: it now lists only the imported resumes"
         )
     for imported, text in documents:
-        _write(imported.path, text)
+        _write(imported.path, text, directory)
         result.written.append(imported.path)
-    _write(visibility_path, visibility)
+    _write(visibility_path, visibility, directory)
     result.written.append(visibility_path)
     return result
 
@@ -749,7 +749,7 @@ def escape_interpolation(value: Any) -> Any:
     return value
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, root: Path) -> None:
     """Write through a temporary file in the same directory, so no file is left half-written,
     and never through a symlink that the repository holds at `path` (safefs)."""
-    atomic_write(path, text, make_parents=True)
+    atomic_write(path, text, make_parents=True, root=root)

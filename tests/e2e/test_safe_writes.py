@@ -114,3 +114,14 @@ def test_unsafe_paths_are_os_errors_for_writers_that_handle_those(tmp_path: Path
     (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
     with pytest.raises(OSError, match="is a symlink"):
         atomic_write(tmp_path / "link", "x", keep_mode=True)
+
+
+def test_import_refuses_a_symlinked_resumes_directory(tmp_path: Path) -> None:
+    target, elsewhere = tmp_path / "imported", tmp_path / "elsewhere"
+    target.mkdir()
+    elsewhere.mkdir()
+    (target / "resumes").symlink_to(elsewhere, target_is_directory=True)
+    result = run(target, "import", "--sandbox")
+    assert result.exit_code == 1, result.output
+    assert "resumes is a symlink: not written through it" in result.output
+    assert list(elsewhere.iterdir()) == []
