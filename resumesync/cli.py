@@ -753,8 +753,9 @@ def render(
     """The plan in `output_format`; SecretLeakError if the text holds a credential."""
     if output_format == "json":  # personal data hidden, as in text and markdown
         from resumesync.render.redact import dump_printed_plan
+        from resumesync.textsafe import json_text
 
-        text = dump_printed_plan(plan, show_sensitive=show_sensitive)
+        text = json_text(dump_printed_plan(plan, show_sensitive=show_sensitive))
     elif output_format == "markdown":
         from resumesync.render.markdown import render_markdown
 
