@@ -768,9 +768,20 @@ def render(
     return text
 
 
+MAX_PLAN_FILE_BYTES = 64 * 1024 * 1024  # a plan of 2,000-employer lists is a few MB
+
+
 def read_text(path: Path) -> str:
+    """A plan file's text; at most MAX_PLAN_FILE_BYTES of a regular file (a FIFO or
+    /dev/zero named as the plan would block or never end)."""
+    if path.exists() and not path.is_file():
+        raise Failure(f"{path}: cannot read the plan file: not a regular file")
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_PLAN_FILE_BYTES + 1)
+        if len(data) > MAX_PLAN_FILE_BYTES:
+            raise Failure(f"{path}: not a plan file: larger than {MAX_PLAN_FILE_BYTES >> 20} MB")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise Failure(f"{path}: cannot read the plan file: {error}") from None
 
