@@ -256,9 +256,11 @@ def _remove(text: str, sequence: Node, index: int) -> tuple[int, int, str]:
         if index + 1 < len(items):  # up to the next item: its separator goes too
             return items[index].start_mark.index, items[index + 1].start_mark.index, ""
         return items[index - 1].end_mark.index, items[index].end_mark.index, ""
-    start = _line_start(text, items[index].start_mark.index)
     if index + 1 < len(items):
-        return start, _line_start(text, items[index + 1].start_mark.index), ""
+        # From this item's value to the next one's: the next item takes this one's `- `, which
+        # also holds when the list starts on its parent's line (`- - a`).
+        return items[index].start_mark.index, items[index + 1].start_mark.index, ""
+    start = _line_start(text, items[index].start_mark.index)
     return start, _content_end(text, sequence), ""
 
 
