@@ -148,3 +148,11 @@ def test_edits_of_any_document_read_back_as_intended(document, flow: bool, data)
             edits = [Edit.add((*path, key), data.draw(VALUES))]
     new = apply_edits(text, edits)
     assert parse_yaml(new, "f").data == apply_to_data(document, edits), new
+
+
+def test_removing_the_first_item_of_a_list_that_starts_on_its_parent_s_line() -> None:
+    # Found by the property test above: the whole line went, the outer `- ` with it.
+    text = "a:\n- - x\n  - y\n- z\n"
+    new = apply_edits(text, [Edit.remove(("a", 0, 0))])
+    assert new == "a:\n- - y\n- z\n"
+    assert parse_yaml(new, "f").data == {"a": [["y"], "z"]}
