@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from resumesync.artifacts import image_type, is_pending_artifact, pending_artifact_id
 from resumesync.client import (
+    ApiError,
     BadJsonDataError,
     ClientError,
     HaltedError,
@@ -174,6 +175,14 @@ class CreatedResume:
         from resumesync.yamlwrite import id_line
 
         return id_line(self.resume_id)
+
+
+def rerun_may_help(failed: list[ChangeOutcome]) -> bool:
+    """Whether running the apply again may get further: not when hh.ru refused every failed
+    call as a bad request (400: the same body is refused again until the files change)."""
+    return not failed or any(
+        not (isinstance(item.error, ApiError) and item.error.status == 400) for item in failed
+    )
 
 
 @dataclass
@@ -512,7 +521,7 @@ async def send(client: HHClient, change: Change) -> None:
     """The one call of `change`, rebuilt from its meaning (action, resume id, list kind,
     employer ids, fields) by the client's own endpoint code: a change's `method`, `path` and
     list `body` are for people and plan files, never sent as written (a saved plan is applied
-    only as the plan made again now, see pipeline.replan_saved)."""
+    only as the plan made again now, see applied.replan_saved)."""
     resume_id, kind = change.resume_id, change.list_kind
     if change.action is Action.UPDATE:
         await client.put_resume(resume_id, dict(change.body or {}))

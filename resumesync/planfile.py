@@ -4,6 +4,10 @@ A saved plan is applied later, maybe on another machine, so reading one is stric
 a schema violation, an unknown `format_version` or a checksum that does not match (an edited or
 truncated file) are refused with a clear message. The checksum is "sha256:<hex>" over the
 canonical JSON (sorted keys, no whitespace) of every other key.
+
+The checksum has no key: anyone who can edit the file can recompute it, so it only catches
+damage. What makes an edited file harmless is that a loaded plan is data: apply never sends
+its methods, paths or bodies, but plans again and compares (applied.replan_saved).
 """
 
 from __future__ import annotations
