@@ -48,11 +48,12 @@ from typing import Any
 import yaml
 
 from resumesync.client import HHClient, RetryEvent, gather_or_cancel
+from resumesync.endpoints import list_path, resume_path
 from resumesync.files import RESUME_SUFFIXES, RESUMES_DIR, VISIBILITY_FILE
+from resumesync.live import checked_list, checked_object, summaries
 from resumesync.model import (
     ACCESS_TYPES,
     LIST_KINDS,
-    LiveList,
     LiveResume,
     Location,
     ResumeSummary,
@@ -186,11 +187,7 @@ async def import_account(
     target file exists (unless `force`); in both cases nothing is written.
     """
     directory = Path(directory)
-    mine = await client.get_mine()
-    account = [
-        ResumeSummary(resume_id=str(item.get("id")), title=str(item.get("title") or ""))
-        for item in mine
-    ]
+    account = summaries(await client.get_mine())  # ids checked: they go into the files
     chosen, skipped = _select(account, resume_ids)
     live = await gather_or_cancel(_read_resume(client, item.resume_id) for item in chosen)
 
@@ -325,14 +322,10 @@ async def _read_resume(client: HHClient, resume_id: str) -> LiveResume:
         [client.get_resume(resume_id), *(client.get_list(resume_id, kind) for kind in LIST_KINDS)]
     )
     lists = {
-        kind: LiveList(
-            kind=kind,
-            employers={str(item.get("id")): str(item.get("name") or "") for item in body["items"]},
-            limit=int(body.get("limit") or 0),
-            can_add=int(body.get("can_add") or 0),
-        )
+        kind: checked_list(kind, body, list_path(resume_id, kind))
         for kind, body in zip(LIST_KINDS, bodies, strict=True)
     }
+    document = checked_object(document, resume_path(resume_id))
     return LiveResume(resume_id=resume_id, document=document, lists=lists)
 
 

@@ -136,3 +136,23 @@ def test_a_plan_file_that_is_a_fifo_or_too_large(
     big.write_text(" " * 200)
     one_clear_error(harness.run("apply", str(big)), "not a plan file: larger than")
     assert harness.writes() == []
+
+
+def test_import_checks_the_servers_ids_before_writing_files(tmp_path: Path) -> None:
+    from tests.client.hostile import hostile_server
+
+    backend = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
+
+    def route(method: str, path: str) -> object:
+        if path == "/resumes/mine":
+            return {"pages": 1, "items": [{"id": backend, "title": "T"}]}
+        if path.endswith(("/whitelist", "/blacklist")):
+            return {"items": [{"id": 3529.0}], "limit": 2000, "can_add": 1999}
+        return {"id": backend, "title": "T"}
+
+    target = tmp_path / "imported"
+    target.mkdir()
+    with hostile_server(route) as server:
+        result = invoke("import", "--dir", str(target), "--api-url", server.url, "--token", "USERx")
+    one_clear_error(result, "items[0].id is not a string of digits (number 3529.0)")
+    assert list(target.iterdir()) == []
