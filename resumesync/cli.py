@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
+import math
 import os
 import sys
 from collections import Counter
@@ -318,6 +319,8 @@ def apply(
     from resumesync.planfile import load_plan
     from resumesync.profiles import from_root
 
+    if not math.isfinite(interrupt_grace):  # click's FloatRange lets nan through
+        raise Failure("--interrupt-grace must be a number of seconds, not nan")
     retries = RetryLog(console)
     with (
         reported_problems(console),

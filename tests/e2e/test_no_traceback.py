@@ -75,12 +75,19 @@ def test_api_urls_that_cannot_be_used(repo: Path, url: str, expected: str) -> No
         ("--timeout", "--timeout must be a positive number of seconds, not nan"),
         ("--connect-timeout", "--connect-timeout must be a positive number of seconds"),
         ("--max-rps", "--max-rps must be a number of requests per second, not nan"),
+        ("--retry-wait", "--retry-wait must be a number of seconds, not nan"),
     ],
 )
 def test_nan_options(harness: Harness, option: str, expected: str) -> None:
     result = harness.run("plan", option, "nan")
     one_clear_error(result, expected)
     assert harness.sandbox.requests == []
+
+
+def test_nan_interrupt_grace(harness: Harness) -> None:
+    result = harness.run("apply", "--yes", "--interrupt-grace", "nan")
+    one_clear_error(result, "--interrupt-grace must be a number of seconds, not nan")
+    assert harness.writes() == []
 
 
 def test_a_plan_file_nested_100000_deep(harness: Harness, tmp_path: Path) -> None:
