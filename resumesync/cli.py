@@ -520,9 +520,12 @@ def sandbox(
         )
     except ValueError as error:
         raise Failure(str(error)) from None
-    config = sandbox_package.SandboxConfig(
-        accounts={token: account}, latency=latency, error_rate=fail_rate
-    )
+    try:  # range-checked there: a sandbox left running must not sleep for ever per request
+        config = sandbox_package.SandboxConfig(
+            accounts={token: account}, latency=latency, error_rate=fail_rate
+        )
+    except ValueError as error:
+        raise Failure(f"--latency / --fail-rate: {error}") from None
 
     def announce(url: str) -> None:
         console.out(
