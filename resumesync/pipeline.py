@@ -17,16 +17,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from resumesync import files
+from resumesync.applied import StalePlanError as StalePlanError  # re-exported
+from resumesync.applied import checked_plan, replan_saved
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
 from resumesync.artifacts import LockEntry
 from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
 from resumesync.creations import adopt
-from resumesync.fingerprint import fingerprint
-from resumesync.live import NotInAccountError, read_live_state, summaries
+from resumesync.credentials import Secrets
+from resumesync.interrupt import Interrupt
+from resumesync.live import read_live_state, summaries
 from resumesync.lockfile import read_lock
-from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
-from resumesync.planner import build_plan, raise_if_unsafe
-from resumesync.preflight import Preflight
+from resumesync.model import Action, DesiredState, LiveState, Plan
+from resumesync.planner import build_plan
+from resumesync.preflight import Preflight, sent_fields
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
 from resumesync.settings import Settings
@@ -40,10 +43,6 @@ class PlanResult:
     plan: Plan
     live: LiveState
     desired: DesiredState | None = None  # the files as planned (with adopted resumes bound)
-
-
-class StalePlanError(ProblemsError):
-    """The live state moved since the plan was made: nothing was written."""
 
 
 def load(directory: Path, env: Mapping[str, str]) -> DesiredState:
@@ -91,23 +90,18 @@ async def plan_async(
     force: bool = False,
     now: datetime | None = None,
     with_fingerprint: bool = True,
+    secrets: Secrets | None = None,
 ) -> PlanResult:
-    """`with_fingerprint=False` when the plan will not be saved (see planner.build_plan)."""
+    """Reads the live state and plans. `with_fingerprint=False` when the plan will not be
+    saved (see planner.build_plan); a plan that would print, save or send one of `secrets`
+    (the credentials of the environment) is refused (SecretLeakError)."""
     if any(resume.key in desired.intents for resume in desired.resumes if resume.to_create):
         # an earlier apply died while creating: find what it created before planning anew
         desired = adopt(desired, summaries(await client.get_mine()))
     preflight = Preflight(desired)  # the server's own rules, checked as each resume comes in
-    live = await read_live_state(
-        desired, client, conditions=True, metro=True, on_resume=preflight.check
-    )
+    live = await read_live_state(desired, client, sent=sent_fields, on_resume=preflight.check)
     preflight.raise_if_violations(live)  # refused before any write
-    plan = build_plan(
-        desired,
-        live,
-        force=force,
-        now=now or datetime.now(UTC),
-        with_fingerprint=with_fingerprint,
-    )
+    plan = checked_plan(desired, live, force, now, secrets, with_fingerprint=with_fingerprint)
     return PlanResult(plan=plan, live=live, desired=desired)
 
 
@@ -119,41 +113,23 @@ async def apply_async(
     check_fingerprint: bool = False,
     force: bool = False,
     on_event: Callable[[ApplyEvent], None] | None = None,
+    secrets: Secrets | None = None,
+    interrupt: Interrupt | None = None,
 ) -> ApplyResult:
-    """Executes `plan`. With `check_fingerprint` (a saved plan) the live state is read again
-    first and a plan made from another state, account or API is refused, writing nothing;
-    so is an unsafe plan (see planner.raise_if_unsafe) unless `force`."""
+    """Executes `plan` (`interrupt`: see applier.apply_plan). With `check_fingerprint` (the
+    plan was read from a file, which is data: see `replan_saved`; the name is historical) the
+    files and the live account are planned again, and only that new plan, when it makes
+    exactly the saved changes, is applied; otherwise nothing is written."""
     if check_fingerprint:
         if any(change.action is Action.ADOPT for change in plan.changes) or desired.intents:
             desired = adopt(desired, summaries(await client.get_mine()))
-        if plan.api_url and plan.api_url.rstrip("/") != client.api_name:
-            raise StalePlanError(
-                [Problem(f"the plan was made for {plan.api_url}, not {client.api_name}")]
-            )
-        try:
-            live = await read_live_state(desired, client)
-        except NotInAccountError as error:
-            raise (_other_account(plan, error.account_ids) or error) from None
-        other = _other_account(plan, [summary.resume_id for summary in live.account])
-        if other is not None:
-            raise other
-        if fingerprint(live) != plan.fingerprint:
-            raise StalePlanError(
-                [
-                    Problem(
-                        "the plan is stale: the live account changed since it was made "
-                        "(or it was made for another account). Run `resumesync plan` again."
-                    )
-                ]
-            )
-        raise_if_unsafe(plan, live, force=force)
-        plan.account_ids = tuple(summary.resume_id for summary in live.account)
+        plan = await replan_saved(plan, desired, client, force=force, secrets=secrets)
     hooks = RepositoryHooks(
         Path(desired.root),
         {resume.key: resume.file for resume in desired.resumes},
         api=client.api_name,
     )
-    return await apply_plan(plan, client, on_event=on_event, hooks=hooks)
+    return await apply_plan(plan, client, on_event=on_event, hooks=hooks, interrupt=interrupt)
 
 
 async def remaining_async(
@@ -185,28 +161,6 @@ def _current_lock(desired: DesiredState) -> dict[str, LockEntry]:
         return read_lock(Path(desired.root))
     except ProblemsError:
         return desired.lock
-
-
-def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
-    """A plan none of whose resumes is in this account was made for another account (a
-    wrong token, or another repository's plan file)."""
-    planned = {
-        change.resume_id: change.resume
-        for change in plan.changes
-        if not is_pending(change.resume_id)  # a resume to create is on no account yet
-    }
-    if not planned or set(planned) & set(account_ids):
-        return None
-    names = ", ".join(sorted(set(planned.values())))
-    return StalePlanError(
-        [
-            Problem(
-                f"the plan was made for another account: none of the resumes it changes "
-                f"({names}) is in the account of this token. Check the token, or run "
-                "`resumesync plan` with this account's token."
-            )
-        ]
-    )
 
 
 def plan(
@@ -314,7 +268,11 @@ class Session:
 
         async def one(desired: DesiredState, settings: Settings) -> PlanResult:
             return await plan_async(
-                desired, self.client(settings), force=force, with_fingerprint=with_fingerprint
+                desired,
+                self.client(settings),
+                force=force,
+                with_fingerprint=with_fingerprint,
+                secrets=settings.secrets,
             )
 
         return self._run([one(desired, settings) for desired, settings in jobs])
@@ -326,6 +284,7 @@ class Session:
         check_fingerprint: bool = False,
         force: bool = False,
         on_event: Callable[[ApplyEvent], None] | None = None,
+        interrupt: Interrupt | None = None,
     ) -> list[ApplyResult | Exception]:
         async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> ApplyResult:
             return await apply_async(
@@ -335,6 +294,8 @@ class Session:
                 check_fingerprint=check_fingerprint,
                 force=force,
                 on_event=on_event,
+                secrets=settings.secrets,
+                interrupt=interrupt,
             )
 
         return self._run([one(*job) for job in jobs])

@@ -9,18 +9,18 @@ endpoint must be https on an hh.ru host, or loopback (the sandbox), whoever conf
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from resumesync.auth.errors import LOGIN_AGAIN, LoginRequired, OAuthError, TokenError
 from resumesync.auth.pair import TokenPair
+from resumesync.hosts import hh_url_problem
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_ANSWER_BYTES = 64 * 1024  # a token answer is a few hundred bytes
 
 
@@ -28,27 +28,13 @@ def default_token_url(api_url: str) -> str:
     return f"{api_url.rstrip('/')}/token"
 
 
-def is_hh_host(host: str) -> bool:
-    return host == "hh.ru" or host.endswith(".hh.ru")
-
-
 def token_url_problem(url: str) -> str | None:
-    """Why `url` may not receive credentials (None: it may): https on an hh.ru host, or any
-    loopback URL."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return f"{url!r} is not a URL"
-    if parts.scheme in ("http", "https") and host in LOOPBACK_HOSTS:
+    """Why `url` may not receive credentials (None: it may): the one rule of hosts.py, https
+    on an hh.ru API host (api.hh.ru, hh.ru) or loopback."""
+    why = hh_url_problem(url)
+    if why is None:
         return None
-    if parts.scheme == "https" and is_hh_host(host):
-        return None
-    return (
-        f"the token endpoint {url} is neither https on an hh.ru host nor loopback: "
-        "the refresh token is only ever sent to hh.ru"
-    )
+    return f"the token endpoint {url} is {why}: the refresh token is only ever sent to hh.ru"
 
 
 # error_description -> what to do; `None` keys are the fallbacks per error.
@@ -170,18 +156,21 @@ class TokenEndpoint:
         try:
             # One attempt: a refresh whose answer was lost may have spent the refresh token,
             # and a second one would then only get "token has already been refreshed".
-            with httpx.Client(
-                timeout=self.timeout, verify=not self.url.startswith("http://")
-            ) as http:
-                response = http.post(self.url, data=form, headers=headers)
+            with (
+                httpx.Client(
+                    timeout=self.timeout, verify=not self.url.startswith("http://")
+                ) as http,
+                http.stream("POST", self.url, data=form, headers=headers) as response,
+            ):
+                content = _read_capped(response)
         except httpx.HTTPError as error:
             raise TokenError(
                 f"cannot reach the token endpoint {self.url}: {_redact(str(error), secrets)}"
             ) from None
         body: Any = None
-        if len(response.content) <= MAX_ANSWER_BYTES:
+        if content is not None:
             try:
-                body = response.json()
+                body = json.loads(content)
             except ValueError:
                 body = None
         if response.status_code != 200:
@@ -194,6 +183,18 @@ class TokenEndpoint:
             return TokenPair.from_response(body, self.clock())
         except ValueError as error:
             raise TokenError(f"{self.url}: {error}") from None
+
+
+def _read_capped(response: httpx.Response) -> bytes | None:
+    """The body, or None past MAX_ANSWER_BYTES (a token answer is a few hundred bytes; a
+    hostile endpoint's endless one is not read to its end)."""
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _redact(text: str, secrets: list[str]) -> str:
