@@ -225,13 +225,17 @@ async def import_account(
         force=force,
     )
     for imported, text in documents:
-        _write(imported.path, text)
+        _write(imported.path, text, directory)
         result.written.append(imported.path)
     for name in (RESUME_SCHEMA, VISIBILITY_SCHEMA):
         copy = directory / SCHEMAS_DIR / name
-        _write(copy, resources.files("resumesync.schemas").joinpath(name).read_text("utf-8"))
+        _write(
+            copy,
+            resources.files("resumesync.schemas").joinpath(name).read_text("utf-8"),
+            directory,
+        )
         result.written.append(copy)
-    _write(visibility_path, visibility)
+    _write(visibility_path, visibility, directory)
     result.written.append(visibility_path)
     return result
 
@@ -788,7 +792,7 @@ def escape_interpolation(value: Any) -> Any:
     return value
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, root: Path) -> None:
     """Write through a temporary file in the same directory, so no file is left half-written,
     and never through a symlink that the repository holds at `path` (safefs)."""
-    atomic_write(path, text, make_parents=True)
+    atomic_write(path, text, make_parents=True, root=root)

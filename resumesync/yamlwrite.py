@@ -36,7 +36,7 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from resumesync.atomicfile import write_atomic
+from resumesync.safefs import atomic_write
 from resumesync.yamlrender import (
     block_lines,
     block_scalar,
@@ -425,7 +425,7 @@ def insert_id_line(path: Path, resume_id: str) -> bool:
     updated = with_id_line(content, resume_id)
     if updated == content:
         return False
-    write_atomic(Path(path), updated)
+    atomic_write(Path(path), updated, keep_mode=True, durable=True)
     return True
 
 
@@ -461,5 +461,5 @@ def remove_id_line(path: Path, resume_id: str) -> bool:
     updated = without_id_line(content, resume_id)
     if updated == content:
         return False
-    write_atomic(Path(path), updated)
+    atomic_write(Path(path), updated, keep_mode=True, durable=True)
     return True

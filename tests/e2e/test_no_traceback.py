@@ -119,3 +119,20 @@ def test_a_resume_body_that_is_a_list_writes_nothing(repo: Path) -> None:
     one_clear_error(result, "unexpected answer")
     assert [m for m, _ in server.requests if m != "GET"] == []
     assert json.dumps(result.output).count("Traceback") == 0
+
+
+def test_a_plan_file_that_is_a_fifo_or_too_large(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from resumesync import cli as cli_module
+
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    one_clear_error(harness.run("apply", str(fifo)), "not a regular file")
+    monkeypatch.setattr(cli_module, "MAX_PLAN_FILE_BYTES", 100)
+    big = tmp_path / "big.json"
+    big.write_text(" " * 200)
+    one_clear_error(harness.run("apply", str(big)), "not a plan file: larger than")
+    assert harness.writes() == []
