@@ -928,7 +928,9 @@ def main() -> None:
     import signal
 
     def interrupted(_number: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
+        # As SIGINT: asyncio.Runner's own SIGINT handler then cancels the running work
+        # cleanly before KeyboardInterrupt ends the command (click: "Aborted!").
+        signal.raise_signal(signal.SIGINT)
 
     signal.signal(signal.SIGTERM, interrupted)
     cli(obj=Console())

@@ -171,14 +171,15 @@ def test_sandbox_writes_reported_done_survive_a_kill(tmp_path: Path) -> None:
     assert "3529" in blacklist  # the blacklist addition reported as done
 
 
-def test_sigterm_while_planning_ends_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_planning_ends_cleanly(tmp_path: Path, signal_number: int) -> None:
     workload = build_workload(tmp_path / "repo", resumes=1)
     with running_sandbox(SandboxConfig(accounts={TOKEN: workload.account})) as sandbox:
         hold = sandbox.hold(1, stage="before", match=lambda arrival: arrival.method == "GET")
         process = start_cli(sandbox.url, *apply_args(workload.repo))
         try:
             assert hold.wait(WAIT)
-            process.send_signal(signal.SIGTERM)
+            process.send_signal(signal_number)
             _, stderr = process.communicate(timeout=PROCESS_TIMEOUT)
         finally:
             hold.drop()
