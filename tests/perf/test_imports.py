@@ -47,7 +47,15 @@ def test_help_loads_none_of_them() -> None:
 
 
 def test_validate_loads_no_http_stack_no_diff_no_sandbox() -> None:
-    assert loaded("validate", "--dir", str(EXAMPLE)) == {"yaml", "jsonschema"}
+    # jsonschema-rs passes the example: jsonschema (30-40 ms) is needed only to word errors
+    assert loaded("validate", "--dir", str(EXAMPLE)) == {"yaml"}
+
+
+def test_an_invalid_file_loads_jsonschema_for_its_messages(tmp_path: Path) -> None:
+    repo = Path(shutil.copytree(EXAMPLE, tmp_path / "repo"))
+    backend = repo / "resumes" / "backend.yaml"
+    backend.write_text(backend.read_text(encoding="utf-8") + "total_experience: lots\n", "utf-8")
+    assert "jsonschema" in loaded("validate", "--dir", str(repo), expect=1)
 
 
 @pytest.fixture
@@ -66,6 +74,7 @@ def test_a_no_op_plan_loads_no_diff_library_and_no_sandbox(applied) -> None:  # 
     assert "deepdiff" not in modules and "resumesync.sandbox" not in modules
     assert {"httpx", "asyncio"} <= modules
     assert "pydantic" not in modules
+    # (jsonschema: only the preflight's conditions checks load it, while plans read them)
 
 
 def test_a_plan_with_a_nested_change_loads_the_diff_library(applied) -> None:  # type: ignore[no-untyped-def]
