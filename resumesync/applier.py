@@ -25,6 +25,7 @@ from resumesync.artifacts import image_type, is_pending_artifact, pending_artifa
 from resumesync.client import (
     BadJsonDataError,
     ClientError,
+    HaltedError,
     HHClient,
     NotFoundError,
     PublishNotYet,
@@ -32,7 +33,8 @@ from resumesync.client import (
     gather_or_cancel,
 )
 from resumesync.endpoints import resume_path
-from resumesync.model import Action, Change, JsonPath, Plan, is_pending
+from resumesync.interrupt import AbandonedInFlight, CallProbe, Interrupt
+from resumesync.model import LIST_KINDS, Action, Change, JsonPath, Plan, is_pending
 from resumesync.problems import dotted
 
 
@@ -64,6 +66,10 @@ class LocalWriteError(ClientError):
     """A file of the repository could not be written (nothing was sent)."""
 
 
+class RefusedCallError(ClientError):
+    """A change that is not one of the calls resumesync makes (nothing was sent)."""
+
+
 class ImageError(ClientError):
     """An image could not be uploaded or used (read, processing failed, never ready)."""
 
@@ -77,6 +83,8 @@ class Outcome(enum.Enum):
     FAILED = "failed"
     SKIPPED = "skipped"  # an earlier change of the same resume failed
     NOT_YET = "not_yet"  # publish answered 429: hh.ru does not allow renewing yet
+    NOT_STARTED = "not_started"  # interrupted (SIGTERM, SIGINT) before it was sent
+    MAYBE_APPLIED = "maybe_applied"  # in flight when interrupted, abandoned after the grace
 
 
 class EventKind(enum.Enum):
@@ -85,6 +93,8 @@ class EventKind(enum.Enum):
     FAILED = "failed"
     SKIPPED = "skipped"
     NOT_YET = "not_yet"
+    NOT_STARTED = "not_started"
+    MAYBE_APPLIED = "maybe_applied"
 
 
 @dataclass(frozen=True)
@@ -171,6 +181,7 @@ class ApplyResult:
     outcomes: list[ChangeOutcome]  # one per change, in plan order
     retries: list[RetryEvent] = field(default_factory=list)  # retried attempts during the apply
     created: list[CreatedResume] = field(default_factory=list)  # new and adopted resumes
+    interrupted: str | None = None  # the signal that interrupted the apply, if one did
     uploaded: list[tuple[str, str, str]] = field(default_factory=list)  # (file, type, id)
 
     def _with(self, outcome: Outcome) -> list[ChangeOutcome]:
@@ -193,9 +204,18 @@ class ApplyResult:
         return self._with(Outcome.NOT_YET)
 
     @property
+    def not_started(self) -> list[ChangeOutcome]:
+        return self._with(Outcome.NOT_STARTED)
+
+    @property
+    def maybe_applied(self) -> list[ChangeOutcome]:
+        return self._with(Outcome.MAYBE_APPLIED)
+
+    @property
     def ok(self) -> bool:
-        """True when nothing failed ("publish not yet" is not a failure)."""
-        return not self.failed and not self.skipped
+        """True when nothing failed ("publish not yet" is not a failure) and the apply was
+        not interrupted."""
+        return not (self.failed or self.skipped or self.not_started or self.maybe_applied)
 
     def failure_lines(self) -> list[str]:
         return [item.line() for item in self.failed]
@@ -216,8 +236,12 @@ async def apply_plan(
     *,
     on_event: Callable[[ApplyEvent], None] | None = None,
     hooks: CreationHooks | None = None,
+    interrupt: Interrupt | None = None,
 ) -> ApplyResult:
-    """Executes every change of `plan`; never raises for an API failure (see ApplyResult)."""
+    """Executes every change of `plan`; never raises for an API failure (see ApplyResult).
+
+    Once `interrupt` is requested no change starts (NOT_STARTED); a change in flight gets
+    the interrupt's grace period, then is abandoned (MAYBE_APPLIED)."""
     total = len(plan.changes)
     outcomes: dict[int, ChangeOutcome] = {}
     ids: dict[str, str] = {}  # pending id of a resume to create -> the id the POST gave it
@@ -271,7 +295,7 @@ async def apply_plan(
             return
         if change.action is Action.DESCRIBE:
             await client.describe_artifact(
-                change.path.rsplit("/", 1)[-1], str((change.body or {}).get("description"))
+                described_artifact(change), str((change.body or {}).get("description"))
             )
             return
         change = bind_uploads(change, uploads)
@@ -281,7 +305,7 @@ async def apply_plan(
                     hooks.before_create(change, plan.account_ids)
                 except OSError as error:
                     raise LocalWriteError(f"cannot record the creation: {error}") from None
-            resume_id = await client.create(change.path, change.body)
+            resume_id = await client.create(create_path(change), change.body)
             ids[change.resume_id] = resume_id
             problem = ""
             try:
@@ -306,8 +330,7 @@ async def apply_plan(
                 )
             )
             return
-        change = bind_pending(change, ids)
-        await client.request(change.method, change.path, json=_body(change))
+        await send(client, bind_pending(change, ids))
 
     def emit(
         kind: EventKind,
@@ -323,9 +346,24 @@ async def apply_plan(
         change = plan.changes[index]
         if is_pending(change.resume_id) and change.resume_id in ids:
             change = bind_pending(change, ids)  # events and outcomes name the real id
+        if interrupt is not None and interrupt.requested:
+            outcomes[index] = ChangeOutcome(change, Outcome.NOT_STARTED)
+            emit(EventKind.NOT_STARTED, index, change=change)
+            return outcomes[index]
         emit(EventKind.STARTED, index, change=change)
+        probe = CallProbe(interrupt) if interrupt is not None else None
         try:
-            await call(change)
+            if interrupt is None or probe is None:
+                await call(change)
+            else:
+                await interrupt.guard(call(change), probe)
+        except (AbandonedInFlight, HaltedError):
+            # Interrupted: nothing of it went out (not started), or something did and its
+            # answer never came (it may have been applied).
+            sent = probe is not None and probe.sent
+            kind = Outcome.MAYBE_APPLIED if sent else Outcome.NOT_STARTED
+            result = ChangeOutcome(change, kind)
+            emit(EventKind(kind.value), index, change=change)
         except PublishNotYet as error:
             if error.maybe_applied:  # our own earlier attempt published it, then the line dropped
                 result = ChangeOutcome(change, Outcome.DONE)
@@ -345,6 +383,11 @@ async def apply_plan(
     async def apply_resume(ordered: list[list[int]]) -> None:
         for number, phase in enumerate(ordered):
             results = await asyncio.gather(*(run(index) for index in phase))
+            if interrupt is not None and interrupt.requested:
+                for later in ordered[number + 1 :]:
+                    for index in later:
+                        await run(index)  # each one: not started
+                return
             if any(result.outcome is Outcome.FAILED for result in results):
                 for later in ordered[number + 1 :]:
                     for index in later:
@@ -369,6 +412,7 @@ async def apply_plan(
         [outcomes[index] for index in range(total)],
         retries=client.retry_events[retried_before:],
         created=created,
+        interrupted=interrupt.reason if interrupt is not None else None,
         uploaded=uploaded,
     )
 
@@ -464,10 +508,47 @@ def phases(changes: list[Change], indexes: list[int]) -> Iterator[list[int]]:
         yield list(run)
 
 
-def _body(change: Change) -> dict[str, Any] | None:
-    if change.body is None and change.action is Action.LIST_ADD and change.employers:
-        return {"items": [{"id": employer} for employer in change.employers]}
-    return change.body
+async def send(client: HHClient, change: Change) -> None:
+    """The one call of `change`, rebuilt from its meaning (action, resume id, list kind,
+    employer ids, fields) by the client's own endpoint code: a change's `method`, `path` and
+    list `body` are for people and plan files, never sent as written (a saved plan is applied
+    only as the plan made again now, see pipeline.replan_saved)."""
+    resume_id, kind = change.resume_id, change.list_kind
+    if change.action is Action.UPDATE:
+        await client.put_resume(resume_id, dict(change.body or {}))
+    elif change.action is Action.PUBLISH:
+        await client.publish(resume_id)
+    elif kind not in LIST_KINDS:
+        raise RefusedCallError(f"{change.action.value} of an unknown list {kind!r}: not sent")
+    elif change.action is Action.LIST_ADD:
+        await client.add_to_list(resume_id, kind, change.employers)
+    elif change.action is Action.LIST_REMOVE:
+        await client.remove_from_list(resume_id, kind, change.employers)
+    elif change.action is Action.LIST_CLEAR:
+        await client.clear_list(resume_id, kind)
+    else:
+        raise RefusedCallError(f"{change.action.value}: not a call resumesync makes")
+
+
+_CREATE_PATH = re.compile(r"/resumes(?:\?source_resume_id=[0-9A-Za-z]+)?")
+
+
+_DESCRIBE_PATH = re.compile(r"/artifacts/([0-9A-Za-z_-]{1,64})")
+
+
+def described_artifact(change: Change) -> str:
+    """The artifact a describe change names (PUT /artifacts/{id}); anything else is refused."""
+    match = _DESCRIBE_PATH.fullmatch(change.path)
+    if match is None:
+        raise RefusedCallError(f"describe {change.resume}: not an artifact: not sent")
+    return match.group(1)
+
+
+def create_path(change: Change) -> str:
+    """A create's path: POST /resumes, or a copy of one resume; anything else is refused."""
+    if not _CREATE_PATH.fullmatch(change.path):
+        raise RefusedCallError(f"create {change.resume}: not a create call: not sent")
+    return change.path
 
 
 def _field_error(raw: dict[str, Any]) -> ServerFieldError:

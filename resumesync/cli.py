@@ -17,6 +17,7 @@ import click
 
 from resumesync import __version__
 from resumesync.commands import auth as auth_commands
+from resumesync.commands.pull import pull_command
 from resumesync.commands.renew import renew_command
 from resumesync.employers_cli import employers_group
 from resumesync.hints import hint
@@ -56,7 +57,11 @@ class Console:
         click.echo(text, file=self.stdout)
 
     def err(self, text: str) -> None:
-        click.echo(text, file=self.stderr)
+        # Errors and warnings carry server text (descriptions, titles): no control characters
+        # or terminal escapes reach the terminal (textsafe.py).
+        from resumesync.textsafe import printable_lines
+
+        click.echo(printable_lines(text), file=self.stderr)
 
 
 class Failure(click.ClickException):
@@ -82,7 +87,11 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options that every command talking to the API accepts after its name."""
     options = [
         directory_option,
-        click.option("--token", help="OAuth access token (default: $HH_TOKEN)."),
+        click.option(
+            "--token",
+            help="OAuth access token (default: $HH_TOKEN). A command line is visible to other "
+            "users of the machine (`ps`): prefer setting HH_TOKEN.",
+        ),
         click.option(
             "--token-file",
             type=click.Path(dir_okay=False, path_type=Path),
@@ -237,23 +246,27 @@ def plan(
             console, targets, force=force, session=session, with_fingerprint=saved
         )
         retried = {target.name: session.retries(target.settings) for target in targets}
-    if output_format == "json" and len(targets) > 1:
-        document = {
-            target.name: printed_plan_json(plan, show_sensitive=show_sensitive)
-            for target, plan in planned
-        }
-        console.out(json.dumps(document, indent=2, ensure_ascii=False))
-    else:
-        for target, the_plan in planned:
-            heading(console, target, len(targets))
-            console.out(render(the_plan, output_format, console, show_sensitive))
+    with reported_problems(console):  # a credential in any output is refused (credentials.py)
+        if output_format == "json" and len(targets) > 1:
+            document = {
+                target.name: printed_plan_json(plan, show_sensitive=show_sensitive)
+                for target, plan in planned
+            }
+            text = json.dumps(document, indent=2, ensure_ascii=False)
+            for target in targets:
+                target.settings.secrets.check(text, "the plan output")
+            console.out(text)
+        else:
+            for target, the_plan in planned:
+                heading(console, target, len(targets))
+                console.out(render(the_plan, output_format, console, show_sensitive, target))
     for target in targets:  # on stderr: stdout may be the JSON or markdown plan
         if retried.get(target.name):
             prefix = f"profile {target.name}: " if len(targets) > 1 else ""
             console.err(f"{prefix}{retry_summary(retried[target.name])}")
     if out_file is not None and planned:
         with reported_problems(console):
-            write_plan_file(out_file, planned[0][1])
+            write_plan_file(out_file, planned[0][1], planned[0][0].settings.secrets)
         again = hint(click.get_current_context(), "apply", out_file, drop=["show_sensitive"])
         console.err(f"Saved the plan to {out_file}. Apply it with `{again}`.")
     if failures:
@@ -269,6 +282,14 @@ def plan(
 @click.option("--force", is_flag=True, help="Allow removing more than 30 % of a large list.")
 @click.option("--show-sensitive", is_flag=True, help="Show contact values and birth date.")
 @click.option(
+    "--interrupt-grace",
+    type=click.FloatRange(0, 600),
+    default=5.0,
+    show_default=True,
+    help="After SIGTERM or Ctrl+C no new call starts; calls in flight get this many seconds "
+    "to finish (a second signal ends the wait).",
+)
+@click.option(
     "--detailed-exitcode",
     is_flag=True,
     help="Exit 2 when changes remain after applying (drift): the resumes it changed are read "
@@ -281,6 +302,7 @@ def apply(
     yes: bool,
     force: bool,
     show_sensitive: bool,
+    interrupt_grace: float,
     detailed_exitcode: bool,
     **connection: Any,
 ) -> None:
@@ -313,20 +335,26 @@ def apply(
             )
             for target, the_plan in planned:
                 heading(console, target, len(targets))
-                console.out(render(the_plan, "text", console, show_sensitive))
+                console.out(render(the_plan, "text", console, show_sensitive, target))
             planned = [(target, the_plan) for target, the_plan in planned if the_plan.has_changes]
             if planned and not yes:
                 confirm_or_refuse(
                     console, hint(click.get_current_context(), "apply", extra=["--yes"])
                 )
-        applied = session.apply(
-            [(the_plan, target.desired, target.settings) for target, the_plan in planned],
-            check_fingerprint=plan_file is not None,
-            force=force,
-            on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
-        )
+        from resumesync.interrupt import Interrupt, signals_interrupt
+
+        interrupt = Interrupt(interrupt_grace, on_request=interrupted_notice(console))
+        with signals_interrupt(interrupt):  # SIGTERM (a CI cancel) like SIGINT
+            applied = session.apply(
+                [(the_plan, target.desired, target.settings) for target, the_plan in planned],
+                check_fingerprint=plan_file is not None,
+                force=force,
+                on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
+                interrupt=interrupt,
+            )
         remaining: list[Any] = []
-        if detailed_exitcode:  # drift: one read pass, plus the resumes the apply changed
+        if detailed_exitcode and not interrupt.requested:  # drift: one read pass, plus the
+            # resumes the apply changed (not after an interrupt: the run is to end now)
             remaining = session.remaining(
                 [(the_plan, target.desired, target.settings) for target, the_plan in planned]
             )
@@ -357,7 +385,8 @@ def apply(
     for target, left in drifted:
         heading(console, target, len(targets))
         console.out("Changes remain after the apply (drift):")
-        console.out(render(left, "text", console, show_sensitive))
+        with reported_problems(console):  # a credential in the output: refused
+            console.out(render(left, "text", console, show_sensitive, target))
     if drifted:
         sys.exit(ExitCode.CHANGES)
 
@@ -433,7 +462,11 @@ def import_command(
     "instead of the example account.",
 )
 @click.option(
-    "--token", default="USERsandbox", show_default=True, help="The token the sandbox accepts."
+    "--token",
+    default="USERsandbox",
+    show_default=True,
+    help="The token the sandbox accepts (also for its /_sandbox/ control endpoints). A command "
+    "line is visible to other users (`ps`); clients should read theirs from HH_TOKEN.",
 )
 @click.option("--latency", type=click.FloatRange(0), default=0.0, help="Seconds per request.")
 @click.option(
@@ -493,8 +526,11 @@ def sandbox(
             f"  export HH_TOKEN={token}\n\nPress Ctrl+C to stop."
         )
 
-    with contextlib.suppress(KeyboardInterrupt):
-        sandbox_package.serve(config, port=port, on_ready=announce)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            sandbox_package.serve(config, port=port, on_ready=announce)
+    except OSError as error:  # the port is taken, or not ours to take
+        raise Failure(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error}") from None
 
 
 def reset_sandbox_state(console: Console, directory: Path) -> None:
@@ -711,18 +747,24 @@ def print_warnings(console: Console, warnings: list[Any]) -> None:
         console.err(f"warning: {warning}")
 
 
-def render(plan: Any, output_format: str, console: Console, show_sensitive: bool) -> str:
+def render(
+    plan: Any, output_format: str, console: Console, show_sensitive: bool, target: Target
+) -> str:
+    """The plan in `output_format`; SecretLeakError if the text holds a credential."""
     if output_format == "json":  # personal data hidden, as in text and markdown
         from resumesync.render.redact import dump_printed_plan
 
-        return dump_printed_plan(plan, show_sensitive=show_sensitive)
-    if output_format == "markdown":
+        text = dump_printed_plan(plan, show_sensitive=show_sensitive)
+    elif output_format == "markdown":
         from resumesync.render.markdown import render_markdown
 
-        return render_markdown(plan, show_sensitive=show_sensitive)
-    from resumesync.render.text import render_text
+        text = render_markdown(plan, show_sensitive=show_sensitive)
+    else:
+        from resumesync.render.text import render_text
 
-    return render_text(plan, color=console.color, show_sensitive=show_sensitive)
+        text = render_text(plan, color=console.color, show_sensitive=show_sensitive)
+    target.settings.secrets.check(text, "the plan output")
+    return text
 
 
 def read_text(path: Path) -> str:
@@ -814,6 +856,8 @@ def apply_summary(
         )
     if result.skipped:
         lines.append(f"  skipped: {len(result.skipped)} later changes of the failed resumes")
+    if getattr(result, "interrupted", None):
+        lines.extend(interruption_lines(result))
     retries = result.retries if retries is None else retries
     if retries:
         lines.append(f"  {retry_summary(retries)}")
@@ -827,9 +871,43 @@ cli.add_command(renew_command(connection_options))
 cli.add_command(auth_commands.login)
 cli.add_command(auth_commands.logout)
 cli.add_command(auth_commands.auth_group)
+cli.add_command(pull_command(connection_options))
+
+
+def interrupted_notice(console: Console) -> Callable[[str], None]:
+    def notice(reason: str) -> None:
+        console.err(
+            f"Interrupted ({reason}): no new call starts; the calls in flight get a moment to "
+            "finish (send it again to stop at once)."
+        )
+
+    return notice
+
+
+def interruption_lines(result: Any) -> list[str]:
+    """What an interrupted apply did, did not do, and may have done."""
+    from resumesync.applier import describe_change
+
+    lines = [f"  interrupted by {result.interrupted}:"]
+    for title, outcomes in (
+        ("done", result.succeeded),
+        ("not started", result.not_started),
+        ("in flight when interrupted, may have been applied", result.maybe_applied),
+    ):
+        lines.append(f"    {title}: {len(outcomes)}")
+        lines.extend(f"      {describe_change(outcome.change)}" for outcome in outcomes)
+    return lines
 
 
 def main() -> None:
+    # SIGTERM (what CI sends on cancel) is handled like Ctrl+C; an apply in progress
+    # handles both itself (interrupt.py).
+    import signal
+
+    def interrupted(_number: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
     cli(obj=Console())
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from resumesync.artifacts import LocalImage, LockEntry, human_size, image_type, sha256_hex
+from resumesync.credentials import interpolation_problem, token_env_problem
+from resumesync.hosts import repository_url_problem
 from resumesync.intents import read_intents
 from resumesync.lockfile import read_lock
 from resumesync.model import (
@@ -28,10 +30,11 @@ from resumesync.model import (
     JsonPath,
     ListKind,
     Location,
+    Protect,
     PublishMode,
     SourceMap,
 )
-from resumesync.problems import Problem, ProblemsError
+from resumesync.problems import Problem, ProblemsError, dotted
 from resumesync.safefs import UnsafePathError, confine, read_confined
 from resumesync.validation import (
     OUR_KEYS,
@@ -126,7 +129,7 @@ def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository
     resumes = run.resumes()
     run.check_ids(resumes)
     run.check_clones(resumes)
-    run.apply_visibility(resumes)
+    protect = run.apply_visibility(resumes)
     if run.problems:
         raise RepositoryError(sort_problems(run.problems), sort_problems(run.warnings))
     return LoadedRepository(
@@ -135,6 +138,7 @@ def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository
             resumes=[item.resume for item in resumes],
             intents=read_intents(Path(directory)),
             lock=run.lock(),
+            protect=protect,
         ),
         warnings=sort_problems(run.warnings),
         interpolated={item.resume.key: item.interpolated for item in resumes},
@@ -225,6 +229,11 @@ class _Run:
         self.warnings: list[Problem] = []
         self.documents: dict[Path, YamlDocument | None] = {}
         self.unreadable: set[str] = set()  # keys of resume files that could not be parsed
+        self.token_envs: tuple[str, ...] = ()  # the profiles' token variables, once read
+
+    def refused_variable(self, name: str) -> str | None:
+        """Why `${name}` may not be read: it holds a credential (credentials.py)."""
+        return interpolation_problem(name, self.token_envs)
 
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
@@ -249,7 +258,7 @@ class _Run:
             raw = read_confined(self.root, path, limit=MAX_YAML_FILE_BYTES)
             document = parse_yaml(read_yaml_text(raw, file), file)
             if env is not None:
-                document = interpolate(document, env)
+                document = interpolate(document, env, refuse=self.refused_variable)
         except UnsafePathError as error:
             where = named_at or Location(file, 1)
             self.problems.append(Problem(error.reason, where, "extends" if named_at else ""))
@@ -277,6 +286,10 @@ class _Run:
             self.problems.extend(problems)
             return None
         data = document.data or {}
+        trust = _config_trust_problems(data, document)
+        if trust:
+            self.problems.extend(trust)
+            return None
         profiles = {
             name: ProfileConfig(
                 name=name,
@@ -287,6 +300,7 @@ class _Run:
             )
             for name, profile in (data.get("profiles") or {}).items()
         }
+        self.token_envs = tuple(profile.token_env for profile in profiles.values())
         return RepositoryConfig(
             file=document.file,
             api_url=data.get("api_url"),
@@ -554,13 +568,14 @@ class _Run:
 
     # --- visibility.yaml -----------------------------------------------------------------
 
-    def apply_visibility(self, resumes: list[_Loaded]) -> None:
+    def apply_visibility(self, resumes: list[_Loaded]) -> Protect:
+        """Sets each resume's access and lists; returns the `protect` list."""
         path = self.root / VISIBILITY_FILE
         if not path.is_file():
-            return
+            return Protect()
         document = self.read(path, self.env)
         if document is None:
-            return
+            return Protect()
         keys = {item.resume.key: item.resume.resume_id for item in resumes}
         # A file that failed to parse still has its key: its entry is not "unknown" as well.
         keys.update({key: "" for key in self.unreadable if key not in keys})
@@ -569,7 +584,7 @@ class _Run:
         self.problems.extend(findings.errors)
         self.warnings.extend(findings.warnings)
         if findings.errors:
-            return
+            return Protect()
         data = document.data or {}
         defaults = data.get("defaults") or {}
         entries = data.get("resumes") or {}
@@ -583,6 +598,26 @@ class _Run:
                 desired = desired_list(kind, defaults, entry, entry_path, source)
                 if desired is not None:
                     resume.lists[kind] = desired
+        return protect_list(data.get("protect") or [], source)
+
+
+def _config_trust_problems(data: Mapping[str, Any], document: YamlDocument) -> list[Problem]:
+    """resumesync.yaml may send the token only to hh.ru (or loopback), and only a token
+    variable as the token (settings.py applies the same rules again before use)."""
+    found: list[Problem] = []
+    urls: list[tuple[JsonPath, Any]] = [(("api_url",), data.get("api_url"))]
+    for name, profile in (data.get("profiles") or {}).items():
+        urls.append((("profiles", name, "api_url"), profile.get("api_url")))
+        token_env = profile.get("token_env")
+        why = token_env_problem(token_env) if isinstance(token_env, str) else None
+        if why:
+            path: JsonPath = ("profiles", name, "token_env")
+            found.append(Problem(why, document.location(path), dotted(path)))
+    for path, url in urls:
+        why = repository_url_problem(url) if isinstance(url, str) else None
+        if why:
+            found.append(Problem(why, document.location(path), dotted(path)))
+    return found
 
 
 def _did_you_mean(key: str, candidates: list[str]) -> str:
@@ -604,6 +639,24 @@ def _inheritable(tree: _Tree) -> _Tree:
     data = {key: value for key, value in tree.data.items() if key not in NOT_INHERITED}
     locations = {p: loc for p, loc in tree.locations.items() if not p or p[0] not in NOT_INHERITED}
     return _Tree(data, locations, tree.interpolated)
+
+
+def protect_list(items: list[Any], source: SourceMap) -> Protect:
+    """`protect:` (validated input) -> ids in file order, each once, with names and lines."""
+    employers: dict[str, None] = {}
+    names: dict[str, str] = {}
+    locations: dict[JsonPath, Location] = {}
+    for index, item in enumerate(items):
+        employer = employer_id(item)
+        if employer is None:
+            continue
+        employers.setdefault(employer)
+        location = source.locate(("protect", index))
+        if location is not None:
+            locations.setdefault((employer,), location)
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            names[employer] = item["name"]
+    return Protect(tuple(employers), names, SourceMap(locations, source.locate(("protect",))))
 
 
 def desired_list(
@@ -663,14 +716,17 @@ def desired_list(
 
 
 class _FieldLocations(Mapping[JsonPath, Location]):
-    """The locations of a resume's fields: every path but the root and our own keys."""
+    """The locations of a resume's fields: every path but the root and our own keys; and the
+    `id:` line, so that errors about the id point at it (not at the file's first line)."""
 
     def __init__(self, locations: Mapping[JsonPath, Location]) -> None:
         self._locations = locations
 
     @staticmethod
     def _field(path: object) -> bool:
-        return isinstance(path, tuple) and bool(path) and path[0] not in OUR_KEYS
+        return (
+            isinstance(path, tuple) and bool(path) and (path[0] not in OUR_KEYS or path == ("id",))
+        )
 
     def __getitem__(self, path: JsonPath) -> Location:
         if not self._field(path):

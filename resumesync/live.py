@@ -1,20 +1,28 @@
 """Reads the live state of the resumes the files manage, concurrently and with no request twice.
 
-Every resume id is known from the files, so `/resumes/mine`, every managed resume (with its
-conditions, when asked for) and every managed list start at once; the longest chain is a
-list's page 0 -> its remaining pages. The metro directory of an area (when asked for) is read
-only for a declared station the apply would change, so it waits for that resume's document
-alone: resume -> `/metro/{area}`, once per area, side by side with the rest.
+Every resume id is known from the files, so once `/resumes/mine` is in (when it fails, the token
+or the server is wrong, and nothing else is started), every managed resume (with its
+conditions, when asked for) and every managed list start at once; the longest chain is
+`/resumes/mine` -> a list's page 0 -> its remaining pages. The metro directory of an area
+(when asked for) is read only for a declared station the apply would change, so it waits for
+that resume's document alone: resume -> `/metro/{area}`, once per area, side by side with the
+rest.
+
+Answers are checked before use (UnexpectedAnswerError): a resume that is not an object, an
+employer id that is not a string of digits, a `limit` that is not a count. A hostile or broken
+server must not make a plan send `id=None` or `id=True` in a DELETE.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
-from resumesync.client import HHClient, NotFoundError, gather_or_cancel
+from resumesync.client import HHClient, NotFoundError, UnexpectedAnswerError, gather_or_cancel
+from resumesync.endpoints import list_path, resume_path
 from resumesync.model import (
     LIST_KINDS,
     DesiredResume,
@@ -74,6 +82,8 @@ async def read_live_state(
     def then(resume_id: str) -> Then | None:
         return None if directory is None else partial(directory.read_for, fields_by_id[resume_id])
 
+    mine = await client.get_mine()  # first: a bad token fails once, not once per read
+    account = summaries(mine)
     image_types = sorted(
         {image.artifact_type for resume in desired.resumes for image in resume.images}
     )
@@ -93,9 +103,8 @@ async def read_live_state(
         if creating and conditions
         else []
     )
-    mine, *reads = await gather_or_cancel(
+    reads = await gather_or_cancel(
         [
-            client.get_mine(),
             *creation_reads,
             *artifact_reads,
             *(
@@ -128,7 +137,6 @@ async def read_live_state(
         if conditions
         else {}
     )
-    account = summaries(mine)
     in_account = {summary.resume_id for summary in account}
     resumes = {
         resume_id: live
@@ -156,11 +164,8 @@ async def read_live_state(
 
 
 def summaries(mine: list[dict[str, Any]]) -> list[ResumeSummary]:
-    """The account's resumes (GET /resumes/mine items) as id and title."""
-    return [
-        ResumeSummary(resume_id=str(item.get("id")), title=str(item.get("title") or ""))
-        for item in mine
-    ]
+    """The account's resumes (GET /resumes/mine items) as id and title, each checked."""
+    return [_summary(item, index) for index, item in enumerate(mine)]
 
 
 async def _read_resume(
@@ -186,8 +191,13 @@ async def _read_resume(
     live = LiveResume(
         resume_id=resume_id,
         document=document,
-        lists={kind: _live_list(kind, body) for kind, body in zip(ordered, lists, strict=True)},
-        conditions=rest[len(ordered)] if conditions else None,
+        lists={
+            kind: _live_list(kind, body, list_path(resume_id, kind))
+            for kind, body in zip(ordered, lists, strict=True)
+        },
+        conditions=_object(rest[len(ordered)], f"{resume_path(resume_id)}/conditions")
+        if conditions
+        else None,
     )
     if on_resume is not None:
         on_resume(live)
@@ -195,7 +205,7 @@ async def _read_resume(
 
 
 async def _document(client: HHClient, resume_id: str, then: Then | None) -> dict[str, Any]:
-    document = await client.get_resume(resume_id)
+    document = _object(await client.get_resume(resume_id), resume_path(resume_id))
     if then is not None:
         await then(document)
     return document
@@ -229,6 +239,8 @@ async def _metro_stations(client: HHClient, area_id: str) -> frozenset[str]:
         body = await client.get_metro(area_id)
     except NotFoundError:
         return frozenset()
+    if not isinstance(body, dict):
+        return frozenset()  # no stations known: the server's own check still applies
     return frozenset(
         str(station["id"])
         for line in body.get("lines") or []
@@ -238,13 +250,65 @@ async def _metro_stations(client: HHClient, area_id: str) -> frozenset[str]:
     )
 
 
-def _live_list(kind: ListKind, body: dict[str, Any]) -> LiveList:
+_EMPLOYER_ID = re.compile(r"[0-9]{1,20}")
+_RESUME_ID = re.compile(r"[0-9A-Za-z_-]{1,100}")
+
+
+def _object(body: Any, path: str) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise UnexpectedAnswerError("GET", path, f"expected a JSON object, got {_kind(body)}")
+    return body
+
+
+def _summary(item: dict[str, Any], index: int) -> ResumeSummary:
+    """One `/resumes/mine` item (already an object: the client checks pages)."""
+    resume_id = item.get("id")
+    if not (isinstance(resume_id, str) and _RESUME_ID.fullmatch(resume_id)):
+        raise UnexpectedAnswerError(
+            "GET", "/resumes/mine", f"items[{index}].id is not a resume id ({_kind(resume_id)})"
+        )
+    title = item.get("title")
+    return ResumeSummary(resume_id=resume_id, title=title if isinstance(title, str) else "")
+
+
+def _live_list(kind: ListKind, body: dict[str, Any], path: str) -> LiveList:
+    employers: dict[str, str] = {}
+    for index, item in enumerate(body["items"]):
+        employer = item.get("id")
+        if not (isinstance(employer, str) and _EMPLOYER_ID.fullmatch(employer)):
+            raise UnexpectedAnswerError(
+                "GET", path, f"items[{index}].id is not a string of digits ({_kind(employer)})"
+            )
+        name = item.get("name")
+        employers[employer] = name if isinstance(name, str) else ""
     return LiveList(
         kind=kind,
-        employers={str(item.get("id")): str(item.get("name") or "") for item in body["items"]},
-        limit=int(body.get("limit") or 0),
-        can_add=int(body.get("can_add") or 0),
+        employers=employers,
+        limit=_count(body.get("limit"), "limit", path),
+        can_add=_count(body.get("can_add"), "can_add", path),
     )
+
+
+def _count(value: Any, name: str, path: str) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UnexpectedAnswerError(
+            "GET", path, f"`{name}` is not a count of employers ({_kind(value)})"
+        )
+    return value
+
+
+def _kind(value: Any) -> str:
+    """A server value for a message: its JSON type, and the value itself when short."""
+    if value is None:
+        return "null"
+    names = {bool: "boolean", int: "number", float: "number", str: "string"}
+    for python_type, name in names.items():
+        if type(value) is python_type:
+            shown = ascii(value) if isinstance(value, str) else repr(value).lower()
+            return f"{name} {shown}" if len(shown) <= 40 else name
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def _not_in_account(resume: DesiredResume) -> Problem:

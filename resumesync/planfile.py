@@ -4,6 +4,10 @@ A saved plan is applied later, maybe on another machine, so reading one is stric
 a schema violation, an unknown `format_version` or a checksum that does not match (an edited or
 truncated file) are refused with a clear message. The checksum is "sha256:<hex>" over the
 canonical JSON (sorted keys, no whitespace) of every other key.
+
+The checksum has no key: anyone who can edit the file can recompute it, so it only catches
+damage. What makes an edited file harmless is that a loaded plan is data: apply never sends
+its methods, paths or bodies, but plans again and compares (pipeline.replan_saved).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import json
 import os
 from typing import Any
 
+from resumesync.credentials import Secrets
 from resumesync.fingerprint import canonical_json, sha256
 from resumesync.model import Action, Change, Notice, NoticeKind, Plan
 from resumesync.problems import Problem, ProblemsError, dotted
@@ -57,6 +62,8 @@ def load_plan(text: str, source: str) -> Plan:
             f"not a plan file: invalid JSON at line {error.lineno} ({error.msg}); "
             "the file may be truncated"
         ) from None
+    except RecursionError:  # a hostile file nested 100,000 deep
+        raise refuse("not a plan file: JSON nested too deep") from None
     if not isinstance(data, dict):
         raise refuse("not a plan file: expected a JSON object")
     if "format_version" not in data:
@@ -101,15 +108,21 @@ def load_plan(text: str, source: str) -> Plan:
     )
 
 
-def write_plan_file(path: str | os.PathLike[str], plan: Plan) -> None:
+def write_plan_file(
+    path: str | os.PathLike[str], plan: Plan, secrets: Secrets | None = None
+) -> None:
     """Write the plan readable by its owner only (0600): it holds personal data.
 
     A new file renamed into place (safefs): a symlink at `path` is refused, never followed
-    or chmodded. Raises safefs.UnsafePathError.
+    or chmodded. Raises safefs.UnsafePathError. A plan whose text holds one of `secrets` is
+    refused (SecretLeakError) before anything is written.
     """
     from resumesync.safefs import atomic_write
 
-    atomic_write(path, dump_plan(plan), mode=0o600)
+    text = dump_plan(plan)
+    if secrets is not None:
+        secrets.check(text, "the plan file")
+    atomic_write(path, text, mode=0o600)
 
 
 def _change_to_json(change: Change) -> dict[str, Any]:

@@ -44,9 +44,11 @@ and to each text of a list (skill_set), `fields` to an object and to each object
 
 The JSON Schema (draft 2020-12) uses the standard keyword wherever it means what the docs say:
 required, minItems / maxItems (min_count / max_count), minimum / maximum (min_value /
-max_value, inclusive), pattern (regexp; searched, the server's patterns anchor themselves),
-not + enum (not_in, compared as written) and format "date". The docs measure text and dates
-in ways JSON Schema cannot, so four keywords of our own carry them (see VOCABULARY):
+max_value, inclusive), not + enum (not_in, compared as written) and format "date". The docs
+measure text and dates in ways JSON Schema cannot, and a regexp from the server must not run
+in a backtracking engine, so five keywords of our own carry them (see VOCABULARY):
+`serverRegexp` searches with RE2 (linear time; serverregex.py: the server's patterns anchor
+themselves, and one RE2 cannot run is reported as such),
 `textMinLength` counts the text without "\\r\\n", `textMaxLength` the text trimmed of outer
 white space, `formatMinimum` / `formatMaximum` (named as in ajv-keywords) bound a YYYY-MM-DD
 date, inclusive. A rule with a malformed bound, or a regexp Python cannot compile, is left to
@@ -150,7 +152,7 @@ def _text_keywords(rules: Mapping[str, Any]) -> dict[str, Any]:
         keywords["not"] = {"enum": list(not_in)}
     regexp = rules.get("regexp")
     if isinstance(regexp, str) and regexp and _compiles(regexp):
-        keywords["pattern"] = regexp
+        keywords["serverRegexp"] = regexp  # RE2, not `pattern` (Python's backtracking re)
     low, high = _date_bound(rules, "min_date"), _date_bound(rules, "max_date")
     if rules.get("min_date") is not None or rules.get("max_date") is not None:
         keywords["format"] = "date"
@@ -181,6 +183,7 @@ def _nested_keywords(rules: Mapping[str, Any], at: tuple[str, ...]) -> dict[str,
 
 
 def _compiles(pattern: str) -> bool:
+    """A malformed pattern is left to the server; compiling (unlike matching) is bounded."""
     try:
         re.compile(pattern)
     except (re.error, RecursionError, OverflowError):
@@ -245,7 +248,14 @@ def _max_date(bound: Any, instance: Any) -> str | None:
     return "too late" if date is not None and date > dt.date.fromisoformat(bound) else None
 
 
+def _server_regexp(bound: Any, instance: Any) -> str | None:
+    from resumesync.serverregex import regexp_problem
+
+    return regexp_problem(bound, instance) if isinstance(instance, str) else None
+
+
 VOCABULARY: dict[str, Callable[[Any, Any], str | None]] = {
+    "serverRegexp": _server_regexp,
     "textMinLength": _min_text,
     "textMaxLength": _max_text,
     "formatMinimum": _min_date,
@@ -335,6 +345,8 @@ def explain(error: ValidationError) -> list[tuple[JsonPath, str]]:
         return [((*path, name), "required field is missing") for name in missing]
     if keyword is None:  # `then: false`: an empty value of a required field
         return [(path, "must not be empty: the field is required")]
+    if keyword == "serverRegexp":  # "must match ..." or "cannot be checked: ..."
+        return [(path, error.message)]
     if keyword == "not":
         refused = bound.get("enum", []) if isinstance(bound, dict) else []
         return [(path, f"not accepted: the server refuses {_listing(refused)}")]

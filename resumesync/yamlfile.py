@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -489,12 +489,18 @@ _REFERENCE = re.compile(r"\$\$\{|\$\{([^{}]*)\}|\$\{")
 _BODY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?", re.S)
 
 
-def interpolate(document: YamlDocument, env: Mapping[str, str]) -> YamlDocument:
+def interpolate(
+    document: YamlDocument,
+    env: Mapping[str, str],
+    *,
+    refuse: Callable[[str], str | None] | None = None,
+) -> YamlDocument:
     """Replace `${VAR}` in string values from `env`.
 
     `${VAR:-default}` uses the default when VAR is unset or empty (as the shell does);
     `$${` writes a literal `${`. An unset variable without a default is an error naming it and
-    its FILE:LINE; every such error of the document is reported at once.
+    its FILE:LINE; every such error of the document is reported at once. `refuse(name)` says
+    why a variable may not be read at all (set or not), as an error at its line.
     """
     problems: list[Problem] = []
     interpolated: set[JsonPath] = set(document.interpolated)
@@ -518,6 +524,10 @@ def interpolate(document: YamlDocument, env: Mapping[str, str]) -> YamlDocument:
                 )
                 return token
             name, default = body.group(1), body.group(2)
+            why = refuse(name) if refuse is not None else None
+            if why:
+                problems.append(Problem(why, document.location(path), dotted(path)))
+                return ""
             value = env.get(name)
             used = True
             if value is None or (value == "" and default is not None):
