@@ -15,7 +15,16 @@ from resumesync.sandbox import Account, SandboxConfig, running_sandbox
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "basic"
 TOKEN = "USERperfimports"
-HEAVY = ("asyncio", "httpx", "yaml", "jsonschema", "deepdiff", "resumesync.sandbox", "pydantic")
+HEAVY = (
+    "asyncio",
+    "httpx",
+    "yaml",
+    "jsonschema",
+    "deepdiff",
+    "resumesync.sandbox",
+    "pydantic",
+    "ruamel.yaml",
+)
 
 # Runs the CLI as `resumesync ARGS` would, then prints which HEAVY modules were loaded.
 RUN = f"""
@@ -72,6 +81,7 @@ def test_a_no_op_plan_loads_no_diff_library_and_no_sandbox(applied) -> None:  # 
     repo, env = applied
     modules = loaded("plan", "--dir", str(repo), "--max-rps", "1000", env=env)
     assert "deepdiff" not in modules and "resumesync.sandbox" not in modules
+    assert "ruamel.yaml" not in modules  # only `pull`, `import` and id write-back edit files
     assert {"httpx", "asyncio"} <= modules
     assert "pydantic" not in modules
     # (jsonschema: only the preflight's conditions checks load it, while plans read them)
