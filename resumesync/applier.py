@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from resumesync.artifacts import image_type, is_pending_artifact, pending_artifact_id
 from resumesync.client import (
+    ApiError,
     BadJsonDataError,
     ClientError,
     HaltedError,
@@ -174,6 +175,14 @@ class CreatedResume:
         from resumesync.yamlwrite import id_line
 
         return id_line(self.resume_id)
+
+
+def rerun_may_help(failed: list[ChangeOutcome]) -> bool:
+    """Whether running the apply again may get further: not when hh.ru refused every failed
+    call as a bad request (400: the same body is refused again until the files change)."""
+    return not failed or any(
+        not (isinstance(item.error, ApiError) and item.error.status == 400) for item in failed
+    )
 
 
 @dataclass

@@ -835,6 +835,8 @@ def apply_summary(
     result: Any, again: str = "resumesync apply", retries: list[Any] | None = None
 ) -> str:
     """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
+    from resumesync.applier import rerun_may_help
+
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
     for file, kind, artifact_id in getattr(result, "uploaded", ()):
         lines.append(f"  uploaded {file} as {kind} {artifact_id}: commit resumesync.lock")
@@ -861,8 +863,10 @@ def apply_summary(
     retries = result.retries if retries is None else retries
     if retries:
         lines.append(f"  {retry_summary(retries)}")
-    if not result.ok:
+    if not result.ok and rerun_may_help(result.failed):
         lines.append(f"Some changes failed; run `{again}` again: it continues from here.")
+    elif not result.ok:  # hh.ru refused them (400): the same files are refused again
+        lines.append("Some changes were refused; fix the files above, then plan and apply again.")
     return "\n".join(lines)
 
 

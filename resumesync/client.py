@@ -903,6 +903,14 @@ class HHClient:
         NotFoundError for a city hh.ru has no metro directory for."""
         return await self.request("GET", metro_path(city_id)) or {}
 
+    async def get_dictionary(self, path: str) -> Any:
+        """A public dictionary (`/dictionaries`, `/languages`, `/industries`, ...) as sent."""
+        return await self.request("GET", path)
+
+    async def get_area(self, area_id: str) -> dict[str, Any]:
+        """`GET /areas/{id}`; NotFoundError for an id hh.ru does not know."""
+        return await self.request("GET", f"/areas/{segment(area_id)}") or {}
+
     # --- writes (all idempotent) -------------------------------------------------------------
 
     async def put_resume(self, resume_id: str, body: dict[str, Any]) -> None:

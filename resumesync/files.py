@@ -716,8 +716,9 @@ def desired_list(
 
 
 class _FieldLocations(Mapping[JsonPath, Location]):
-    """The locations of a resume's fields: every path but the root and our own keys; and the
-    `id:` line, so that errors about the id point at it (not at the file's first line)."""
+    """The locations of a resume's fields: every path but the root and our own keys; the
+    `id:` line, so that errors about the id point at it (not at the file's first line); and
+    `publish:` (a publish the server would refuse points at it)."""
 
     def __init__(self, locations: Mapping[JsonPath, Location]) -> None:
         self._locations = locations
@@ -725,7 +726,9 @@ class _FieldLocations(Mapping[JsonPath, Location]):
     @staticmethod
     def _field(path: object) -> bool:
         return (
-            isinstance(path, tuple) and bool(path) and (path[0] not in OUR_KEYS or path == ("id",))
+            isinstance(path, tuple)
+            and bool(path)
+            and (path[0] not in OUR_KEYS or path in (("id",), ("publish",)))
         )
 
     def __getitem__(self, path: JsonPath) -> Location:

@@ -215,7 +215,7 @@ def test_when_resumes_mine_fails_no_other_read_starts() -> None:
 
         async def main() -> Any:
             async with make_client(server.url, retries=0) as client:
-                return await read_live_state(desired, client, conditions=True)
+                return await read_live_state(desired, client, sent=lambda r, d: {"title": "x"})
 
         with pytest.raises(ClientError):
             bounded(main())
