@@ -287,6 +287,7 @@ class _Run:
             return None
         data = document.data or {}
         trust = _config_trust_problems(data, document)
+        trust += self.profile_dir_problems(data, document)
         if trust:
             self.problems.extend(trust)
             return None
@@ -307,6 +308,21 @@ class _Run:
             user_agent=data.get("user_agent"),
             profiles=profiles,
         )
+
+    def profile_dir_problems(self, data: dict[str, Any], document: YamlDocument) -> list[Problem]:
+        """A profile's `dir` must be inside the repository (its real path): files are read
+        from inside it only."""
+        problems = []
+        for name, profile in (data.get("profiles") or {}).items():
+            directory = profile.get("dir") if isinstance(profile, dict) else None
+            if not isinstance(directory, str):
+                continue
+            try:
+                confine(self.root, self.root / directory)
+            except UnsafePathError as error:
+                where = document.location(("profiles", name, "dir"))
+                problems.append(Problem(error.reason, where, f"profiles.{name}.dir"))
+        return problems
 
     # --- resumes/ ------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ canonical JSON (sorted keys, no whitespace) of every other key.
 
 The checksum has no key: anyone who can edit the file can recompute it, so it only catches
 damage. What makes an edited file harmless is that a loaded plan is data: apply never sends
-its methods, paths or bodies, but plans again and compares (pipeline.replan_saved).
+its methods, paths or bodies, but plans again and compares (applied.replan_saved).
 """
 
 from __future__ import annotations
