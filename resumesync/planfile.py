@@ -16,8 +16,6 @@ import json
 import os
 from typing import Any
 
-import jsonschema
-
 from resumesync.credentials import Secrets
 from resumesync.fingerprint import canonical_json, sha256
 from resumesync.model import Action, Change, Notice, NoticeKind, Plan
@@ -82,6 +80,8 @@ def load_plan(text: str, source: str) -> Plan:
             "(`plan --format json`), so it cannot be applied: save the plan with "
             "`resumesync plan --out FILE`"
         )
+    import jsonschema  # only when a plan file is read: not on every plan's import path
+
     validator = jsonschema.Draft202012Validator(load_schema(SCHEMA))
     errors = sorted(validator.iter_errors(data), key=lambda error: str(list(error.absolute_path)))
     if errors:
