@@ -19,6 +19,7 @@ import httpx
 
 from resumesync.auth.errors import LOGIN_AGAIN, LoginRequired, OAuthError, TokenError
 from resumesync.auth.pair import TokenPair
+from resumesync.hosts import hh_url_problem
 
 MAX_ANSWER_BYTES = 64 * 1024  # a token answer is a few hundred bytes
 
@@ -28,18 +29,12 @@ def default_token_url(api_url: str) -> str:
 
 
 def token_url_problem(url: str) -> str | None:
-    """Why `url` may not receive credentials (None: it may): the rule for URLs named in
-    repository files (resumesync.hosts), applied whoever configured the endpoint, since a
-    refresh token outlives any access token."""
-    from resumesync.hosts import HH_API_HOSTS, repository_url_problem
-
-    if repository_url_problem(url) is None:
+    """Why `url` may not receive credentials (None: it may): the one rule of hosts.py, https
+    on an hh.ru API host (api.hh.ru, hh.ru) or loopback."""
+    why = hh_url_problem(url)
+    if why is None:
         return None
-    return (
-        f"the token endpoint {url} is neither https on an hh.ru API host "
-        f"({', '.join(HH_API_HOSTS)}) nor loopback: the refresh token is only ever sent to "
-        "hh.ru (or the sandbox)"
-    )
+    return f"the token endpoint {url} is {why}: the refresh token is only ever sent to hh.ru"
 
 
 # error_description -> what to do; `None` keys are the fallbacks per error.
