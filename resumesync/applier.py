@@ -521,7 +521,7 @@ async def send(client: HHClient, change: Change) -> None:
     """The one call of `change`, rebuilt from its meaning (action, resume id, list kind,
     employer ids, fields) by the client's own endpoint code: a change's `method`, `path` and
     list `body` are for people and plan files, never sent as written (a saved plan is applied
-    only as the plan made again now, see pipeline.replan_saved)."""
+    only as the plan made again now, see applied.replan_saved)."""
     resume_id, kind = change.resume_id, change.list_kind
     if change.action is Action.UPDATE:
         await client.put_resume(resume_id, dict(change.body or {}))

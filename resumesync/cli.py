@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
+import math
 import os
 import sys
 from collections import Counter
@@ -111,7 +112,8 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--timeout",
             type=click.FloatRange(0.1),
-            help="Read timeout of each request in seconds (default 30).",
+            help="The longest one attempt of a request may take, from sending it to the last "
+            "byte of the answer, in seconds (default 30).",
         ),
         click.option(
             "--connect-timeout",
@@ -317,6 +319,8 @@ def apply(
     from resumesync.planfile import load_plan
     from resumesync.profiles import from_root
 
+    if not math.isfinite(interrupt_grace):  # click's FloatRange lets nan through
+        raise Failure("--interrupt-grace must be a number of seconds, not nan")
     retries = RetryLog(console)
     with (
         reported_problems(console),
@@ -516,9 +520,12 @@ def sandbox(
         )
     except ValueError as error:
         raise Failure(str(error)) from None
-    config = sandbox_package.SandboxConfig(
-        accounts={token: account}, latency=latency, error_rate=fail_rate
-    )
+    try:  # range-checked there: a sandbox left running must not sleep for ever per request
+        config = sandbox_package.SandboxConfig(
+            accounts={token: account}, latency=latency, error_rate=fail_rate
+        )
+    except ValueError as error:
+        raise Failure(f"--latency / --fail-rate: {error}") from None
 
     def announce(url: str) -> None:
         console.out(
@@ -753,8 +760,9 @@ def render(
     """The plan in `output_format`; SecretLeakError if the text holds a credential."""
     if output_format == "json":  # personal data hidden, as in text and markdown
         from resumesync.render.redact import dump_printed_plan
+        from resumesync.textsafe import json_text
 
-        text = dump_printed_plan(plan, show_sensitive=show_sensitive)
+        text = json_text(dump_printed_plan(plan, show_sensitive=show_sensitive))
     elif output_format == "markdown":
         from resumesync.render.markdown import render_markdown
 
@@ -767,9 +775,20 @@ def render(
     return text
 
 
+MAX_PLAN_FILE_BYTES = 64 * 1024 * 1024  # a plan of 2,000-employer lists is a few MB
+
+
 def read_text(path: Path) -> str:
+    """A plan file's text; at most MAX_PLAN_FILE_BYTES of a regular file (a FIFO or
+    /dev/zero named as the plan would block or never end)."""
+    if path.exists() and not path.is_file():
+        raise Failure(f"{path}: cannot read the plan file: not a regular file")
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_PLAN_FILE_BYTES + 1)
+        if len(data) > MAX_PLAN_FILE_BYTES:
+            raise Failure(f"{path}: not a plan file: larger than {MAX_PLAN_FILE_BYTES >> 20} MB")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise Failure(f"{path}: cannot read the plan file: {error}") from None
 
@@ -909,7 +928,9 @@ def main() -> None:
     import signal
 
     def interrupted(_number: int, _frame: Any) -> None:
-        raise KeyboardInterrupt
+        # As SIGINT: asyncio.Runner's own SIGINT handler then cancels the running work
+        # cleanly before KeyboardInterrupt ends the command (click: "Aborted!").
+        signal.raise_signal(signal.SIGINT)
 
     signal.signal(signal.SIGTERM, interrupted)
     cli(obj=Console())

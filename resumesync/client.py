@@ -207,6 +207,10 @@ def check_client_settings(settings: ClientSettings) -> None:
             raise SettingsError(f"{name} must be a positive number of seconds, not {value}")
     if settings.max_rps is not None and math.isnan(settings.max_rps):
         raise SettingsError("--max-rps must be a number of requests per second, not nan")
+    if not (math.isfinite(settings.backoff_base) and settings.backoff_base >= 0):
+        raise SettingsError(
+            f"--retry-wait must be a number of seconds, not {settings.backoff_base}"
+        )
 
 
 def check_token(token: str) -> None:

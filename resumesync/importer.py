@@ -48,11 +48,12 @@ from typing import Any
 import yaml
 
 from resumesync.client import HHClient, RetryEvent, gather_or_cancel
+from resumesync.endpoints import list_path, resume_path
 from resumesync.files import RESUME_SUFFIXES, RESUMES_DIR, VISIBILITY_FILE
+from resumesync.live import checked_list, checked_object, summaries
 from resumesync.model import (
     ACCESS_TYPES,
     LIST_KINDS,
-    LiveList,
     LiveResume,
     Location,
     ResumeSummary,
@@ -186,11 +187,7 @@ async def import_account(
     target file exists (unless `force`); in both cases nothing is written.
     """
     directory = Path(directory)
-    mine = await client.get_mine()
-    account = [
-        ResumeSummary(resume_id=str(item.get("id")), title=str(item.get("title") or ""))
-        for item in mine
-    ]
+    account = summaries(await client.get_mine())  # ids checked: they go into the files
     chosen, skipped = _select(account, resume_ids)
     live = await gather_or_cancel(_read_resume(client, item.resume_id) for item in chosen)
 
@@ -225,13 +222,17 @@ async def import_account(
         force=force,
     )
     for imported, text in documents:
-        _write(imported.path, text)
+        _write(imported.path, text, directory)
         result.written.append(imported.path)
     for name in (RESUME_SCHEMA, VISIBILITY_SCHEMA):
         copy = directory / SCHEMAS_DIR / name
-        _write(copy, resources.files("resumesync.schemas").joinpath(name).read_text("utf-8"))
+        _write(
+            copy,
+            resources.files("resumesync.schemas").joinpath(name).read_text("utf-8"),
+            directory,
+        )
         result.written.append(copy)
-    _write(visibility_path, visibility)
+    _write(visibility_path, visibility, directory)
     result.written.append(visibility_path)
     return result
 
@@ -321,14 +322,10 @@ async def _read_resume(client: HHClient, resume_id: str) -> LiveResume:
         [client.get_resume(resume_id), *(client.get_list(resume_id, kind) for kind in LIST_KINDS)]
     )
     lists = {
-        kind: LiveList(
-            kind=kind,
-            employers={str(item.get("id")): str(item.get("name") or "") for item in body["items"]},
-            limit=int(body.get("limit") or 0),
-            can_add=int(body.get("can_add") or 0),
-        )
+        kind: checked_list(kind, body, list_path(resume_id, kind))
         for kind, body in zip(LIST_KINDS, bodies, strict=True)
     }
+    document = checked_object(document, resume_path(resume_id))
     return LiveResume(resume_id=resume_id, document=document, lists=lists)
 
 
@@ -788,7 +785,7 @@ def escape_interpolation(value: Any) -> Any:
     return value
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, root: Path) -> None:
     """Write through a temporary file in the same directory, so no file is left half-written,
     and never through a symlink that the repository holds at `path` (safefs)."""
-    atomic_write(path, text, make_parents=True)
+    atomic_write(path, text, make_parents=True, root=root)

@@ -336,6 +336,16 @@ _EMPLOYER_ID = re.compile(r"[0-9]{1,20}")
 _RESUME_ID = re.compile(r"[0-9A-Za-z_-]{1,100}")
 
 
+def checked_object(body: Any, path: str) -> dict[str, Any]:
+    """`body` when it is a JSON object; UnexpectedAnswerError otherwise."""
+    return _object(body, path)
+
+
+def checked_list(kind: ListKind, body: dict[str, Any], path: str) -> LiveList:
+    """A list's pages (client.get_list) as a LiveList, every id and count checked."""
+    return _live_list(kind, body, path)
+
+
 def _object(body: Any, path: str) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise UnexpectedAnswerError("GET", path, f"expected a JSON object, got {_kind(body)}")

@@ -7,7 +7,7 @@ canonical JSON (sorted keys, no whitespace) of every other key.
 
 The checksum has no key: anyone who can edit the file can recompute it, so it only catches
 damage. What makes an edited file harmless is that a loaded plan is data: apply never sends
-its methods, paths or bodies, but plans again and compares (pipeline.replan_saved).
+its methods, paths or bodies, but plans again and compares (applied.replan_saved).
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 import os
 from typing import Any
-
-import jsonschema
 
 from resumesync.credentials import Secrets
 from resumesync.fingerprint import canonical_json, sha256
@@ -82,6 +80,8 @@ def load_plan(text: str, source: str) -> Plan:
             "(`plan --format json`), so it cannot be applied: save the plan with "
             "`resumesync plan --out FILE`"
         )
+    import jsonschema  # only when a plan file is read: not on every plan's import path
+
     validator = jsonschema.Draft202012Validator(load_schema(SCHEMA))
     errors = sorted(validator.iter_errors(data), key=lambda error: str(list(error.absolute_path)))
     if errors:

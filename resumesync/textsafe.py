@@ -19,6 +19,7 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069
 # Markdown and HTML punctuation; `:` and `@` so that the links and mentions below can be
 # broken. Server text never starts a line (it follows "- " or "### "), so `-`, `+`, `=` and
 # digits, which only mean something there, stay as they are.
+_UNSAFE_IN_JSON = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#!|~&:@])")  # `(` is harmless once `[` `]` are
 _ZERO_WIDTH = "\u200b"  # invisible, but keeps GitHub from linking or mentioning
 
@@ -45,6 +46,14 @@ def markdown_text(text: str) -> str:
     text = text.replace("\\://", f"\\:{_ZERO_WIDTH}//")
     text = re.sub(r"(?i)\bwww\.", f"www{_ZERO_WIDTH}.", text)
     return text.replace("\\@", f"\\@{_ZERO_WIDTH}")
+
+
+def json_text(text: str) -> str:
+    """JSON text (as json.dumps writes it with ensure_ascii=False) with the characters that
+    `printable` escapes written as \\u escapes: the same JSON value, safe on a terminal.
+    They can only occur inside JSON strings, where the escape means the same character (json
+    already escapes C0 controls there; the raw line breaks left are the layout's)."""
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group(0)):04x}", text)
 
 
 def code_block_line(text: str) -> str:

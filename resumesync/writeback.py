@@ -17,7 +17,6 @@ from resumesync.artifacts import LockEntry, sha256_hex
 from resumesync.intents import clear_intent, record_intent
 from resumesync.lockfile import add_lock_entry
 from resumesync.model import Change, CreateIntent
-from resumesync.yamlwrite import IdWriteError, insert_id_line
 
 
 @dataclass(frozen=True)
@@ -59,6 +58,9 @@ class RepositoryHooks:
         file = self.files.get(change.resume)
         if file is None:
             raise ValueError(f"no resume file has the key {change.resume}: the id was not written")
+        # here, not at the top: ruamel.yaml (tens of ms) only when an id is written
+        from resumesync.yamlwrite import IdWriteError, insert_id_line
+
         try:
             insert_id_line(self.root / file, resume_id)
         except IdWriteError as error:

@@ -36,7 +36,7 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from resumesync.atomicfile import write_atomic
+from resumesync.safefs import atomic_write
 from resumesync.yamlrender import (
     block_lines,
     block_scalar,
@@ -256,9 +256,11 @@ def _remove(text: str, sequence: Node, index: int) -> tuple[int, int, str]:
         if index + 1 < len(items):  # up to the next item: its separator goes too
             return items[index].start_mark.index, items[index + 1].start_mark.index, ""
         return items[index - 1].end_mark.index, items[index].end_mark.index, ""
-    start = _line_start(text, items[index].start_mark.index)
     if index + 1 < len(items):
-        return start, _line_start(text, items[index + 1].start_mark.index), ""
+        # From this item's value to the next one's: the next item takes this one's `- `, which
+        # also holds when the list starts on its parent's line (`- - a`).
+        return items[index].start_mark.index, items[index + 1].start_mark.index, ""
+    start = _line_start(text, items[index].start_mark.index)
     return start, _content_end(text, sequence), ""
 
 
@@ -423,7 +425,7 @@ def insert_id_line(path: Path, resume_id: str) -> bool:
     updated = with_id_line(content, resume_id)
     if updated == content:
         return False
-    write_atomic(Path(path), updated)
+    atomic_write(Path(path), updated, keep_mode=True, durable=True)
     return True
 
 
@@ -459,5 +461,5 @@ def remove_id_line(path: Path, resume_id: str) -> bool:
     updated = without_id_line(content, resume_id)
     if updated == content:
         return False
-    write_atomic(Path(path), updated)
+    atomic_write(Path(path), updated, keep_mode=True, durable=True)
     return True

@@ -75,12 +75,19 @@ def test_api_urls_that_cannot_be_used(repo: Path, url: str, expected: str) -> No
         ("--timeout", "--timeout must be a positive number of seconds, not nan"),
         ("--connect-timeout", "--connect-timeout must be a positive number of seconds"),
         ("--max-rps", "--max-rps must be a number of requests per second, not nan"),
+        ("--retry-wait", "--retry-wait must be a number of seconds, not nan"),
     ],
 )
 def test_nan_options(harness: Harness, option: str, expected: str) -> None:
     result = harness.run("plan", option, "nan")
     one_clear_error(result, expected)
     assert harness.sandbox.requests == []
+
+
+def test_nan_interrupt_grace(harness: Harness) -> None:
+    result = harness.run("apply", "--yes", "--interrupt-grace", "nan")
+    one_clear_error(result, "--interrupt-grace must be a number of seconds, not nan")
+    assert harness.writes() == []
 
 
 def test_a_plan_file_nested_100000_deep(harness: Harness, tmp_path: Path) -> None:
@@ -119,3 +126,40 @@ def test_a_resume_body_that_is_a_list_writes_nothing(repo: Path) -> None:
     one_clear_error(result, "unexpected answer")
     assert [m for m, _ in server.requests if m != "GET"] == []
     assert json.dumps(result.output).count("Traceback") == 0
+
+
+def test_a_plan_file_that_is_a_fifo_or_too_large(
+    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from resumesync import cli as cli_module
+
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    one_clear_error(harness.run("apply", str(fifo)), "not a regular file")
+    monkeypatch.setattr(cli_module, "MAX_PLAN_FILE_BYTES", 100)
+    big = tmp_path / "big.json"
+    big.write_text(" " * 200)
+    one_clear_error(harness.run("apply", str(big)), "not a plan file: larger than")
+    assert harness.writes() == []
+
+
+def test_import_checks_the_servers_ids_before_writing_files(tmp_path: Path) -> None:
+    from tests.client.hostile import hostile_server
+
+    backend = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
+
+    def route(method: str, path: str) -> object:
+        if path == "/resumes/mine":
+            return {"pages": 1, "items": [{"id": backend, "title": "T"}]}
+        if path.endswith(("/whitelist", "/blacklist")):
+            return {"items": [{"id": 3529.0}], "limit": 2000, "can_add": 1999}
+        return {"id": backend, "title": "T"}
+
+    target = tmp_path / "imported"
+    target.mkdir()
+    with hostile_server(route) as server:
+        result = invoke("import", "--dir", str(target), "--api-url", server.url, "--token", "USERx")
+    one_clear_error(result, "items[0].id is not a string of digits (number 3529.0)")
+    assert list(target.iterdir()) == []

@@ -89,3 +89,13 @@ def test_error_descriptions_reach_stderr_without_escapes(repo: Path) -> None:
     assert result.exit_code == 1
     assert "bad\\x1b[2J\\x1b]0;owned\\x07 thing" in result.output
     assert "\x1b" not in result.output
+
+
+def test_json_plan_escapes_c1_controls_and_direction_overrides(repo: Path) -> None:
+    import json
+
+    result = _plan(repo, "json")
+    assert result.exit_code == 0, result.output
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", result.output)
+    titles = json.dumps(json.loads(result.output), ensure_ascii=False)
+    assert "\u202e" in titles  # the same data, only written with escapes

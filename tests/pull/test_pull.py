@@ -251,3 +251,48 @@ def test_a_resume_still_to_be_created_neither_is_pulled_nor_holds_back_its_base(
         "first_name: Ivan\n", "first_name: Ivan-Pulled\n"
     )
     assert after["resumes/data-analyst.yaml"] == before["resumes/data-analyst.yaml"]
+
+
+def test_nested_fields_of_a_base_that_every_resume_shares_are_edited_in_place(repo: Repo) -> None:
+    before = repo.texts()
+    ids = [BACKEND, DATA_ENGINEER, repo.created_id("resumes/data-analyst.yaml")]
+    for resume_id in ids:  # the same edits on every resume that shares the base
+        live = repo.live(resume_id)
+        language = live["language"]
+        language[1]["level"] = {"id": "c1"}  # a dictionary entry inside a list item
+        education = live["education"]
+        education["primary"][0]["year"] = 2013  # a number deep inside
+        site = live["site"]
+        site[0]["url"] = "https://gitlab.com/ivan-petrov-example"
+        repo.put(
+            resume_id,
+            {
+                "birth_date": "1990-04-18",  # a date (personal data: never printed)
+                "relocation": {"type": {"id": "relocation_desirable"}, "area": [{"id": "2"}]},
+                "language": language,
+                "education": education,
+                "site": site,
+                "employments": [{"id": "full"}, {"id": "part"}],  # a flow list grows
+            },
+        )
+    pulled = repo.run("pull", "--detailed-exitcode")
+    assert pulled.exit_code == 2, pulled.output
+    assert "1990-04-1" not in pulled.output
+    after = repo.texts()
+    expected = before["resumes/_base.yaml"]
+    for old, new in [
+        ('birth_date: "1990-04-17"', 'birth_date: "1990-04-18"'),
+        ("  type: {id: relocation_possible}", "  type: {id: relocation_desirable}"),
+        ("level: {id: b2, name: Upper intermediate}", "level: {id: c1, name: C1 — Advanced}"),
+        ("      year: 2012", "      year: 2013"),
+        ("https://github.com/ivan-petrov-example", "https://gitlab.com/ivan-petrov-example"),
+        ("employments: [{id: full}]", "employments: [{id: full}, {id: part, name: Part time}]"),
+    ]:
+        assert expected.count(old) == 1, old
+        expected = expected.replace(old, new)
+    assert after["resumes/_base.yaml"] == expected
+    assert {file: text for file, text in after.items() if file != "resumes/_base.yaml"} == {
+        file: text for file, text in before.items() if file != "resumes/_base.yaml"
+    }
+    plan = repo.run("plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output

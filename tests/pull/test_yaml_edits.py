@@ -92,3 +92,67 @@ def test_every_string_reads_back_as_itself_in_block_and_flow_context(text: str) 
 @pytest.mark.parametrize("value", [None, True, False, 0, -7, 1.5, "007", "true", "yes", "1.0"])
 def test_scalars_keep_their_type(value: object) -> None:
     assert parse_yaml(f"key: {scalar(value)}\n", "f").data == {"key": value}
+
+
+# --- property: any edit of any document reads back as exactly the intended data ---------------
+
+KEYS = st.sampled_from(["a", "b", "title", "skills", "x_y"])
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-1000, 1000),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12),
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda children: st.one_of(
+        st.lists(children, min_size=1, max_size=3),
+        st.dictionaries(KEYS, children, min_size=1, max_size=3),
+    ),
+    max_leaves=8,
+)
+DOCUMENTS = st.dictionaries(KEYS, VALUES, min_size=1, max_size=4)
+
+
+def _paths(value: object, path: tuple = ()) -> list[tuple]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(DOCUMENTS, st.booleans(), st.data())
+def test_edits_of_any_document_read_back_as_intended(document, flow: bool, data) -> None:
+    import yaml
+
+    text = yaml.safe_dump(document, default_flow_style=flow, sort_keys=False, allow_unicode=True)
+    assert parse_yaml(text, "f").data == document  # what the loader reads, in both styles
+    paths = [p for p in _paths(document) if p]
+    path = data.draw(st.sampled_from(paths))
+    target = document
+    for part in path:
+        target = target[part]
+    edits = [Edit.set(path, data.draw(VALUES))]
+    if isinstance(target, list):
+        edits = [Edit.append(path, [data.draw(SCALARS)])]
+        if len(target) > 1 and data.draw(st.booleans()):
+            edits = [Edit.remove((*path, data.draw(st.integers(0, len(target) - 1))))]
+    elif isinstance(target, dict):
+        key = data.draw(st.sampled_from(["new", "zz"]))
+        if key not in target:
+            edits = [Edit.add((*path, key), data.draw(VALUES))]
+    new = apply_edits(text, edits)
+    assert parse_yaml(new, "f").data == apply_to_data(document, edits), new
+
+
+def test_removing_the_first_item_of_a_list_that_starts_on_its_parent_s_line() -> None:
+    # Found by the property test above: the whole line went, the outer `- ` with it.
+    text = "a:\n- - x\n  - y\n- z\n"
+    new = apply_edits(text, [Edit.remove(("a", 0, 0))])
+    assert new == "a:\n- - y\n- z\n"
+    assert parse_yaml(new, "f").data == {"a": [["y"], "z"]}

@@ -169,3 +169,22 @@ def test_sandbox_writes_reported_done_survive_a_kill(tmp_path: Path) -> None:
     state = json.loads((repo / ".resumesync" / "sandbox.json").read_text())
     blacklist = state["lists"]["7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"]["blacklist"]
     assert "3529" in blacklist  # the blacklist addition reported as done
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_planning_ends_cleanly(tmp_path: Path, signal_number: int) -> None:
+    workload = build_workload(tmp_path / "repo", resumes=1)
+    with running_sandbox(SandboxConfig(accounts={TOKEN: workload.account})) as sandbox:
+        hold = sandbox.hold(1, stage="before", match=lambda arrival: arrival.method == "GET")
+        process = start_cli(sandbox.url, *apply_args(workload.repo))
+        try:
+            assert hold.wait(WAIT)
+            process.send_signal(signal_number)
+            _, stderr = process.communicate(timeout=PROCESS_TIMEOUT)
+        finally:
+            hold.drop()
+        sent = writes(sandbox)
+    assert process.returncode == 1
+    assert "Traceback" not in stderr
+    assert "Aborted" in stderr
+    assert sent == []

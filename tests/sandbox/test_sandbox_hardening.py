@@ -117,3 +117,12 @@ def test_token_help_warns_about_ps() -> None:
         result = CliRunner().invoke(cli, [command, "--help"])
         text = " ".join(result.output.split())
         assert "visible to other users" in text and "ps" in text and "HH_TOKEN" in text
+
+
+@pytest.mark.parametrize(
+    "option", [["--latency", "nan"], ["--latency", "1000"], ["--fail-rate", "nan"]]
+)
+def test_sandbox_command_range_checks_its_fault_options(option: list[str]) -> None:
+    result = CliRunner().invoke(cli, ["sandbox", *option])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "must be between" in result.output
