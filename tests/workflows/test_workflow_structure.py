@@ -54,8 +54,12 @@ def commands(workflow: dict[str, Any], job: str) -> list[str]:
 
 
 def resumesync_uses(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
-    """The action steps that run resumesync against hh.ru (not `save-token`)."""
-    return [s for s in action_uses(workflow, job) if s["with"]["command"] != "save-token"]
+    """The action steps that run resumesync against hh.ru (not `save-token`, not `commit`)."""
+    return [
+        s
+        for s in action_uses(workflow, job)
+        if s["with"]["command"] not in ("save-token", "commit")
+    ]
 
 
 def running_jobs(workflow: dict[str, Any], event: Event) -> set[str]:
@@ -121,7 +125,8 @@ def test_events_route_to_the_right_jobs_of_the_matrix_workflow() -> None:
 @both
 def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
     assert commands(workflow, "plan") == ["plan"]
-    assert commands(workflow, "apply") == ["apply", "apply", "save-token"]  # 2nd: drift "true"
+    # 2nd: drift "true"; then the commit of new resume ids and resumesync.lock
+    assert commands(workflow, "apply") == ["apply", "apply", "commit", "save-token"]
     assert commands(workflow, "renew") == ["renew"]
     first_job = "profiles" if "profiles" in workflow["jobs"] else "plan"
     assert commands(workflow, first_job)[0] in {"validate", "plan"}
@@ -160,13 +165,13 @@ def test_with_names_only_the_action_s_inputs_and_gives_the_required_ones(workflo
 
 @both
 def test_permissions_are_read_only_except_the_pull_request_comment(workflow) -> None:
+    """...and the apply job's commit of new resume ids and resumesync.lock."""
     assert workflow["permissions"] == {"contents": "read"}
     for name, job in workflow["jobs"].items():
-        expected = (
-            {"contents": "read", "pull-requests": "write"}
-            if name == "plan"
-            else {"contents": "read"}
-        )
+        expected = {
+            "plan": {"contents": "read", "pull-requests": "write"},
+            "apply": {"contents": "write"},
+        }.get(name, {"contents": "read"})
         assert job.get("permissions", workflow["permissions"]) == expected, name
 
 

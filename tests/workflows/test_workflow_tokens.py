@@ -142,7 +142,11 @@ def test_the_apply_job_refreshes_once_uses_the_new_pair_and_writes_it_back(make_
     world = make_world(expired=True)
     job = world.runner.run_job("apply", DAILY)
     assert job.ok, job.output
-    assert [s.name for s in job.steps] == ["Apply and check for drift", "Save the refreshed token"]
+    assert [s.name for s in job.steps] == [
+        "Apply and check for drift",
+        "Commit the new resume ids and resumesync.lock",
+        "Save the refreshed token",
+    ]
     assert len(world.refreshes()) == 1  # apply refreshed; its drift re-read used the new pair
     assert "Saved the refreshed hh.ru token pair to the secret HH_TOKEN_STORE" in job.output
     assert (world.tools / "gh-args").read_text().split() == ["secret", "set", "HH_TOKEN_STORE"]
