@@ -17,8 +17,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from resumesync.atomicfile import write_atomic
 from resumesync.model import CreateIntent
+from resumesync.safefs import atomic_write
 
 STATE_DIR = ".resumesync"
 INTENTS_FILE = "creating.json"
@@ -88,4 +88,4 @@ def _write(root: Path, intents: dict[str, CreateIntent]) -> None:
     }
     for item in data["creating"].values():
         item["known_ids"] = list(item["known_ids"])
-    write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", root=root)

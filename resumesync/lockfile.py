@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from resumesync.artifacts import LOCK_FILE, LockEntry, dump_lock, parse_lock
-from resumesync.atomicfile import write_atomic
 from resumesync.model import Location
 from resumesync.problems import Problem, ProblemsError
+from resumesync.safefs import atomic_write
 
 MAX_BYTES = 4 * 1024 * 1024  # thousands of entries; a larger file is not ours
 
@@ -44,4 +44,4 @@ def add_lock_entry(root: Path, entry: LockEntry) -> None:
     except ProblemsError:
         entries = {}
     entries[entry.key] = entry
-    write_atomic(lock_path(root), dump_lock(entries).encode("utf-8"))
+    atomic_write(lock_path(root), dump_lock(entries), root=root)

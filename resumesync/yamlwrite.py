@@ -8,12 +8,13 @@ so `git diff` shows exactly one added line.
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from resumesync.atomicfile import write_atomic
+from resumesync.safefs import UnsafePathError, atomic_write
 
 _BOM = b"\xef\xbb\xbf"
 _PLAIN_ID = re.compile(r"[0-9A-Za-z][0-9A-Za-z_-]*")
@@ -101,8 +102,16 @@ def insert_id_line(path: Path, resume_id: str) -> bool:
     updated = with_id_line(content, resume_id)
     if updated == content:
         return False
-    write_atomic(Path(path), updated)
+    _replace(Path(path), updated)
     return True
+
+
+def _replace(path: Path, content: bytes) -> None:
+    """Atomically, never through a symlink, with the file's own permission bits."""
+    try:
+        atomic_write(path, content, mode=stat.S_IMODE(path.lstat().st_mode))
+    except UnsafePathError as error:
+        raise IdWriteError(str(error)) from None
 
 
 def without_id_line(content: bytes, resume_id: str) -> bytes:
@@ -137,5 +146,5 @@ def remove_id_line(path: Path, resume_id: str) -> bool:
     updated = without_id_line(content, resume_id)
     if updated == content:
         return False
-    write_atomic(Path(path), updated)
+    _replace(Path(path), updated)
     return True
