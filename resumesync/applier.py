@@ -32,7 +32,7 @@ from resumesync.client import (
     gather_or_cancel,
 )
 from resumesync.endpoints import resume_path
-from resumesync.model import Action, Change, JsonPath, Plan, is_pending
+from resumesync.model import LIST_KINDS, Action, Change, JsonPath, Plan, is_pending
 from resumesync.problems import dotted
 
 
@@ -62,6 +62,10 @@ class CreationHooks(Protocol):
 
 class LocalWriteError(ClientError):
     """A file of the repository could not be written (nothing was sent)."""
+
+
+class RefusedCallError(ClientError):
+    """A change that is not one of the calls resumesync makes (nothing was sent)."""
 
 
 class ImageError(ClientError):
@@ -271,7 +275,7 @@ async def apply_plan(
             return
         if change.action is Action.DESCRIBE:
             await client.describe_artifact(
-                change.path.rsplit("/", 1)[-1], str((change.body or {}).get("description"))
+                described_artifact(change), str((change.body or {}).get("description"))
             )
             return
         change = bind_uploads(change, uploads)
@@ -281,7 +285,7 @@ async def apply_plan(
                     hooks.before_create(change, plan.account_ids)
                 except OSError as error:
                     raise LocalWriteError(f"cannot record the creation: {error}") from None
-            resume_id = await client.create(change.path, change.body)
+            resume_id = await client.create(create_path(change), change.body)
             ids[change.resume_id] = resume_id
             problem = ""
             try:
@@ -306,8 +310,7 @@ async def apply_plan(
                 )
             )
             return
-        change = bind_pending(change, ids)
-        await client.request(change.method, change.path, json=_body(change))
+        await send(client, bind_pending(change, ids))
 
     def emit(
         kind: EventKind,
@@ -464,10 +467,47 @@ def phases(changes: list[Change], indexes: list[int]) -> Iterator[list[int]]:
         yield list(run)
 
 
-def _body(change: Change) -> dict[str, Any] | None:
-    if change.body is None and change.action is Action.LIST_ADD and change.employers:
-        return {"items": [{"id": employer} for employer in change.employers]}
-    return change.body
+async def send(client: HHClient, change: Change) -> None:
+    """The one call of `change`, rebuilt from its meaning (action, resume id, list kind,
+    employer ids, fields) by the client's own endpoint code: a change's `method`, `path` and
+    list `body` are for people and plan files, never sent as written (a saved plan is applied
+    only as the plan made again now, see pipeline.replan_saved)."""
+    resume_id, kind = change.resume_id, change.list_kind
+    if change.action is Action.UPDATE:
+        await client.put_resume(resume_id, dict(change.body or {}))
+    elif change.action is Action.PUBLISH:
+        await client.publish(resume_id)
+    elif kind not in LIST_KINDS:
+        raise RefusedCallError(f"{change.action.value} of an unknown list {kind!r}: not sent")
+    elif change.action is Action.LIST_ADD:
+        await client.add_to_list(resume_id, kind, change.employers)
+    elif change.action is Action.LIST_REMOVE:
+        await client.remove_from_list(resume_id, kind, change.employers)
+    elif change.action is Action.LIST_CLEAR:
+        await client.clear_list(resume_id, kind)
+    else:
+        raise RefusedCallError(f"{change.action.value}: not a call resumesync makes")
+
+
+_CREATE_PATH = re.compile(r"/resumes(?:\?source_resume_id=[0-9A-Za-z]+)?")
+
+
+_DESCRIBE_PATH = re.compile(r"/artifacts/([0-9A-Za-z_-]{1,64})")
+
+
+def described_artifact(change: Change) -> str:
+    """The artifact a describe change names (PUT /artifacts/{id}); anything else is refused."""
+    match = _DESCRIBE_PATH.fullmatch(change.path)
+    if match is None:
+        raise RefusedCallError(f"describe {change.resume}: not an artifact: not sent")
+    return match.group(1)
+
+
+def create_path(change: Change) -> str:
+    """A create's path: POST /resumes, or a copy of one resume; anything else is refused."""
+    if not _CREATE_PATH.fullmatch(change.path):
+        raise RefusedCallError(f"create {change.resume}: not a create call: not sent")
+    return change.path
 
 
 def _field_error(raw: dict[str, Any]) -> ServerFieldError:

@@ -237,23 +237,27 @@ def plan(
             console, targets, force=force, session=session, with_fingerprint=saved
         )
         retried = {target.name: session.retries(target.settings) for target in targets}
-    if output_format == "json" and len(targets) > 1:
-        document = {
-            target.name: printed_plan_json(plan, show_sensitive=show_sensitive)
-            for target, plan in planned
-        }
-        console.out(json.dumps(document, indent=2, ensure_ascii=False))
-    else:
-        for target, the_plan in planned:
-            heading(console, target, len(targets))
-            console.out(render(the_plan, output_format, console, show_sensitive))
+    with reported_problems(console):  # a credential in any output is refused (credentials.py)
+        if output_format == "json" and len(targets) > 1:
+            document = {
+                target.name: printed_plan_json(plan, show_sensitive=show_sensitive)
+                for target, plan in planned
+            }
+            text = json.dumps(document, indent=2, ensure_ascii=False)
+            for target in targets:
+                target.settings.secrets.check(text, "the plan output")
+            console.out(text)
+        else:
+            for target, the_plan in planned:
+                heading(console, target, len(targets))
+                console.out(render(the_plan, output_format, console, show_sensitive, target))
     for target in targets:  # on stderr: stdout may be the JSON or markdown plan
         if retried.get(target.name):
             prefix = f"profile {target.name}: " if len(targets) > 1 else ""
             console.err(f"{prefix}{retry_summary(retried[target.name])}")
     if out_file is not None and planned:
         with reported_problems(console):
-            write_plan_file(out_file, planned[0][1])
+            write_plan_file(out_file, planned[0][1], planned[0][0].settings.secrets)
         again = hint(click.get_current_context(), "apply", out_file, drop=["show_sensitive"])
         console.err(f"Saved the plan to {out_file}. Apply it with `{again}`.")
     if failures:
@@ -313,7 +317,7 @@ def apply(
             )
             for target, the_plan in planned:
                 heading(console, target, len(targets))
-                console.out(render(the_plan, "text", console, show_sensitive))
+                console.out(render(the_plan, "text", console, show_sensitive, target))
             planned = [(target, the_plan) for target, the_plan in planned if the_plan.has_changes]
             if planned and not yes:
                 confirm_or_refuse(
@@ -333,6 +337,11 @@ def apply(
         # the plan's reads and the apply's calls: every retry of the run, per account
         retried = {target.name: session.retries(target.settings) for target, _ in planned}
     finished, apply_failures = report_each(console, [target for target, _ in planned], applied)
+    if plan_file is not None and apply_failures:  # a stale plan, or another account's
+        replan = hint(
+            click.get_current_context(), "plan", extra=["--out", str(plan_file)], drop=["force"]
+        )
+        console.err(f"Make a new plan with `{replan}`, review it, then apply it again.")
     all_ok = not failures and not apply_failures
     for target, result in finished:
         heading(console, target, len(targets))
@@ -352,7 +361,8 @@ def apply(
     for target, left in drifted:
         heading(console, target, len(targets))
         console.out("Changes remain after the apply (drift):")
-        console.out(render(left, "text", console, show_sensitive))
+        with reported_problems(console):  # a credential in the output: refused
+            console.out(render(left, "text", console, show_sensitive, target))
     if drifted:
         sys.exit(ExitCode.CHANGES)
 
@@ -543,7 +553,6 @@ def profiles(console: Console, directory: Path, output_format: str) -> None:
 def reported_problems(console: Console, *, writes: bool = True) -> Iterator[None]:
     """Turns every expected failure into FILE:LINE messages and exit code 1, never a traceback.
     `writes`: the command could have written (the summary then says that nothing was)."""
-    from resumesync.client import ClientError
     from resumesync.problems import ProblemsError
     from resumesync.safefs import UnsafePathError
 
@@ -558,8 +567,17 @@ def reported_problems(console: Console, *, writes: bool = True) -> Iterator[None
         count = len(error.problems)
         found = f"{count} {'problem' if count == 1 else 'problems'}"
         raise Failure(f"{found}; nothing was written." if writes else f"{found}.") from None
-    except ClientError as error:
+    except Exception as error:
+        if not _is_client_error(error):
+            raise
         raise Failure(str(error)) from None
+
+
+def _is_client_error(error: Exception) -> bool:
+    """A resumesync.client.ClientError, without importing the HTTP stack (httpx, asyncio:
+    30 ms) into the commands that never loaded it (validate, profiles, --help)."""
+    client = sys.modules.get("resumesync.client")
+    return client is not None and isinstance(error, client.ClientError)
 
 
 @dataclass(frozen=True)
@@ -698,18 +716,24 @@ def print_warnings(console: Console, warnings: list[Any]) -> None:
         console.err(f"warning: {warning}")
 
 
-def render(plan: Any, output_format: str, console: Console, show_sensitive: bool) -> str:
+def render(
+    plan: Any, output_format: str, console: Console, show_sensitive: bool, target: Target
+) -> str:
+    """The plan in `output_format`; SecretLeakError if the text holds a credential."""
     if output_format == "json":  # personal data hidden, as in text and markdown
         from resumesync.render.redact import dump_printed_plan
 
-        return dump_printed_plan(plan, show_sensitive=show_sensitive)
-    if output_format == "markdown":
+        text = dump_printed_plan(plan, show_sensitive=show_sensitive)
+    elif output_format == "markdown":
         from resumesync.render.markdown import render_markdown
 
-        return render_markdown(plan, show_sensitive=show_sensitive)
-    from resumesync.render.text import render_text
+        text = render_markdown(plan, show_sensitive=show_sensitive)
+    else:
+        from resumesync.render.text import render_text
 
-    return render_text(plan, color=console.color, show_sensitive=show_sensitive)
+        text = render_text(plan, color=console.color, show_sensitive=show_sensitive)
+    target.settings.secrets.check(text, "the plan output")
+    return text
 
 
 def read_text(path: Path) -> str:

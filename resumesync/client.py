@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from resumesync import __version__
+from resumesync.credentials import Secrets
 from resumesync.endpoints import (
     artifact_conditions_path,
     artifact_path,
@@ -132,6 +133,16 @@ class ClientSettings:
 
 class ClientError(Exception):
     """Anything the client raises about the API or the network."""
+
+
+class SecretInRequestError(ClientError):
+    """A write would carry the token in its path, query or body: refused, nothing sent."""
+
+    def __init__(self, method: str, path: str) -> None:
+        super().__init__(
+            f"{method} {shown_path(path)} would send the token's value in the request: "
+            "refused, nothing was sent"
+        )
 
 
 class TransportError(ClientError):
@@ -478,6 +489,10 @@ class HHClient:
         dropped_after_send = False
         attempt = 0
         token = await self._provided_token()
+        # The token never leaves inside a write's path, query or body (credentials.py).
+        tokens = Secrets.of({}, [("the token", item) for item in self._tokens()])
+        if method != "GET" and tokens.find([path, params, json, data]) is not None:
+            raise SecretInRequestError(method, path)
         renewed = False
         while True:
             attempt += 1

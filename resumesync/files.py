@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,8 @@ from resumesync.artifacts import (
     image_type,
     sha256_hex,
 )
+from resumesync.credentials import interpolation_problem, token_env_problem
+from resumesync.hosts import repository_url_problem
 from resumesync.intents import read_intents
 from resumesync.lockfile import read_lock
 from resumesync.model import (
@@ -34,10 +36,11 @@ from resumesync.model import (
     JsonPath,
     ListKind,
     Location,
+    Protect,
     PublishMode,
     SourceMap,
 )
-from resumesync.problems import Problem, ProblemsError
+from resumesync.problems import Problem, ProblemsError, dotted
 from resumesync.safefs import UnsafePathError, confine, read_confined
 from resumesync.validation import (
     OUR_KEYS,
@@ -48,7 +51,13 @@ from resumesync.validation import (
     sort_problems,
     validate_config,
 )
-from resumesync.yamlfile import YamlDocument, interpolate, parse_yaml, read_yaml_text
+from resumesync.yamlfile import (
+    LineLocations,
+    YamlDocument,
+    interpolate,
+    parse_yaml,
+    read_yaml_text,
+)
 
 CONFIG_FILE = "resumesync.yaml"
 VISIBILITY_FILE = "visibility.yaml"
@@ -123,7 +132,7 @@ def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository
     resumes = run.resumes()
     run.check_ids(resumes)
     run.check_clones(resumes)
-    run.apply_visibility(resumes)
+    protect = run.apply_visibility(resumes)
     if run.problems:
         raise RepositoryError(sort_problems(run.problems), sort_problems(run.warnings))
     return LoadedRepository(
@@ -132,6 +141,7 @@ def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository
             resumes=[item.resume for item in resumes],
             intents=read_intents(Path(directory)),
             lock=run.lock(),
+            protect=protect,
         ),
         warnings=sort_problems(run.warnings),
         interpolated={item.resume.key: item.interpolated for item in resumes},
@@ -153,13 +163,15 @@ class _Tree:
     """A document's data with the location of every path (possibly spanning several files)."""
 
     data: Any
-    locations: dict[JsonPath, Location]
+    locations: Mapping[JsonPath, Location]  # read only
     interpolated: frozenset[JsonPath] = frozenset()
 
     @classmethod
     def of(cls, document: YamlDocument) -> _Tree:
-        locations = {path: Location(document.file, line) for path, line in document.lines.items()}
-        return cls(document.data, locations, document.interpolated)
+        # a Location is made for the paths looked up, not for every value of every file
+        return cls(
+            document.data, LineLocations(document.file, document.lines), document.interpolated
+        )
 
 
 def merge(base: _Tree, over: _Tree) -> _Tree:
@@ -220,6 +232,11 @@ class _Run:
         self.warnings: list[Problem] = []
         self.documents: dict[Path, YamlDocument | None] = {}
         self.unreadable: set[str] = set()  # keys of resume files that could not be parsed
+        self.token_envs: tuple[str, ...] = ()  # the profiles' token variables, once read
+
+    def refused_variable(self, name: str) -> str | None:
+        """Why `${name}` may not be read: it holds a credential (credentials.py)."""
+        return interpolation_problem(name, self.token_envs)
 
     def relative(self, path: Path) -> str:
         return Path(os.path.relpath(path, self.root)).as_posix()
@@ -244,7 +261,7 @@ class _Run:
             raw = read_confined(self.root, path, limit=MAX_YAML_FILE_BYTES)
             document = parse_yaml(read_yaml_text(raw, file), file)
             if env is not None:
-                document = interpolate(document, env)
+                document = interpolate(document, env, refuse=self.refused_variable)
         except UnsafePathError as error:
             where = named_at or Location(file, 1)
             self.problems.append(Problem(error.reason, where, "extends" if named_at else ""))
@@ -272,6 +289,10 @@ class _Run:
             self.problems.extend(problems)
             return None
         data = document.data or {}
+        trust = _config_trust_problems(data, document)
+        if trust:
+            self.problems.extend(trust)
+            return None
         profiles = {
             name: ProfileConfig(
                 name=name,
@@ -282,6 +303,7 @@ class _Run:
             )
             for name, profile in (data.get("profiles") or {}).items()
         }
+        self.token_envs = tuple(profile.token_env for profile in profiles.values())
         return RepositoryConfig(
             file=document.file,
             api_url=data.get("api_url"),
@@ -337,7 +359,7 @@ class _Run:
         if document is None:
             return None
         tree = self.with_bases(path, document)
-        source = SourceMap(dict(tree.locations), Location(document.file, document.first_line))
+        source = SourceMap(tree.locations, Location(document.file, document.first_line))
         findings = check_resume_document(tree.data, source)
         self.problems.extend(findings.errors)
         self.warnings.extend(findings.warnings)
@@ -353,10 +375,7 @@ class _Run:
             publish=publish or PublishMode.NEVER,  # an invalid value is an error already
             clone=clone if isinstance(clone, str) else None,
             fields={key: value for key, value in data.items() if key not in OUR_KEYS},
-            source=SourceMap(
-                {p: loc for p, loc in tree.locations.items() if p and p[0] not in OUR_KEYS},
-                source.default,
-            ),
+            source=SourceMap(_FieldLocations(tree.locations), source.default),
         )
         resume.images = tuple(self.images(data, tree))
         fields_interpolated = frozenset(p for p in tree.interpolated if p and p[0] not in OUR_KEYS)
@@ -547,13 +566,14 @@ class _Run:
 
     # --- visibility.yaml -----------------------------------------------------------------
 
-    def apply_visibility(self, resumes: list[_Loaded]) -> None:
+    def apply_visibility(self, resumes: list[_Loaded]) -> Protect:
+        """Sets each resume's access and lists; returns the `protect` list."""
         path = self.root / VISIBILITY_FILE
         if not path.is_file():
-            return
+            return Protect()
         document = self.read(path, self.env)
         if document is None:
-            return
+            return Protect()
         keys = {item.resume.key: item.resume.resume_id for item in resumes}
         # A file that failed to parse still has its key: its entry is not "unknown" as well.
         keys.update({key: "" for key in self.unreadable if key not in keys})
@@ -562,7 +582,7 @@ class _Run:
         self.problems.extend(findings.errors)
         self.warnings.extend(findings.warnings)
         if findings.errors:
-            return
+            return Protect()
         data = document.data or {}
         defaults = data.get("defaults") or {}
         entries = data.get("resumes") or {}
@@ -576,6 +596,26 @@ class _Run:
                 desired = desired_list(kind, defaults, entry, entry_path, source)
                 if desired is not None:
                     resume.lists[kind] = desired
+        return protect_list(data.get("protect") or [], source)
+
+
+def _config_trust_problems(data: Mapping[str, Any], document: YamlDocument) -> list[Problem]:
+    """resumesync.yaml may send the token only to hh.ru (or loopback), and only a token
+    variable as the token (settings.py applies the same rules again before use)."""
+    found: list[Problem] = []
+    urls: list[tuple[JsonPath, Any]] = [(("api_url",), data.get("api_url"))]
+    for name, profile in (data.get("profiles") or {}).items():
+        urls.append((("profiles", name, "api_url"), profile.get("api_url")))
+        token_env = profile.get("token_env")
+        why = token_env_problem(token_env) if isinstance(token_env, str) else None
+        if why:
+            path: JsonPath = ("profiles", name, "token_env")
+            found.append(Problem(why, document.location(path), dotted(path)))
+    for path, url in urls:
+        why = repository_url_problem(url) if isinstance(url, str) else None
+        if why:
+            found.append(Problem(why, document.location(path), dotted(path)))
+    return found
 
 
 def _did_you_mean(key: str, candidates: list[str]) -> str:
@@ -597,6 +637,24 @@ def _inheritable(tree: _Tree) -> _Tree:
     data = {key: value for key, value in tree.data.items() if key not in NOT_INHERITED}
     locations = {p: loc for p, loc in tree.locations.items() if not p or p[0] not in NOT_INHERITED}
     return _Tree(data, locations, tree.interpolated)
+
+
+def protect_list(items: list[Any], source: SourceMap) -> Protect:
+    """`protect:` (validated input) -> ids in file order, each once, with names and lines."""
+    employers: dict[str, None] = {}
+    names: dict[str, str] = {}
+    locations: dict[JsonPath, Location] = {}
+    for index, item in enumerate(items):
+        employer = employer_id(item)
+        if employer is None:
+            continue
+        employers.setdefault(employer)
+        location = source.locate(("protect", index))
+        if location is not None:
+            locations.setdefault((employer,), location)
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            names[employer] = item["name"]
+    return Protect(tuple(employers), names, SourceMap(locations, source.locate(("protect",))))
 
 
 def desired_list(
@@ -634,22 +692,81 @@ def desired_list(
         return None
     employers: dict[str, None] = {}  # ordered and unique
     names: dict[str, str] = {}
-    locations: dict[JsonPath, Location] = {}
+    indexes: list[tuple[JsonPath, dict[str, int]]] = []
     for items, path in parts:
+        index_of: dict[str, int] = {}
         for index, item in enumerate(items):
             employer = employer_id(item)
             if employer is None:
                 continue
             employers.setdefault(employer)
-            location = source.locate((*path, index))
-            if location is not None:
-                locations[(employer,)] = location
+            index_of[employer] = index
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 names[employer] = item["name"]
+        indexes.append((path, index_of))
     return DesiredList(
         kind=kind,
         employers=tuple(employers),
         exact=exact,
         names=names,
-        source=SourceMap(locations, default_location),
+        source=SourceMap(_MemberLocations(indexes, source), default_location),
     )
+
+
+class _FieldLocations(Mapping[JsonPath, Location]):
+    """The locations of a resume's fields: every path but the root and our own keys."""
+
+    def __init__(self, locations: Mapping[JsonPath, Location]) -> None:
+        self._locations = locations
+
+    @staticmethod
+    def _field(path: object) -> bool:
+        return isinstance(path, tuple) and bool(path) and path[0] not in OUR_KEYS
+
+    def __getitem__(self, path: JsonPath) -> Location:
+        if not self._field(path):
+            raise KeyError(path)
+        return self._locations[path]
+
+    def __contains__(self, path: object) -> bool:
+        return self._field(path) and path in self._locations
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return (path for path in self._locations if self._field(path))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _MemberLocations(Mapping[JsonPath, Location]):
+    """`(employer_id,)` -> the line that lists it (the last part that does: the resume's entry
+    over defaults), made when looked up: a plan looks up a few of the thousands listed."""
+
+    def __init__(self, parts: list[tuple[JsonPath, dict[str, int]]], source: SourceMap) -> None:
+        self._parts = parts
+        self._source = source
+
+    def _path(self, key: object) -> JsonPath | None:
+        if isinstance(key, tuple) and len(key) == 1:
+            for path, index_of in reversed(self._parts):
+                if key[0] in index_of:
+                    return (*path, index_of[key[0]])
+        return None
+
+    def __getitem__(self, key: JsonPath) -> Location:
+        path = self._path(key)
+        location = self._source.locate(path) if path is not None else None
+        if location is None:
+            raise KeyError(key)
+        return location
+
+    def __contains__(self, key: object) -> bool:
+        path = self._path(key)
+        return path is not None and self._source.locate(path) is not None
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        seen = {employer for _, index_of in self._parts for employer in index_of}
+        return (key for key in ((employer,) for employer in seen) if key in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

@@ -116,6 +116,15 @@ class CreateIntent:
 
 
 @dataclass
+class Protect:
+    """`protect:` of visibility.yaml: employers who must never be able to find any resume."""
+
+    employers: tuple[str, ...] = ()  # employer ids, as strings, in file order, unique
+    names: dict[str, str] = field(default_factory=dict)  # id -> name written next to it
+    source: SourceMap = field(default_factory=SourceMap)  # (employer id,) -> its line
+
+
+@dataclass
 class DesiredState:
     root: str  # the repository directory
     resumes: list[DesiredResume] = field(default_factory=list)
@@ -123,6 +132,7 @@ class DesiredState:
     intents: dict[str, CreateIntent] = field(default_factory=dict)
     # resumesync.lock: "type:sha256" -> the artifact an image became
     lock: dict[str, LockEntry] = field(default_factory=dict)
+    protect: Protect = field(default_factory=Protect)
 
     def by_id(self) -> dict[str, DesiredResume]:
         return {resume.resume_id: resume for resume in self.resumes}

@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema
 
+from resumesync.credentials import Secrets
 from resumesync.fingerprint import canonical_json, sha256
 from resumesync.model import Action, Change, Notice, NoticeKind, Plan
 from resumesync.problems import Problem, ProblemsError, dotted
@@ -101,15 +102,21 @@ def load_plan(text: str, source: str) -> Plan:
     )
 
 
-def write_plan_file(path: str | os.PathLike[str], plan: Plan) -> None:
+def write_plan_file(
+    path: str | os.PathLike[str], plan: Plan, secrets: Secrets | None = None
+) -> None:
     """Write the plan readable by its owner only (0600): it holds personal data.
 
     A new file renamed into place (safefs): a symlink at `path` is refused, never followed
-    or chmodded. Raises safefs.UnsafePathError.
+    or chmodded. Raises safefs.UnsafePathError. A plan whose text holds one of `secrets` is
+    refused (SecretLeakError) before anything is written.
     """
     from resumesync.safefs import atomic_write
 
-    atomic_write(path, dump_plan(plan), mode=0o600)
+    text = dump_plan(plan)
+    if secrets is not None:
+        secrets.check(text, "the plan file")
+    atomic_write(path, text, mode=0o600)
 
 
 def _change_to_json(change: Change) -> dict[str, Any]:

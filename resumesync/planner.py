@@ -53,13 +53,12 @@ from resumesync.normalize import (
     normalize_field,
     server_ignores,
 )
+from resumesync.policy import UnsafePlanError as UnsafePlanError  # re-exported
+from resumesync.policy import check_plan
+from resumesync.policy import raise_if_unsafe as raise_if_unsafe  # re-exported
 from resumesync.problems import Problem, ProblemsError
 
 BATCH_SIZE = 100  # employers per POST, ids per DELETE (resume_visibility docs)
-
-# Safety (as octoDNS): refuse removing more than this share of a list of at least SAFE_MIN_SIZE.
-SAFE_REMOVE_SHARE = 0.30
-SAFE_MIN_SIZE = 10
 
 # How many employers can see a resume, narrowest first. `direct` (anyone holding the link) is
 # wider than a list of chosen employers and narrower than search by every employer but a few.
@@ -78,10 +77,6 @@ MANDATORY_ALIASES: dict[str, tuple[str, ...]] = {
     "skills": ("skills", "skill_set"),  # "Key skills"
     "specialization": ("specialization", "professional_roles"),
 }
-
-
-class UnsafePlanError(ProblemsError):
-    """The plan removes too much of a list; `--force` overrides."""
 
 
 def build_plan(
@@ -103,11 +98,13 @@ def build_plan(
     normaliser see a metro station the server would ignore.
 
     Raises ProblemsError (nothing may be written) when a list has no room for its additions or
-    a managed resume is not on the account, and UnsafePlanError unless `force`.
+    a managed resume is not on the account; ProtectedEmployerError when a protected employer
+    could find a resume (policy.py, whatever `force`), and UnsafePlanError unless `force`.
     """
     result = Plan(api_url=live.api_url, fingerprint=fingerprint(live) if with_fingerprint else "")
     problems: list[Problem] = []
     sources: dict[tuple[str, ListKind], Location | None] = {}
+    created: dict[str, LiveResume] = {}  # resumes to create, as the POST leaves them
     problems.extend(creations.creation_problems(desired, live))
     images = plan_images(desired, live)
     problems.extend(images.problems)
@@ -121,6 +118,7 @@ def build_plan(
             create = creations.create_change(resume, desired, live)
             expected = creations.expected_resume(resume, desired, live, create)
             pending = dataclasses.replace(resume, resume_id=expected.resume_id)
+            created[expected.resume_id] = expected
             part = _plan_resume(pending, expected, now=now, metro_areas=metro_areas)
             result.changes.append(create)
             result.changes.extend(part.changes)
@@ -161,7 +159,7 @@ def build_plan(
             )
     if problems:
         raise ProblemsError(problems)
-    raise_if_unsafe(result, live, force=force, sources=sources)
+    check_plan(result, desired, live, force=force, sources=sources, created=created)
     return result
 
 
@@ -170,67 +168,6 @@ def access_widens(old: str | None, new: str) -> bool:
     if old not in ACCESS_BREADTH:
         return new != "no_one"  # unknown before: only "nobody" is surely not wider
     return ACCESS_BREADTH.get(new, len(ACCESS_BREADTH)) > ACCESS_BREADTH[old]
-
-
-@dataclass(frozen=True)
-class UnsafeRemoval:
-    resume: str
-    resume_id: str
-    kind: ListKind
-    removed: int
-    size: int
-
-    def __str__(self) -> str:
-        share = round(100 * self.removed / self.size)
-        return (
-            f"resume {self.resume}: the plan removes {self.removed} of the {self.size} "
-            f"employers on its {self.kind} ({share} %, more than "
-            f"{round(100 * SAFE_REMOVE_SHARE)} % of a list of {SAFE_MIN_SIZE} or more); "
-            "check visibility.yaml, or use --force if this is intended"
-        )
-
-
-def unsafe_removals(plan: Plan, live: LiveState) -> list[UnsafeRemoval]:
-    """The lists from which `plan` removes more than 30 % (lists of 10 or more employers)."""
-    removed: dict[tuple[str, ListKind], int] = {}
-    keys: dict[str, str] = {}
-    for change in plan.changes:
-        if change.action in (Action.LIST_REMOVE, Action.LIST_CLEAR) and change.list_kind:
-            slot = (change.resume_id, change.list_kind)
-            removed[slot] = removed.get(slot, 0) + len(change.employers)
-            keys[change.resume_id] = change.resume
-    found = []
-    for (resume_id, kind), count in removed.items():
-        live_resume = live.resumes.get(resume_id)
-        live_list = live_resume.lists.get(kind) if live_resume else None
-        size = len(live_list.employers) if live_list else count
-        if size >= SAFE_MIN_SIZE and count > SAFE_REMOVE_SHARE * size:
-            found.append(UnsafeRemoval(keys[resume_id], resume_id, kind, count, size))
-    return found
-
-
-def raise_if_unsafe(
-    plan: Plan,
-    live: LiveState,
-    *,
-    force: bool = False,
-    sources: Mapping[tuple[str, ListKind], Location | None] | None = None,
-) -> None:
-    """Raise UnsafePlanError for a plan that removes too much, unless `force`.
-
-    Works on a plan loaded from a file too (then without `sources`, the lines of the lists).
-    """
-    if force:
-        return
-    found = unsafe_removals(plan, live)
-    if found:
-        sources = sources or {}
-        raise UnsafePlanError(
-            [
-                Problem(str(item), location=sources.get((item.resume_id, item.kind)))
-                for item in found
-            ]
-        )
 
 
 def json_safe(value: Any) -> Any:

@@ -1,15 +1,24 @@
 """Run settings: token, API URL, user agent and limits, from options and the environment.
 
 Precedence, highest first: command-line option, environment variable, `resumesync.yaml`, default.
+An empty environment variable counts as unset.
+
+Trust (repository files are untrusted, see hosts.py and credentials.py): an API URL taken from
+`resumesync.yaml` must pass `hosts.repository_url_problem` (https on an hh.ru API host, or
+loopback), and a profile's `token_env` must pass `credentials.token_env_problem`. The operator's
+`--api-url` / `HH_API_URL` may name any server.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from resumesync import __version__
+from resumesync.credentials import Secrets, token_env_problem
+from resumesync.hosts import repository_url_problem
+from resumesync.problems import Problem, ProblemsError
 
 DEFAULT_API_URL = "https://api.hh.ru"
 DEFAULT_USER_AGENT = f"resumesync/{__version__} (+https://github.com/resumesync/resumesync)"
@@ -41,6 +50,8 @@ class Settings:
     refresh_env: str = "HH_REFRESH_TOKEN"
     token_url: str | None = None  # default: {api_url}/token
     may_refresh: bool = True  # RESUMESYNC_NO_REFRESH: plans in pull requests keep the pair as is
+    # Every credential value of the environment (and the token): never printed, saved or sent.
+    secrets: Secrets = field(default_factory=Secrets, repr=False)
 
     def __repr__(self) -> str:
         # The token must never reach a log or a traceback.
@@ -70,7 +81,23 @@ def resolve_settings(
     profile: str = "default",
     token_file: str | Path | None = None,
 ) -> Settings:
-    """Settings for one account: options win over the environment, which wins over the config."""
+    """Settings for one account: options win over the environment, which wins over the config.
+
+    Raises ProblemsError for a `config_api_url` or `token_env` that repository files may not
+    name (files.py reports the same at their lines; this is the last check before use).
+    """
+    problems = []
+    why = token_env_problem(token_env)
+    if why:
+        problems.append(Problem(why))
+    operator_url = api_url or _set(env, "HH_API_URL")
+    if not operator_url and config_api_url:
+        why = repository_url_problem(config_api_url)
+        if why:
+            problems.append(Problem(f"api_url {config_api_url}: {why}"))
+    if problems:
+        raise ProblemsError(problems)
+    token_source = "--token" if token else token_env
     base = Settings(directory=directory)
     token = token or env.get(token_env) or None
     stored: dict[str, object] = {}
@@ -93,7 +120,7 @@ def resolve_settings(
         token=token,
         profile=profile,
         **stored,
-        api_url=(api_url or env.get("HH_API_URL") or config_api_url or DEFAULT_API_URL).rstrip("/"),
+        api_url=(operator_url or config_api_url or DEFAULT_API_URL).rstrip("/"),
         user_agent=user_agent or env.get("HH_USER_AGENT") or config_user_agent,
         parallelism=parallelism,
         max_rps=max_rps,
@@ -102,7 +129,14 @@ def resolve_settings(
         retries=retries,
         backoff_base=backoff_base,
         token_env=token_env,
+        secrets=Secrets.of(env, [(token_source, token)], extra=[token_env]),
     )
+
+
+def _set(env: Mapping[str, str], name: str) -> str | None:
+    """The variable's value, None when it is unset, empty or only blanks."""
+    value = env.get(name)
+    return value.strip() or None if value else None
 
 
 def refresh_variable(token_env: str) -> str:

@@ -172,20 +172,17 @@ class _Same:
     """Schema objects as a cache key, by identity: the schemas come from load_schema's cache
     and live as long as the process (the key holds them, so their ids stay theirs)."""
 
-    __slots__ = ("objects",)
+    __slots__ = ("ids", "objects")
 
     def __init__(self, objects: list[Any]) -> None:
         self.objects = tuple(objects)
+        self.ids = tuple(map(id, self.objects))
 
     def __hash__(self) -> int:
-        return hash(tuple(map(id, self.objects)))
+        return hash(self.ids)
 
     def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, _Same)
-            and len(other.objects) == len(self.objects)
-            and all(a is b for a, b in zip(self.objects, other.objects, strict=True))
-        )
+        return isinstance(other, _Same) and other.ids == self.ids
 
 
 @dataclass(frozen=True)
@@ -364,6 +361,9 @@ def _finite_numbers(value: Any, path: JsonPath, report: _Report) -> None:
 
 def employer_id(item: Any) -> str | None:
     """An employer entry (3529, "3529" or {id: ..., name: ...}) -> "3529"; None if invalid."""
+    if type(item) is str:  # the common case first: hundreds of thousands in an agency's file
+        # [1-9][0-9]* (isdigit alone would take other scripts' digits)
+        return item if item.isascii() and item.isdigit() and item[0] != "0" else None
     if isinstance(item, dict):
         item = item.get("id")
     if isinstance(item, bool):

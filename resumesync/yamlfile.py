@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -33,6 +33,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver
 from yaml.scanner import Scanner
 
+from resumesync import yamlruns
 from resumesync.model import JsonPath, Location, SourceMap
 from resumesync.problems import Problem, ProblemsError, dotted
 from resumesync.yamlerrors import describe_syntax_error
@@ -133,7 +134,7 @@ class YamlDocument:
 
     file: str  # path relative to the repository, as shown in messages
     data: Any
-    lines: dict[JsonPath, int]  # every path (including () for the root) -> 1-based line
+    lines: Mapping[JsonPath, int]  # every path (including () for the root) -> 1-based line
     interpolated: frozenset[JsonPath] = frozenset()  # values that came from ${VAR}
 
     @property
@@ -186,14 +187,34 @@ class _Walk:
     problems: list[Problem] = field(default_factory=list)
     active: set[int] = field(default_factory=set)  # ids of the nodes being built (alias loops)
     count: int = 0
+    runs: dict[str, list[str | int]] | None = None  # compacted list items (yamlruns)
+    # sequence path -> (first index, count, line of the first) of each expanded run
+    run_lines: dict[JsonPath, list[tuple[int, int, int]]] = field(default_factory=dict)
 
     def problem(self, message: str, node: Node, path: JsonPath) -> None:
         location = Location(self.file, node.start_mark.line + 1)
         self.problems.append(Problem(message, location, dotted(path)))
 
 
+class _NotCompactable(Exception):
+    """The compacted text would not give what the whole text gives: parse the whole."""
+
+
 def parse_yaml(text: str, file: str) -> YamlDocument:
     """Parse one YAML document. Raises ProblemsError (syntax, duplicate keys, tags) at FILE:LINE."""
+    compacted = yamlruns.compact(text)
+    if compacted is not None:
+        try:
+            document = _parse(compacted.text, file, compacted.runs)
+        except (_NotCompactable, ProblemsError):
+            pass  # the whole text decides (and words any error)
+        else:
+            if not compacted.runs:  # every run came back as list items
+                return document
+    return _parse(text, file, None)
+
+
+def _parse(text: str, file: str, runs: dict[str, list[str | int]] | None) -> YamlDocument:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -215,7 +236,7 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         loader.dispose()
     if node is None:
         return YamlDocument(file, None, {(): 1})
-    walk = _Walk(file)
+    walk = _Walk(file, runs=runs)
     try:
         if "&" in text:  # no anchor, no alias (one to an unknown anchor does not compose)
             check_alias_expansion(node, file)
@@ -224,7 +245,51 @@ def parse_yaml(text: str, file: str) -> YamlDocument:
         raise ProblemsError([Problem("YAML nesting is too deep", Location(file, 1))]) from None
     if walk.problems:
         raise ProblemsError(walk.problems)
-    return YamlDocument(file, data, walk.lines)
+    lines = RunLines(walk.lines, walk.run_lines) if walk.run_lines else walk.lines
+    return YamlDocument(file, data, lines)
+
+
+class RunLines(Mapping[JsonPath, int]):
+    """Line numbers with the expanded runs (yamlruns) kept as ranges: an item of a run is
+    on the run's first line plus its offset, so 200,000 ids need no entry each."""
+
+    __slots__ = ("plain", "runs")
+
+    def __init__(
+        self, plain: dict[JsonPath, int], runs: dict[JsonPath, list[tuple[int, int, int]]]
+    ) -> None:
+        self.plain = plain
+        self.runs = runs
+
+    def _run_line(self, path: object) -> int | None:
+        if not isinstance(path, tuple) or not path or type(path[-1]) is not int:
+            return None
+        index = path[-1]
+        for start, count, first in self.runs.get(path[:-1], ()):
+            if start <= index < start + count:
+                return first + index - start
+        return None
+
+    def __getitem__(self, path: JsonPath) -> int:
+        line = self.plain.get(path)
+        if line is None:
+            line = self._run_line(path)
+            if line is None:
+                raise KeyError(path)
+        return line
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.plain or self._run_line(path) is not None
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        yield from self.plain
+        for prefix, spans in self.runs.items():
+            for start, count, _ in spans:
+                for index in range(start, start + count):
+                    yield (*prefix, index)
+
+    def __len__(self) -> int:
+        return len(self.plain) + sum(count for spans in self.runs.values() for _, count, _ in spans)
 
 
 def check_alias_expansion(node: Node, file: str, limit: int = MAX_EXPANDED_CHARS) -> None:
@@ -281,6 +346,8 @@ def _build(node: Node, path: JsonPath, walk: _Walk) -> Any:
         if isinstance(node, SequenceNode):
             if node.tag != SEQ_TAG:
                 walk.problem(f"unsupported YAML tag {_short(node.tag)}", node, path)
+            if walk.runs is not None:
+                return _sequence_with_runs(node, path, walk)
             return [_build(item, (*path, index), walk) for index, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
             if node.tag != MAP_TAG:
@@ -290,6 +357,28 @@ def _build(node: Node, path: JsonPath, walk: _Walk) -> Any:
         return None
     finally:
         walk.active.discard(id(node))
+
+
+def _sequence_with_runs(node: SequenceNode, path: JsonPath, walk: _Walk) -> list[Any]:
+    """A sequence whose compacted runs (yamlruns) expand into their values, one line each."""
+    runs = walk.runs
+    assert runs is not None
+    result: list[Any] = []
+    for item in node.value:
+        if isinstance(item, ScalarNode) and item.tag == yamlruns.RUN_TAG:
+            values = runs.pop(item.value, None)
+            if values is None:
+                raise _NotCompactable
+            walk.run_lines.setdefault(path, []).append(
+                (len(result), len(values), item.start_mark.line + 1)
+            )
+            walk.count += len(values)
+            if walk.count > MAX_NODES:
+                raise _NotCompactable  # the whole parse reports it, at its line
+            result.extend(values)
+        else:
+            result.append(_build(item, (*path, len(result)), walk))
+    return result
 
 
 def _mapping(node: MappingNode, path: JsonPath, walk: _Walk) -> dict[str, Any]:
@@ -348,6 +437,8 @@ def _merged(merges: list[Node], own: dict[str, Any], path: JsonPath, walk: _Walk
 def _scalar(node: ScalarNode, path: JsonPath, walk: _Walk) -> Any:
     value: str = node.value
     tag = node.tag
+    if walk.runs is not None and (tag == yamlruns.RUN_TAG or yamlruns.RUN_TAG in value):
+        raise _NotCompactable  # a placeholder that is not a list item: inside some scalar
     if tag in (STR_TAG, MERGE_TAG):
         return value
     if tag == NULL_TAG:
@@ -398,12 +489,18 @@ _REFERENCE = re.compile(r"\$\$\{|\$\{([^{}]*)\}|\$\{")
 _BODY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?", re.S)
 
 
-def interpolate(document: YamlDocument, env: Mapping[str, str]) -> YamlDocument:
+def interpolate(
+    document: YamlDocument,
+    env: Mapping[str, str],
+    *,
+    refuse: Callable[[str], str | None] | None = None,
+) -> YamlDocument:
     """Replace `${VAR}` in string values from `env`.
 
     `${VAR:-default}` uses the default when VAR is unset or empty (as the shell does);
     `$${` writes a literal `${`. An unset variable without a default is an error naming it and
-    its FILE:LINE; every such error of the document is reported at once.
+    its FILE:LINE; every such error of the document is reported at once. `refuse(name)` says
+    why a variable may not be read at all (set or not), as an error at its line.
     """
     problems: list[Problem] = []
     interpolated: set[JsonPath] = set(document.interpolated)
@@ -427,6 +524,10 @@ def interpolate(document: YamlDocument, env: Mapping[str, str]) -> YamlDocument:
                 )
                 return token
             name, default = body.group(1), body.group(2)
+            why = refuse(name) if refuse is not None else None
+            if why:
+                problems.append(Problem(why, document.location(path), dotted(path)))
+                return ""
             value = env.get(name)
             used = True
             if value is None or (value == "" and default is not None):

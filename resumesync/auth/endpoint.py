@@ -9,6 +9,7 @@ endpoint must be https on an hh.ru host, or loopback (the sandbox), whoever conf
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -170,18 +171,21 @@ class TokenEndpoint:
         try:
             # One attempt: a refresh whose answer was lost may have spent the refresh token,
             # and a second one would then only get "token has already been refreshed".
-            with httpx.Client(
-                timeout=self.timeout, verify=not self.url.startswith("http://")
-            ) as http:
-                response = http.post(self.url, data=form, headers=headers)
+            with (
+                httpx.Client(
+                    timeout=self.timeout, verify=not self.url.startswith("http://")
+                ) as http,
+                http.stream("POST", self.url, data=form, headers=headers) as response,
+            ):
+                content = _read_capped(response)
         except httpx.HTTPError as error:
             raise TokenError(
                 f"cannot reach the token endpoint {self.url}: {_redact(str(error), secrets)}"
             ) from None
         body: Any = None
-        if len(response.content) <= MAX_ANSWER_BYTES:
+        if content is not None:
             try:
-                body = response.json()
+                body = json.loads(content)
             except ValueError:
                 body = None
         if response.status_code != 200:
@@ -194,6 +198,18 @@ class TokenEndpoint:
             return TokenPair.from_response(body, self.clock())
         except ValueError as error:
             raise TokenError(f"{self.url}: {error}") from None
+
+
+def _read_capped(response: httpx.Response) -> bytes | None:
+    """The body, or None past MAX_ANSWER_BYTES (a token answer is a few hundred bytes; a
+    hostile endpoint's endless one is not read to its end)."""
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _redact(text: str, secrets: list[str]) -> str:

@@ -105,6 +105,7 @@ class StoredTokenProvider:
                 "(RESUMESYNC_NO_REFRESH is set): the next run that may refresh (the scheduled "
                 "apply) renews the pair"
             )
+        self.store.check_writable()  # a pair that cannot be saved must not be asked for
         self.refreshes += 1
         try:
             pair = self.endpoint.refresh(refresh_token)

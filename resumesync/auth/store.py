@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 
 from resumesync.auth.errors import TokenStoreError
 from resumesync.auth.pair import TokenPair
+from resumesync.safefs import UnsafePathError, atomic_write, check_writable
 
 FORMAT_VERSION = 1
 LOCK_TIMEOUT = 120.0  # seconds: a refresh is one request; longer means a stuck process
@@ -96,6 +95,14 @@ class TokenStore:
         pairs[key] = entry
         self._write(pairs)
 
+    def check_writable(self) -> None:
+        """Refuses, before a refresh spends the refresh token, a store that could not take the
+        new pair (a symlink, a directory in its place)."""
+        try:
+            check_writable(self.path)
+        except UnsafePathError as error:
+            raise TokenStoreError(f"{self.path}: cannot write the token store: {error}") from None
+
     def forget(self, key: str) -> bool:
         pairs = self._read()
         if pairs.pop(key, None) is None:
@@ -133,8 +140,8 @@ class TokenStore:
         text = json.dumps({"format_version": FORMAT_VERSION, "pairs": pairs}, indent=1) + "\n"
         self._make_directory()
         try:
-            atomic_write(self.path, text, mode=0o600)
-        except OSError as error:
+            atomic_write(self.path, text, mode=0o600)  # never through a symlink
+        except (OSError, UnsafePathError) as error:
             raise TokenStoreError(f"{self.path}: cannot write the token store: {error}") from None
 
     def _make_directory(self) -> None:
@@ -142,25 +149,6 @@ class TokenStore:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as error:
             raise TokenStoreError(f"{self.path.parent}: cannot create it: {error}") from None
-
-
-def atomic_write(path: Path, data: str, *, mode: int) -> None:
-    """A new file with `mode` from the start, renamed over `path` (never written through a
-    symlink). Stands in for the shared helper (resumesync.safefs) until that one lands."""
-    if path.is_symlink():
-        raise OSError(f"{path} is a symlink: not written through it")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            os.fchmod(stream.fileno(), mode)
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def restore_store(path: Path, text: str, source: str) -> int:
@@ -180,6 +168,6 @@ def restore_store(path: Path, text: str, source: str) -> int:
     store._make_directory()
     try:
         atomic_write(store.path, text, mode=0o600)
-    except OSError as error:
+    except (OSError, UnsafePathError) as error:
         raise TokenStoreError(f"{path}: cannot write the token store: {error}") from None
     return len(pairs)

@@ -3,7 +3,6 @@ out. Tokens are never printed, only where they are stored and when they expire."
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import re
@@ -194,13 +193,17 @@ def _user_agent(console: Console, options: dict[str, Any], settings: Any) -> str
 
 
 def _store_user_agent(path: Path, agent: str) -> None:
+    from resumesync.auth.errors import TokenStoreError
     from resumesync.auth.paths import load_user_settings
-    from resumesync.auth.store import atomic_write
+    from resumesync.safefs import UnsafePathError, atomic_write
 
     data = load_user_settings({"RESUMESYNC_CONFIG_DIR": str(path.parent)})
     data["user_agent"] = agent
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    atomic_write(path, json.dumps(data, indent=1) + "\n", mode=0o600)
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(data, indent=1) + "\n", mode=0o600)
+    except (OSError, UnsafePathError) as error:
+        raise TokenStoreError(f"{path}: cannot save the user agent: {error}") from None
 
 
 @click.command()
@@ -288,6 +291,8 @@ def status(console: Console, offline: bool, **options: Any) -> None:
 
 def _call(settings: Any, method: str, path: str) -> Any:
     """One API call with the stored pair (refreshed by the usual rules)."""
+    import asyncio  # here, not at the top: `resumesync --help` must not pay for asyncio
+
     from resumesync import pipeline
     from resumesync.client import HHClient
 

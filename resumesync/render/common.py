@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from resumesync.artifacts import human_size, pending_artifact_id
+from resumesync.hosts import api_host
 from resumesync.model import Action, Change, Notice, NoticeKind, Plan, is_pending
 from resumesync.render.fielddiff import field_diff_lines, format_value
 
@@ -171,6 +172,14 @@ def totals(plan: Plan) -> Totals:
         ),
         widening=sum(1 for change in plan.changes if change.widens_visibility),
     )
+
+
+SANDBOX_API = "the built-in sandbox"
+
+
+def api_label(plan: Plan) -> str:
+    """The server the plan read, `api.hh.ru`: a plan says which API's account it shows."""
+    return SANDBOX_API if plan.api_url == "sandbox" else api_host(plan.api_url)
 
 
 def summary_line(plan: Plan) -> str:

@@ -10,9 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from deepdiff import DeepDiff
-from deepdiff.helper import NotPresent
-
 from resumesync.normalize import normalize_field
 from resumesync.problems import dotted
 
@@ -37,6 +34,11 @@ def field_diff_lines(name: str, old: Any, new: Any, *, show_sensitive: bool = Fa
             f"~ {name}: {_show(name, (), before, show_sensitive)} -> "
             f"{_show(name, (), after, show_sensitive)}"
         ]
+    # Imported only when a nested field differs: deepdiff (and what it pulls in) costs tens
+    # of ms that a plan without such a diff, and every `validate`, need not pay.
+    from deepdiff import DeepDiff
+    from deepdiff.helper import NotPresent
+
     lines: list[tuple[tuple[Any, ...], str]] = []
     tree = DeepDiff(before, after, view="tree")
     for levels in tree.values():

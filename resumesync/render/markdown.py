@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 
 from resumesync.model import Action, Change, Notice, Plan
 from resumesync.render.common import (
+    SANDBOX_API,
     WIDENS,
     ResumeSection,
+    api_label,
     change_lines,
     employer_label,
     sections,
@@ -70,6 +72,9 @@ def render_markdown(
 
 def _head(plan: Plan) -> str:
     lines = ["## resumesync plan", "", f"**{summary_line(plan)}**", ""]
+    if plan.api_url:
+        label = api_label(plan)
+        lines += [f"API: {label if label == SANDBOX_API else f'`{label}`'}", ""]
     widening = totals(plan).widening
     if widening:
         lines += [

@@ -1,6 +1,8 @@
 """The plan for a terminal, in the spirit of `terraform plan`.
 
 ```
+API: api.hh.ru
+
 ~ resume backend (7f3c…)
     + blacklist 1455 (HeadHunter)
     ~ title: "Python developer" -> "Senior Python developer"
@@ -9,6 +11,8 @@
 Plan: 1 resume to update, 1 to publish, 1 employer to add, 0 to remove.
 ```
 
+The first line names the server the plan read.
+
 Every employer is listed, one per line. Colour only when the caller says so (the CLI: a TTY
 and no NO_COLOR).
 """
@@ -16,7 +20,13 @@ and no NO_COLOR).
 from __future__ import annotations
 
 from resumesync.model import Plan
-from resumesync.render.common import change_lines, notice_lines, sections, summary_line
+from resumesync.render.common import (
+    api_label,
+    change_lines,
+    notice_lines,
+    sections,
+    summary_line,
+)
 
 _GREEN, _RED, _YELLOW, _BOLD, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m"
 _INDENT = "    "
@@ -24,7 +34,7 @@ _INDENT = "    "
 
 def render_text(plan: Plan, *, color: bool = False, show_sensitive: bool = False) -> str:
     """The whole plan as text, ending with the summary line and a newline."""
-    out: list[str] = []
+    out: list[str] = [f"API: {api_label(plan)}", ""] if plan.api_url else []
     resume_sections, loose = sections(plan)
     for section in resume_sections:
         out.append(_paint(section.header, _BOLD if not section.changes else _YELLOW, color))

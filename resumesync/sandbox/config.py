@@ -11,6 +11,10 @@ and `persistent_sandbox`, which the command line uses), and at run time with
                            a write was applied
     HH_SANDBOX_SEED        seed of the fault dice: the same seed gives the same faults
 
+and, to try `resumesync login` against the sandbox, an application of your own making:
+HH_SANDBOX_CLIENT_ID, HH_SANDBOX_CLIENT_SECRET, HH_SANDBOX_REDIRECT_URI (default
+http://127.0.0.1:8765/callback).
+
 With `SandboxConfig(faults_by_request=True)` a request's faults follow from the request and
 how often it came before, not from the order of arrival: concurrent clients get the same
 faults on every run.
@@ -37,6 +41,7 @@ ENVIRONMENT = {
     "HH_SANDBOX_SEED": "seed",
 }
 RATES = ("error_rate", "rate_limit_rate", "drop_rate")
+DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,16 @@ class SandboxConfig:
                 changes[name] = int(text) if name == "seed" else float(text)
             except ValueError:
                 raise ValueError(f"{variable} must be a number") from None
+        client_id = env.get("HH_SANDBOX_CLIENT_ID", "").strip()
+        if client_id:  # an application to try `resumesync login` against (values of your own)
+            secret = env.get("HH_SANDBOX_CLIENT_SECRET", "").strip()
+            redirect = env.get("HH_SANDBOX_REDIRECT_URI", "").strip() or DEFAULT_REDIRECT_URI
+            if not secret:
+                raise ValueError("HH_SANDBOX_CLIENT_ID needs HH_SANDBOX_CLIENT_SECRET")
+            changes["applications"] = {
+                **self.applications,
+                client_id: Application(secret, redirect),
+            }
         return dataclasses.replace(self, **changes)
 
 

@@ -221,3 +221,31 @@ def test_restore_writes_a_store_from_the_environment_and_refuses_anything_else(
     assert bad.exit_code == 1
     assert "MY_STORE is not a resumesync token store" in bad.output
     assert "USERnotastore" not in bad.output and not (tmp_path / "x.json").exists()
+
+
+def test_a_damaged_store_is_named_without_a_traceback(
+    oauth: OAuthSandbox, repo: Path, tmp_path: Path
+) -> None:
+    store_path = tmp_path / "store.json"
+    store_path.write_text('{"pairs": [1, 2]', encoding="utf-8")
+    result = plan(oauth, repo, store_path)
+    assert result.exit_code == 1
+    assert f"{store_path}: not a resumesync token store" in result.output
+    assert "Traceback" not in result.output
+    assert oauth.sandbox.requests == []
+
+
+def test_a_refreshed_pair_is_never_written_through_a_symlink(
+    oauth: OAuthSandbox, repo: Path, tmp_path: Path
+) -> None:
+    real = tmp_path / "real.json"
+    stored_pair(oauth, real, expires_at=time.time() - 1)
+    oauth.clock.advance(FOURTEEN_DAYS + 1)
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    before = real.read_text()
+    result = plan(oauth, repo, link)
+    assert result.exit_code == 1
+    assert "symlink" in result.output and "Traceback" not in result.output
+    assert real.read_text() == before and link.is_symlink()
+    assert oauth.refresh_requests() == []  # refused before the refresh token was spent

@@ -147,3 +147,19 @@ def test_the_request_log_never_shows_the_token_endpoint_secrets(oauth: OAuthSand
     (exchange,) = oauth.token_requests()
     assert exchange.body["client_secret"] == "(secret)" and exchange.body["code"] == "(secret)"
     assert exchange.body["grant_type"] == "authorization_code"
+
+
+def test_serve_registers_an_application_from_the_environment() -> None:
+    from resumesync.sandbox import SandboxConfig
+
+    config = SandboxConfig().with_env(
+        {"HH_SANDBOX_CLIENT_ID": "mine", "HH_SANDBOX_CLIENT_SECRET": "also-mine"}
+    )
+    (application,) = config.applications.values()
+    assert config.applications.keys() == {"mine"}
+    assert application.redirect_uri == "http://127.0.0.1:8765/callback"
+    assert "also-mine" not in repr(application)
+    import pytest
+
+    with pytest.raises(ValueError, match="HH_SANDBOX_CLIENT_SECRET"):
+        SandboxConfig().with_env({"HH_SANDBOX_CLIENT_ID": "mine"})

@@ -51,8 +51,9 @@ def test_two_processes_that_meet_an_expired_token_refresh_it_once(
         gate.open()
         for process in processes:
             process.kill()
+    log = "\n".join(f"{r.method} {r.path} {r.status}" for r in oauth.sandbox.requests)
     for process, (_, stderr) in zip(processes, outputs, strict=True):
-        assert process.returncode == 0, stderr
+        assert process.returncode == 0, f"{stderr}\n{log}"
         assert "Traceback" not in stderr
     assert len(oauth.refresh_requests()) == 1
     refused = [r for r in oauth.sandbox.requests if r.status == 403]

@@ -207,3 +207,36 @@ def test_a_saved_plan_creates_the_resumes_it_was_made_with(tmp_path: Path) -> No
     assert applied.exit_code == 0, applied.output
     assert count == 2
     assert replan.exit_code == 0, replan.output
+
+
+def test_a_saved_plan_whose_new_resume_cannot_be_published_yet_is_not_stale(
+    tmp_path: Path,
+) -> None:
+    """The rules of a new resume (GET /resume_conditions) decide whether its publish is in
+    the plan: a saved plan's apply reads them again, or its plan would differ (stale)."""
+    repo = repository_to_create(tmp_path / "repo")
+    (repo / "resumes" / "data-engineer.yaml").unlink()
+    (repo / "visibility.yaml").unlink()
+    backend = repo / "resumes" / "backend.yaml"
+    # professional_roles (required to publish) comes from nowhere: a draft, not published
+    base = repo / "resumes" / "_base.yaml"
+    base.write_text(
+        "".join(
+            line
+            for line in base.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("professional_roles:")
+        ),
+        encoding="utf-8",
+    )
+    plan_file = tmp_path / "plan.json"
+    with running_sandbox(SandboxConfig(accounts={TOKEN: Account()})) as sandbox:
+        saved = run(sandbox.url, "plan", repo, "--out", str(plan_file))
+        applied = run(sandbox.url, "apply", repo, str(plan_file))
+        account = sandbox.account(TOKEN)
+    assert saved.exit_code == 0, saved.output
+    assert "publish (first publication)" not in saved.output
+    assert "professional_roles" in saved.output  # the notice names what is missing
+    assert applied.exit_code == 0, applied.output
+    (resume,) = account.resumes.values()
+    assert resume.state.status == "not_published"
+    assert backend.read_text(encoding="utf-8").count("\nid: ") == 1

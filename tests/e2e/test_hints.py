@@ -85,3 +85,16 @@ def test_the_apply_again_hint_is_the_command_given() -> None:
 
     text = apply_summary(Failed(), "resumesync apply --yes --dir pf --sandbox")
     assert "run `resumesync apply --yes --dir pf --sandbox` again" in text
+
+
+def test_a_stale_plan_names_the_plan_command_that_replaces_it(workspace: Path) -> None:
+    assert run(workspace, "plan", "--sandbox", "--dir", "pf", "--out", "plan.json").exit_code == 0
+    assert run(workspace, "apply", "--sandbox", "--dir", "pf", "--yes").exit_code == 0
+    stale = run(workspace, "apply", "--sandbox", "--dir", "pf", "plan.json")
+    assert stale.exit_code == 1
+    assert "Make a new plan with `resumesync plan --out plan.json --dir pf --sandbox`" in (
+        stale.stderr
+    )
+    replanned = pasted(workspace, stale.stderr, "Make a new plan with")
+    assert replanned.exit_code == 0, replanned.output
+    assert "No changes" in replanned.output

@@ -4,14 +4,18 @@ the plan file keeps what apply needs."""
 from __future__ import annotations
 
 import json
+import shutil
 import stat
+from pathlib import Path
 
 import jsonschema
+from click.testing import CliRunner
 
+from resumesync.cli import cli
 from resumesync.render.redact import SENSITIVE, redact_plan_json
 from resumesync.resources import load_schema
 
-from .conftest import Harness
+from .conftest import EXAMPLES, Harness
 
 EMAIL = "new.address@example.com"
 PHONE = "7654321"
@@ -109,3 +113,17 @@ def test_redaction_keeps_nulls_and_other_fields() -> None:
     assert change["diff"]["birth_date"] == {"old": SENSITIVE, "new": None}
     assert change["diff"]["title"] == {"old": "A", "new": "B"}
     assert data["changes"][0]["body"]["contact"][0]["value"] == "a@b"  # the input is untouched
+
+
+def test_every_profile_of_a_json_plan_is_redacted(tmp_path: Path) -> None:
+    team = shutil.copytree(EXAMPLES / "team", tmp_path / "team")
+    result = CliRunner().invoke(
+        cli,
+        ["plan", "--sandbox", "--dir", str(team), "--format", "json"],
+        env={"NO_COLOR": "1", "HH_TOKEN": None, "HH_EMAIL": EMAIL},
+    )
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert set(document) == {"anna", "boris"}
+    assert all(plan["redacted"] is True for plan in document.values())
+    assert EMAIL not in result.stdout and "ivan.petrov@example.com" not in result.stdout

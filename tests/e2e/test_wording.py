@@ -67,3 +67,14 @@ def test_reset_with_nothing_to_reset_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.output.startswith("Nothing to reset:")
     assert not (tmp_path / ".resumesync").exists()
+
+
+def test_one_imported_resume_is_one_resume(tmp_path: Path) -> None:
+    result = run(
+        "import", "--sandbox", "--dir", str(tmp_path / "one"),
+        "--resume", "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 resume. " in result.output
+    validated = run("validate", "--dir", str(tmp_path / "one"))
+    assert validated.output.strip().endswith("1 resume valid.")

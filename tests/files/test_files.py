@@ -53,8 +53,8 @@ def test_example_repository() -> None:
     assert black.employers == ("1455", "3529", "78638")
     assert black.exact is True
     assert black.names == {"1455": "HeadHunter", "3529": "Sberbank", "78638": "Tinkoff"}
-    assert black.source.locate(("1455",)) == Location("visibility.yaml", 4)
-    assert black.source.locate(("78638",)) == Location("visibility.yaml", 10)
+    assert black.source.locate(("1455",)) == Location("visibility.yaml", 6)
+    assert black.source.locate(("78638",)) == Location("visibility.yaml", 12)
     assert "whitelist" not in backend.lists  # unmanaged
 
     # data-engineer: the blacklist comes from defaults only -> include; its whitelist is include.
@@ -283,7 +283,7 @@ def test_load_config(tmp_path: Path) -> None:
                 user_agent: resumesync/0.1 (me@example.com)
                 profiles:
                   work: {dir: accounts/work, token_env: HH_TOKEN_WORK}
-                  kz: {dir: accounts/kz, token_env: HH_TOKEN_KZ, api_url: "https://api.hh.kz"}
+                  kz: {dir: accounts/kz, token_env: HH_TOKEN_KZ, api_url: "http://127.0.0.1:8080"}
                 """
         },
     )
@@ -293,7 +293,9 @@ def test_load_config(tmp_path: Path) -> None:
         user_agent="resumesync/0.1 (me@example.com)",
         profiles={
             "work": ProfileConfig("work", "accounts/work", "HH_TOKEN_WORK"),
-            "kz": ProfileConfig("kz", "accounts/kz", "HH_TOKEN_KZ", api_url="https://api.hh.kz"),
+            "kz": ProfileConfig(
+                "kz", "accounts/kz", "HH_TOKEN_KZ", api_url="http://127.0.0.1:8080"
+            ),
         },
     )
 

@@ -92,7 +92,9 @@ def test_text_colour_only_when_asked() -> None:
 def test_no_changes_summary() -> None:
     plan = build_plan(desired_state(desired()), live_state(live()))
     assert summary_line(plan) == "No changes. The account matches the files."
-    assert render_text(plan).strip() == "No changes. The account matches the files."
+    assert render_text(plan).strip() == (
+        "API: api.hh.example\n\nNo changes. The account matches the files."
+    )
 
 
 def test_text_lists_every_employer() -> None:
