@@ -23,8 +23,10 @@ from typing import Any, Protocol
 
 from resumesync.artifacts import image_type, is_pending_artifact, pending_artifact_id
 from resumesync.client import (
+    ApiError,
     BadJsonDataError,
     ClientError,
+    HaltedError,
     HHClient,
     NotFoundError,
     PublishNotYet,
@@ -32,6 +34,7 @@ from resumesync.client import (
     gather_or_cancel,
 )
 from resumesync.endpoints import resume_path
+from resumesync.interrupt import AbandonedInFlight, CallProbe, Interrupt
 from resumesync.model import LIST_KINDS, Action, Change, JsonPath, Plan, is_pending
 from resumesync.problems import dotted
 
@@ -81,6 +84,8 @@ class Outcome(enum.Enum):
     FAILED = "failed"
     SKIPPED = "skipped"  # an earlier change of the same resume failed
     NOT_YET = "not_yet"  # publish answered 429: hh.ru does not allow renewing yet
+    NOT_STARTED = "not_started"  # interrupted (SIGTERM, SIGINT) before it was sent
+    MAYBE_APPLIED = "maybe_applied"  # in flight when interrupted, abandoned after the grace
 
 
 class EventKind(enum.Enum):
@@ -89,6 +94,8 @@ class EventKind(enum.Enum):
     FAILED = "failed"
     SKIPPED = "skipped"
     NOT_YET = "not_yet"
+    NOT_STARTED = "not_started"
+    MAYBE_APPLIED = "maybe_applied"
 
 
 @dataclass(frozen=True)
@@ -170,11 +177,20 @@ class CreatedResume:
         return id_line(self.resume_id)
 
 
+def rerun_may_help(failed: list[ChangeOutcome]) -> bool:
+    """Whether running the apply again may get further: not when hh.ru refused every failed
+    call as a bad request (400: the same body is refused again until the files change)."""
+    return not failed or any(
+        not (isinstance(item.error, ApiError) and item.error.status == 400) for item in failed
+    )
+
+
 @dataclass
 class ApplyResult:
     outcomes: list[ChangeOutcome]  # one per change, in plan order
     retries: list[RetryEvent] = field(default_factory=list)  # retried attempts during the apply
     created: list[CreatedResume] = field(default_factory=list)  # new and adopted resumes
+    interrupted: str | None = None  # the signal that interrupted the apply, if one did
     uploaded: list[tuple[str, str, str]] = field(default_factory=list)  # (file, type, id)
 
     def _with(self, outcome: Outcome) -> list[ChangeOutcome]:
@@ -197,9 +213,18 @@ class ApplyResult:
         return self._with(Outcome.NOT_YET)
 
     @property
+    def not_started(self) -> list[ChangeOutcome]:
+        return self._with(Outcome.NOT_STARTED)
+
+    @property
+    def maybe_applied(self) -> list[ChangeOutcome]:
+        return self._with(Outcome.MAYBE_APPLIED)
+
+    @property
     def ok(self) -> bool:
-        """True when nothing failed ("publish not yet" is not a failure)."""
-        return not self.failed and not self.skipped
+        """True when nothing failed ("publish not yet" is not a failure) and the apply was
+        not interrupted."""
+        return not (self.failed or self.skipped or self.not_started or self.maybe_applied)
 
     def failure_lines(self) -> list[str]:
         return [item.line() for item in self.failed]
@@ -220,8 +245,12 @@ async def apply_plan(
     *,
     on_event: Callable[[ApplyEvent], None] | None = None,
     hooks: CreationHooks | None = None,
+    interrupt: Interrupt | None = None,
 ) -> ApplyResult:
-    """Executes every change of `plan`; never raises for an API failure (see ApplyResult)."""
+    """Executes every change of `plan`; never raises for an API failure (see ApplyResult).
+
+    Once `interrupt` is requested no change starts (NOT_STARTED); a change in flight gets
+    the interrupt's grace period, then is abandoned (MAYBE_APPLIED)."""
     total = len(plan.changes)
     outcomes: dict[int, ChangeOutcome] = {}
     ids: dict[str, str] = {}  # pending id of a resume to create -> the id the POST gave it
@@ -326,9 +355,24 @@ async def apply_plan(
         change = plan.changes[index]
         if is_pending(change.resume_id) and change.resume_id in ids:
             change = bind_pending(change, ids)  # events and outcomes name the real id
+        if interrupt is not None and interrupt.requested:
+            outcomes[index] = ChangeOutcome(change, Outcome.NOT_STARTED)
+            emit(EventKind.NOT_STARTED, index, change=change)
+            return outcomes[index]
         emit(EventKind.STARTED, index, change=change)
+        probe = CallProbe(interrupt) if interrupt is not None else None
         try:
-            await call(change)
+            if interrupt is None or probe is None:
+                await call(change)
+            else:
+                await interrupt.guard(call(change), probe)
+        except (AbandonedInFlight, HaltedError):
+            # Interrupted: nothing of it went out (not started), or something did and its
+            # answer never came (it may have been applied).
+            sent = probe is not None and probe.sent
+            kind = Outcome.MAYBE_APPLIED if sent else Outcome.NOT_STARTED
+            result = ChangeOutcome(change, kind)
+            emit(EventKind(kind.value), index, change=change)
         except PublishNotYet as error:
             if error.maybe_applied:  # our own earlier attempt published it, then the line dropped
                 result = ChangeOutcome(change, Outcome.DONE)
@@ -348,6 +392,11 @@ async def apply_plan(
     async def apply_resume(ordered: list[list[int]]) -> None:
         for number, phase in enumerate(ordered):
             results = await asyncio.gather(*(run(index) for index in phase))
+            if interrupt is not None and interrupt.requested:
+                for later in ordered[number + 1 :]:
+                    for index in later:
+                        await run(index)  # each one: not started
+                return
             if any(result.outcome is Outcome.FAILED for result in results):
                 for later in ordered[number + 1 :]:
                     for index in later:
@@ -372,6 +421,7 @@ async def apply_plan(
         [outcomes[index] for index in range(total)],
         retries=client.retry_events[retried_before:],
         created=created,
+        interrupted=interrupt.reason if interrupt is not None else None,
         uploaded=uploaded,
     )
 
@@ -471,7 +521,7 @@ async def send(client: HHClient, change: Change) -> None:
     """The one call of `change`, rebuilt from its meaning (action, resume id, list kind,
     employer ids, fields) by the client's own endpoint code: a change's `method`, `path` and
     list `body` are for people and plan files, never sent as written (a saved plan is applied
-    only as the plan made again now, see pipeline.replan_saved)."""
+    only as the plan made again now, see applied.replan_saved)."""
     resume_id, kind = change.resume_id, change.list_kind
     if change.action is Action.UPDATE:
         await client.put_resume(resume_id, dict(change.body or {}))

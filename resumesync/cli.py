@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
+import math
 import os
 import sys
 from collections import Counter
@@ -17,6 +18,7 @@ import click
 
 from resumesync import __version__
 from resumesync.commands import auth as auth_commands
+from resumesync.commands.pull import pull_command
 from resumesync.commands.renew import renew_command
 from resumesync.employers_cli import employers_group
 from resumesync.hints import hint
@@ -56,7 +58,11 @@ class Console:
         click.echo(text, file=self.stdout)
 
     def err(self, text: str) -> None:
-        click.echo(text, file=self.stderr)
+        # Errors and warnings carry server text (descriptions, titles): no control characters
+        # or terminal escapes reach the terminal (textsafe.py).
+        from resumesync.textsafe import printable_lines
+
+        click.echo(printable_lines(text), file=self.stderr)
 
 
 class Failure(click.ClickException):
@@ -82,7 +88,11 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options that every command talking to the API accepts after its name."""
     options = [
         directory_option,
-        click.option("--token", help="OAuth access token (default: $HH_TOKEN)."),
+        click.option(
+            "--token",
+            help="OAuth access token (default: $HH_TOKEN). A command line is visible to other "
+            "users of the machine (`ps`): prefer setting HH_TOKEN.",
+        ),
         click.option(
             "--token-file",
             type=click.Path(dir_okay=False, path_type=Path),
@@ -102,7 +112,8 @@ def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option(
             "--timeout",
             type=click.FloatRange(0.1),
-            help="Read timeout of each request in seconds (default 30).",
+            help="The longest one attempt of a request may take, from sending it to the last "
+            "byte of the answer, in seconds (default 30).",
         ),
         click.option(
             "--connect-timeout",
@@ -273,6 +284,14 @@ def plan(
 @click.option("--force", is_flag=True, help="Allow removing more than 30 % of a large list.")
 @click.option("--show-sensitive", is_flag=True, help="Show contact values and birth date.")
 @click.option(
+    "--interrupt-grace",
+    type=click.FloatRange(0, 600),
+    default=5.0,
+    show_default=True,
+    help="After SIGTERM or Ctrl+C no new call starts; calls in flight get this many seconds "
+    "to finish (a second signal ends the wait).",
+)
+@click.option(
     "--detailed-exitcode",
     is_flag=True,
     help="Exit 2 when changes remain after applying (drift): the resumes it changed are read "
@@ -285,6 +304,7 @@ def apply(
     yes: bool,
     force: bool,
     show_sensitive: bool,
+    interrupt_grace: float,
     detailed_exitcode: bool,
     **connection: Any,
 ) -> None:
@@ -299,6 +319,8 @@ def apply(
     from resumesync.planfile import load_plan
     from resumesync.profiles import from_root
 
+    if not math.isfinite(interrupt_grace):  # click's FloatRange lets nan through
+        raise Failure("--interrupt-grace must be a number of seconds, not nan")
     retries = RetryLog(console)
     with (
         reported_problems(console),
@@ -323,14 +345,20 @@ def apply(
                 confirm_or_refuse(
                     console, hint(click.get_current_context(), "apply", extra=["--yes"])
                 )
-        applied = session.apply(
-            [(the_plan, target.desired, target.settings) for target, the_plan in planned],
-            check_fingerprint=plan_file is not None,
-            force=force,
-            on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
-        )
+        from resumesync.interrupt import Interrupt, signals_interrupt
+
+        interrupt = Interrupt(interrupt_grace, on_request=interrupted_notice(console))
+        with signals_interrupt(interrupt):  # SIGTERM (a CI cancel) like SIGINT
+            applied = session.apply(
+                [(the_plan, target.desired, target.settings) for target, the_plan in planned],
+                check_fingerprint=plan_file is not None,
+                force=force,
+                on_event=progress_reporter(console, sum(len(plan.changes) for _, plan in planned)),
+                interrupt=interrupt,
+            )
         remaining: list[Any] = []
-        if detailed_exitcode:  # drift: one read pass, plus the resumes the apply changed
+        if detailed_exitcode and not interrupt.requested:  # drift: one read pass, plus the
+            # resumes the apply changed (not after an interrupt: the run is to end now)
             remaining = session.remaining(
                 [(the_plan, target.desired, target.settings) for target, the_plan in planned]
             )
@@ -438,7 +466,11 @@ def import_command(
     "instead of the example account.",
 )
 @click.option(
-    "--token", default="USERsandbox", show_default=True, help="The token the sandbox accepts."
+    "--token",
+    default="USERsandbox",
+    show_default=True,
+    help="The token the sandbox accepts (also for its /_sandbox/ control endpoints). A command "
+    "line is visible to other users (`ps`); clients should read theirs from HH_TOKEN.",
 )
 @click.option("--latency", type=click.FloatRange(0), default=0.0, help="Seconds per request.")
 @click.option(
@@ -488,9 +520,12 @@ def sandbox(
         )
     except ValueError as error:
         raise Failure(str(error)) from None
-    config = sandbox_package.SandboxConfig(
-        accounts={token: account}, latency=latency, error_rate=fail_rate
-    )
+    try:  # range-checked there: a sandbox left running must not sleep for ever per request
+        config = sandbox_package.SandboxConfig(
+            accounts={token: account}, latency=latency, error_rate=fail_rate
+        )
+    except ValueError as error:
+        raise Failure(f"--latency / --fail-rate: {error}") from None
 
     def announce(url: str) -> None:
         console.out(
@@ -498,8 +533,11 @@ def sandbox(
             f"  export HH_TOKEN={token}\n\nPress Ctrl+C to stop."
         )
 
-    with contextlib.suppress(KeyboardInterrupt):
-        sandbox_package.serve(config, port=port, on_ready=announce)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            sandbox_package.serve(config, port=port, on_ready=announce)
+    except OSError as error:  # the port is taken, or not ours to take
+        raise Failure(f"cannot listen on 127.0.0.1:{port}: {error.strerror or error}") from None
 
 
 def reset_sandbox_state(console: Console, directory: Path) -> None:
@@ -722,8 +760,9 @@ def render(
     """The plan in `output_format`; SecretLeakError if the text holds a credential."""
     if output_format == "json":  # personal data hidden, as in text and markdown
         from resumesync.render.redact import dump_printed_plan
+        from resumesync.textsafe import json_text
 
-        text = dump_printed_plan(plan, show_sensitive=show_sensitive)
+        text = json_text(dump_printed_plan(plan, show_sensitive=show_sensitive))
     elif output_format == "markdown":
         from resumesync.render.markdown import render_markdown
 
@@ -736,9 +775,20 @@ def render(
     return text
 
 
+MAX_PLAN_FILE_BYTES = 64 * 1024 * 1024  # a plan of 2,000-employer lists is a few MB
+
+
 def read_text(path: Path) -> str:
+    """A plan file's text; at most MAX_PLAN_FILE_BYTES of a regular file (a FIFO or
+    /dev/zero named as the plan would block or never end)."""
+    if path.exists() and not path.is_file():
+        raise Failure(f"{path}: cannot read the plan file: not a regular file")
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_PLAN_FILE_BYTES + 1)
+        if len(data) > MAX_PLAN_FILE_BYTES:
+            raise Failure(f"{path}: not a plan file: larger than {MAX_PLAN_FILE_BYTES >> 20} MB")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise Failure(f"{path}: cannot read the plan file: {error}") from None
 
@@ -804,6 +854,8 @@ def apply_summary(
     result: Any, again: str = "resumesync apply", retries: list[Any] | None = None
 ) -> str:
     """`retries`: every retry of the run (the plan's reads too); default: the apply's own."""
+    from resumesync.applier import rerun_may_help
+
     lines = [f"Applied {len(result.succeeded)} of {len(result.outcomes)} changes."]
     for file, kind, artifact_id in getattr(result, "uploaded", ()):
         lines.append(f"  uploaded {file} as {kind} {artifact_id}: commit resumesync.lock")
@@ -825,11 +877,15 @@ def apply_summary(
         )
     if result.skipped:
         lines.append(f"  skipped: {len(result.skipped)} later changes of the failed resumes")
+    if getattr(result, "interrupted", None):
+        lines.extend(interruption_lines(result))
     retries = result.retries if retries is None else retries
     if retries:
         lines.append(f"  {retry_summary(retries)}")
-    if not result.ok:
+    if not result.ok and rerun_may_help(result.failed):
         lines.append(f"Some changes failed; run `{again}` again: it continues from here.")
+    elif not result.ok:  # hh.ru refused them (400): the same files are refused again
+        lines.append("Some changes were refused; fix the files above, then plan and apply again.")
     return "\n".join(lines)
 
 
@@ -838,9 +894,45 @@ cli.add_command(renew_command(connection_options))
 cli.add_command(auth_commands.login)
 cli.add_command(auth_commands.logout)
 cli.add_command(auth_commands.auth_group)
+cli.add_command(pull_command(connection_options))
+
+
+def interrupted_notice(console: Console) -> Callable[[str], None]:
+    def notice(reason: str) -> None:
+        console.err(
+            f"Interrupted ({reason}): no new call starts; the calls in flight get a moment to "
+            "finish (send it again to stop at once)."
+        )
+
+    return notice
+
+
+def interruption_lines(result: Any) -> list[str]:
+    """What an interrupted apply did, did not do, and may have done."""
+    from resumesync.applier import describe_change
+
+    lines = [f"  interrupted by {result.interrupted}:"]
+    for title, outcomes in (
+        ("done", result.succeeded),
+        ("not started", result.not_started),
+        ("in flight when interrupted, may have been applied", result.maybe_applied),
+    ):
+        lines.append(f"    {title}: {len(outcomes)}")
+        lines.extend(f"      {describe_change(outcome.change)}" for outcome in outcomes)
+    return lines
 
 
 def main() -> None:
+    # SIGTERM (what CI sends on cancel) is handled like Ctrl+C; an apply in progress
+    # handles both itself (interrupt.py).
+    import signal
+
+    def interrupted(_number: int, _frame: Any) -> None:
+        # As SIGINT: asyncio.Runner's own SIGINT handler then cancels the running work
+        # cleanly before KeyboardInterrupt ends the command (click: "Aborted!").
+        signal.raise_signal(signal.SIGINT)
+
+    signal.signal(signal.SIGTERM, interrupted)
     cli(obj=Console())
 
 

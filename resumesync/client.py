@@ -13,6 +13,7 @@ import logging
 import math
 import random
 import re
+import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -39,6 +40,7 @@ from resumesync.endpoints import (
     resume_write_call,
     segment,
 )
+from resumesync.interrupt import CURRENT_CALL
 from resumesync.model import ListKind
 from resumesync.ratelimit import Clock, RateLimiter, Sleep, backoff_delay, parse_retry_after
 
@@ -48,6 +50,18 @@ DEFAULT_API_URL = "https://api.hh.ru"
 DEFAULT_USER_AGENT = f"resumesync/{__version__} (+https://github.com/resumesync/resumesync)"
 PER_PAGE = 100  # the documented maximum of `per_page`
 MAX_BATCH = 100  # employers per list POST / DELETE call (documented limit for POST)
+# hh.ru pages at most 2,000 items deep, and a visibility list holds at most `limit` (2,000)
+# employers: a first page that claims more pages is not believed (a hostile server said
+# "pages": 10000000).
+MAX_LISTED_ITEMS = 2000
+# The largest answer body we accept, counted after decompression (a gzip bomb expands
+# 1,000-fold): a resume is tens of KB, a page of 100 employers a few.
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+# What a bearer token can be made of (RFC 6750 b64token): anything else (non-ASCII, CR/LF,
+# spaces) is refused before the first request, without showing the value.
+_TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+# A user agent is sent as a header: printable ASCII only.
+_HEADER_TEXT = re.compile(r"[\x20-\x7e]+")
 
 # 408 and 5xx are transient; 429 is "slow down" (except on publish, see PublishNotYet).
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
@@ -133,6 +147,86 @@ class ClientSettings:
 
 class ClientError(Exception):
     """Anything the client raises about the API or the network."""
+
+
+class SettingsError(ClientError):
+    """A token, user agent or API URL that cannot be sent: refused before any request."""
+
+
+class HaltedError(ClientError):
+    """Not sent: the apply was interrupted (interrupt.py) before this attempt went out."""
+
+
+class UnexpectedAnswerError(ClientError):
+    """A successful answer that is not what the API documents (too large, not the shape the
+    call returns): nothing is built on it."""
+
+    def __init__(self, method: str, path: str, problem: str) -> None:
+        self.method = method
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{method} {shown_path(path)}: unexpected answer: {problem}")
+
+
+class _DeadlineExceeded(httpx.ReadTimeout):
+    """The whole attempt (sending, waiting, every byte of the answer) took longer than
+    --timeout: reported and retried like a read timeout."""
+
+
+def check_client_settings(settings: ClientSettings) -> None:
+    """SettingsError for what cannot be sent as is; the token's value never appears."""
+    if settings.token is not None:
+        check_token(settings.token)
+    if not _HEADER_TEXT.fullmatch(settings.user_agent or ""):
+        raise SettingsError(
+            f"the user agent must be printable ASCII text: {_printable(settings.user_agent)} "
+            "(HH_USER_AGENT / --user-agent)"
+        )
+    try:
+        url = httpx.URL(settings.base_url)
+        port = url.port
+    except (httpx.InvalidURL, ValueError, TypeError) as error:
+        raise SettingsError(
+            f"invalid API URL {_printable(settings.base_url)}: {error} (HH_API_URL / --api-url)"
+        ) from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise SettingsError(
+            f"invalid API URL {_printable(settings.base_url)}: expected http(s)://host "
+            "(HH_API_URL / --api-url)"
+        )
+    if port is not None and not 0 < port <= 65535:
+        raise SettingsError(
+            f"invalid API URL {_printable(settings.base_url)}: port {port} is not between "
+            "1 and 65535 (HH_API_URL / --api-url)"
+        )
+    for name, value in (
+        ("--timeout", settings.read_timeout),
+        ("--connect-timeout", settings.connect_timeout),
+    ):
+        if not (math.isfinite(value) and value > 0):
+            raise SettingsError(f"{name} must be a positive number of seconds, not {value}")
+    if settings.max_rps is not None and math.isnan(settings.max_rps):
+        raise SettingsError("--max-rps must be a number of requests per second, not nan")
+    if not (math.isfinite(settings.backoff_base) and settings.backoff_base >= 0):
+        raise SettingsError(
+            f"--retry-wait must be a number of seconds, not {settings.backoff_base}"
+        )
+
+
+def check_token(token: str) -> None:
+    """SettingsError for a token that cannot be a bearer token; its value is never shown."""
+    if not token.strip():
+        raise SettingsError("the token is empty (only spaces): set HH_TOKEN / --token")
+    if not _TOKEN_CHARACTERS.fullmatch(token):
+        raise SettingsError(
+            "the token contains characters an OAuth token cannot have (spaces, line "
+            "breaks, non-ASCII letters...): check HH_TOKEN / --token (value not shown)"
+        )
+
+
+def _printable(text: str | None) -> str:
+    """A value for an error message: escapes shown, never a line break or a control code."""
+    return ascii(text or "")
 
 
 class SecretInRequestError(ClientError):
@@ -420,6 +514,7 @@ class HHClient:
         if self._http is not None:
             return self
         settings = self.settings
+        check_client_settings(settings)
         headers = {
             "Accept": "application/json",
             "User-Agent": settings.user_agent,
@@ -500,7 +595,10 @@ class HHClient:
             try:
                 async with self._semaphore:
                     await self._limiter.acquire()
-                    response = await self._http.request(
+                    probe = CURRENT_CALL.get()
+                    if probe is not None and not probe.may_send():  # interrupted: no new call
+                        raise HaltedError(f"{method} {shown_path(path)}: not sent (interrupted)")
+                    response, content = await self._send(
                         method,
                         path,
                         params=params,
@@ -512,7 +610,8 @@ class HHClient:
             except RETRY_EXCEPTIONS as exc:
                 # A read error or a remote close means the request may have been applied.
                 sent = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                if attempt > retries or (sent and not idempotent):
+                if attempt > retries or (sent and not idempotent) or _is_permanent(exc):
+                    # _is_permanent: a name that does not resolve will not resolve later
                     raise self._transport_error(method, path, attempt, exc) from None
                 dropped_after_send = dropped_after_send or sent
                 reason = self._timeout_reason(exc) or f"connection error ({type(exc).__name__})"
@@ -524,8 +623,8 @@ class HHClient:
                 if response.is_success:
                     if on_success is not None:
                         on_success(response)
-                    return self._parse(response, method, path)
-                body = _json_or_none(response)
+                    return self._parse(response, content, method, path)
+                body = _json_or_none(content)
                 if token is not None and not renewed and status in (401, 403):
                     replacement = await self._replacement(token, status, body)
                     if replacement is not None:
@@ -556,6 +655,7 @@ class HHClient:
         if provider is None:
             return None
         token = await provider.token()
+        check_token(token)  # a stored token is checked like one from the environment
         self._provided.add(token)
         return token
 
@@ -571,6 +671,7 @@ class HHClient:
             replacement = await provider.replaced(token)
         if replacement is None or replacement == token:
             return None
+        check_token(replacement)
         self._provided.add(replacement)
         return replacement
 
@@ -583,12 +684,42 @@ class HHClient:
             rng=self._rng,
         )
 
-    def _parse(self, response: httpx.Response, method: str, path: str) -> Any:
-        if response.status_code == 204 or not response.content:
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None,
+        json: Any,
+        files: dict[str, Any] | None,
+        data: dict[str, Any] | None,
+        headers: dict[str, str] | None,
+    ) -> tuple[httpx.Response, bytes]:
+        """One attempt: the response and its whole body, read as a stream and capped at
+        MAX_RESPONSE_BYTES after decompression; the attempt as a whole (not each read of a
+        socket, which a server sending one byte a second never lets expire) is bounded by
+        --timeout."""
+        assert self._http is not None
+        request = self._http.build_request(
+            method, path, params=params, json=json, files=files, data=data, headers=headers
+        )
+        try:
+            async with asyncio.timeout(self.settings.read_timeout):
+                response = await self._http.send(request, stream=True)
+                try:
+                    content = await _read_capped(response, method, path)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            raise _DeadlineExceeded("deadline exceeded", request=request) from None
+        return response, content
+
+    def _parse(self, response: httpx.Response, content: bytes, method: str, path: str) -> Any:
+        if response.status_code == 204 or not content:
             return None
         try:
-            return response.json()
-        except ValueError:
+            return jsonlib.loads(content)
+        except (ValueError, RecursionError):
             raise ApiError(
                 response.status_code,
                 method,
@@ -633,13 +764,16 @@ class HHClient:
         return [token for token in (self.settings.token, *self._provided) if token]
 
     def _redact(self, text: str) -> str:
+        """Every token replaced in every form an exception could show it: as is, escaped as
+        in a repr or in JSON, and URL-encoded."""
         for token in self._tokens():
-            text = text.replace(token, "(token)")
+            for form in _token_forms(token):
+                text = text.replace(form, "(token)")
         return text
 
     def _redacted(self, error: ApiError) -> ApiError:
         """Defence in depth: should a server echo the token, it still never reaches a message."""
-        if any(token in str(error) for token in self._tokens()):
+        if self._redact(str(error)) != str(error):
             error.args = (self._redact(str(error)),)
             error.description = self._redact(error.description)
             error.errors = [
@@ -656,23 +790,27 @@ class HHClient:
         params: dict[str, Any] | None = None,
         keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Page 0 first (it says how many pages there are), then the rest concurrently.
+        """Page 0 first (it says how many pages there are), then the rest concurrently, each
+        page's request created only when one of `parallelism` workers is free for it.
         `keep` trims each item as its page arrives, so that the pages of many long lists
-        read at once are never all held whole."""
+        read at once are never all held whole. Every page must be an object whose `items`
+        are objects (UnexpectedAnswerError otherwise)."""
         query = {**(params or {}), "per_page": PER_PAGE}
 
         async def page(number: int) -> dict[str, Any]:
-            body = await self.request("GET", path, params={**query, "page": number}) or {}
+            body = await self.request("GET", path, params={**query, "page": number})
+            items = _page_items(body, path, number)
             if keep is not None:
-                body["items"] = [keep(item) for item in body.get("items") or []]
-            return body
+                items = [keep(item) for item in items]
+            return {**(body or {}), "items": items}
 
         first = await page(0)
-        rest = await gather_or_cancel(page(number) for number in range(1, _page_count(first)))
+        count = _page_count(first, path)
+        rest = await _bounded_map(page, range(1, count), self.settings.parallelism)
         items: list[dict[str, Any]] = []
         seen: set[str] = set()
         for body in [first, *rest]:
-            for item in body.get("items") or []:
+            for item in body["items"]:
                 key = str(item.get("id"))
                 if key not in seen:  # a list that moved between pages must not duplicate
                     seen.add(key)
@@ -769,6 +907,14 @@ class HHClient:
         NotFoundError for a city hh.ru has no metro directory for."""
         return await self.request("GET", metro_path(city_id)) or {}
 
+    async def get_dictionary(self, path: str) -> Any:
+        """A public dictionary (`/dictionaries`, `/languages`, `/industries`, ...) as sent."""
+        return await self.request("GET", path)
+
+    async def get_area(self, area_id: str) -> dict[str, Any]:
+        """`GET /areas/{id}`; NotFoundError for an id hh.ru does not know."""
+        return await self.request("GET", f"/areas/{segment(area_id)}") or {}
+
     # --- writes (all idempotent) -------------------------------------------------------------
 
     async def put_resume(self, resume_id: str, body: dict[str, Any]) -> None:
@@ -851,14 +997,113 @@ def _id_and_name(item: dict[str, Any]) -> dict[str, Any]:
     return {"id": item.get("id"), "name": item.get("name")}
 
 
-def _page_count(body: dict[str, Any]) -> int:
+def _page_count(body: dict[str, Any], path: str) -> int:
+    """How many pages the first page announces, never more than the API can hold."""
     pages = body.get("pages")
-    if isinstance(pages, int) and pages >= 1:
-        return pages
-    found, per_page = body.get("found"), body.get("per_page") or PER_PAGE
-    if isinstance(found, int) and isinstance(per_page, int) and per_page > 0:
-        return max(1, math.ceil(found / per_page))
-    return 1
+    if not (isinstance(pages, int) and not isinstance(pages, bool) and pages >= 1):
+        pages = 1
+        found, per_page = body.get("found"), body.get("per_page") or PER_PAGE
+        if _is_count(found) and _is_count(per_page) and per_page > 0:
+            pages = max(1, math.ceil(found / per_page))
+    most = math.ceil(MAX_LISTED_ITEMS / PER_PAGE)
+    if pages > most:
+        raise UnexpectedAnswerError(
+            "GET",
+            path,
+            f"it announces {pages} pages; a list holds at most {MAX_LISTED_ITEMS} items "
+            f"({most} pages of {PER_PAGE})",
+        )
+    return pages
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _page_items(body: Any, path: str, number: int) -> list[dict[str, Any]]:
+    if body is None:
+        return []
+    if not isinstance(body, dict):
+        raise UnexpectedAnswerError("GET", path, f"page {number} is not a JSON object")
+    items = body.get("items")
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise UnexpectedAnswerError("GET", path, f"page {number}: `items` is not a list")
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise UnexpectedAnswerError(
+                "GET", path, f"page {number}: items[{index}] is not an object"
+            )
+    return items
+
+
+async def _bounded_map(
+    function: Callable[[int], Awaitable[T]], numbers: range, limit: int
+) -> list[T]:
+    """`function` over `numbers` with at most `limit` calls alive at a time, results in order;
+    the first error cancels the rest. Nothing is created for a number until a worker takes it,
+    so a huge range costs no memory."""
+    results: dict[int, T] = {}
+    queue = iter(numbers)
+
+    async def worker() -> None:
+        for number in queue:  # shared iterator: each number is taken once
+            results[number] = await function(number)
+
+    await gather_or_cancel(worker() for _ in range(max(1, min(limit, len(numbers)))))
+    return [results[number] for number in numbers]
+
+
+async def _read_capped(response: httpx.Response, method: str, path: str) -> bytes:
+    """The decoded (decompressed) body, refused past MAX_RESPONSE_BYTES."""
+    declared = response.headers.get("Content-Length", "")
+    if (
+        declared.isdigit()
+        and int(declared) > MAX_RESPONSE_BYTES
+        and "content-encoding" not in (key.lower() for key in response.headers)
+    ):
+        raise _too_large(method, path)
+    chunks: list[bytes] = []
+    total = 0
+    async for chunk in response.aiter_bytes():
+        total += len(chunk)
+        if total > MAX_RESPONSE_BYTES:
+            raise _too_large(method, path)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(method: str, path: str) -> UnexpectedAnswerError:
+    megabytes = MAX_RESPONSE_BYTES // (1024 * 1024)
+    return UnexpectedAnswerError(method, path, f"the body is larger than {megabytes} MB")
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """A failure that retrying cannot fix: the host name does not resolve."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror) and cause.errno not in (
+            socket.EAI_AGAIN,  # "temporary failure in name resolution": worth a retry
+        ):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
+
+
+def _token_forms(token: str) -> list[str]:
+    """The token as exceptions may print it: plain, repr-escaped, JSON-escaped, URL-encoded."""
+    from urllib.parse import quote
+
+    forms = {
+        token,
+        repr(token)[1:-1],
+        jsonlib.dumps(token)[1:-1],
+        jsonlib.dumps(token, ensure_ascii=False)[1:-1],
+        quote(token, safe=""),
+        repr(token.encode("utf-8", "backslashreplace"))[2:-1],
+    }
+    return sorted((form for form in forms if form), key=len, reverse=True)
 
 
 def _bearer(token: str | None) -> dict[str, str] | None:
@@ -877,8 +1122,8 @@ def _token_expired(status: int, body: Any) -> bool:
     )
 
 
-def _json_or_none(response: httpx.Response) -> Any:
+def _json_or_none(content: bytes) -> Any:
     try:
-        return response.json()
-    except ValueError:
+        return jsonlib.loads(content) if content else None
+    except (ValueError, RecursionError):
         return None  # 5xx answers may carry HTML: the status alone decides (errors.md)

@@ -8,12 +8,11 @@ repository exists; its items carry no area, so each employer shown is looked up 
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from resumesync.client import ClientSettings, HHClient, gather_or_cancel
+from resumesync.client import ClientSettings, HHClient, NotFoundError, gather_or_cancel
 from resumesync.endpoints import segment
 from resumesync.settings import Settings
 
@@ -63,7 +62,10 @@ async def search_employers_async(
 
     async def one(item: dict[str, Any]) -> Employer:
         employer_id, name = str(item.get("id", "")), str(item.get("name", ""))
-        info = await client.request("GET", f"{SEARCH_PATH}/{segment(employer_id)}") or {}
+        try:
+            info = await client.request("GET", f"{SEARCH_PATH}/{segment(employer_id)}") or {}
+        except NotFoundError:  # found by the search, gone since: shown without an area
+            info = {}
         place = info.get("area") if isinstance(info, dict) else None
         area_name = place.get("name") if isinstance(place, dict) else None
         return Employer(employer_id, name, area_name if isinstance(area_name, str) else None)
@@ -102,6 +104,11 @@ def flow_scalar(text: str) -> str:
     """`text` as a YAML flow scalar: plain when that is unambiguous, else double-quoted."""
     if text.isprintable() and _PLAIN.match(text) and not _NOT_STRINGS.match(text):
         return text
+    return double_quoted(text)
+
+
+def double_quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar (escapes for anything unprintable)."""
     return '"' + "".join(_escaped(char) for char in text) + '"'
 
 
@@ -123,16 +130,16 @@ def _escaped(char: str) -> str:
 
 def yaml_entry(employer: Employer) -> str:
     """`- {id: "1455", name: HeadHunter}  # Moscow`: one item of a visibility list."""
-    entry = f"- {{id: {json.dumps(employer.id)}, name: {flow_scalar(employer.name)}}}"
+    entry = f"- {{id: {double_quoted(employer.id)}, name: {flow_scalar(employer.name)}}}"
     return f"{entry}  # {_one_line(employer.area)}" if employer.area else entry
 
 
 def text_rows(employers: list[Employer]) -> list[str]:
     """Aligned `id  name  area` rows."""
-    id_width = max((len(employer.id) for employer in employers), default=0)
+    id_width = max((len(_one_line(employer.id)) for employer in employers), default=0)
     name_width = max((len(_one_line(employer.name)) for employer in employers), default=0)
     return [
-        f"{employer.id:<{id_width}}  {_one_line(employer.name):<{name_width}}  "
+        f"{_one_line(employer.id):<{id_width}}  {_one_line(employer.name):<{name_width}}  "
         f"{_one_line(employer.area or '-')}".rstrip()
         for employer in employers
     ]

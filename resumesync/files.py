@@ -290,6 +290,7 @@ class _Run:
             return None
         data = document.data or {}
         trust = _config_trust_problems(data, document)
+        trust += self.profile_dir_problems(data, document)
         if trust:
             self.problems.extend(trust)
             return None
@@ -310,6 +311,21 @@ class _Run:
             user_agent=data.get("user_agent"),
             profiles=profiles,
         )
+
+    def profile_dir_problems(self, data: dict[str, Any], document: YamlDocument) -> list[Problem]:
+        """A profile's `dir` must be inside the repository (its real path): files are read
+        from inside it only."""
+        problems = []
+        for name, profile in (data.get("profiles") or {}).items():
+            directory = profile.get("dir") if isinstance(profile, dict) else None
+            if not isinstance(directory, str):
+                continue
+            try:
+                confine(self.root, self.root / directory)
+            except UnsafePathError as error:
+                where = document.location(("profiles", name, "dir"))
+                problems.append(Problem(error.reason, where, f"profiles.{name}.dir"))
+        return problems
 
     # --- resumes/ ------------------------------------------------------------------------
 
@@ -692,36 +708,40 @@ def desired_list(
         return None
     employers: dict[str, None] = {}  # ordered and unique
     names: dict[str, str] = {}
-    indexes: list[tuple[JsonPath, dict[str, int]]] = []
-    for items, path in parts:
-        index_of: dict[str, int] = {}
-        for index, item in enumerate(items):
+    for items, _ in parts:
+        for item in items:
             employer = employer_id(item)
             if employer is None:
                 continue
             employers.setdefault(employer)
-            index_of[employer] = index
             if isinstance(item, dict) and isinstance(item.get("name"), str):
                 names[employer] = item["name"]
-        indexes.append((path, index_of))
     return DesiredList(
         kind=kind,
         employers=tuple(employers),
         exact=exact,
         names=names,
-        source=SourceMap(_MemberLocations(indexes, source), default_location),
+        source=SourceMap(
+            _MemberLocations([(path, items) for items, path in parts], source), default_location
+        ),
     )
 
 
 class _FieldLocations(Mapping[JsonPath, Location]):
-    """The locations of a resume's fields: every path but the root and our own keys."""
+    """The locations of a resume's fields: every path but the root and our own keys; the
+    `id:` line, so that errors about the id point at it (not at the file's first line); and
+    `publish:` (a publish the server would refuse points at it)."""
 
     def __init__(self, locations: Mapping[JsonPath, Location]) -> None:
         self._locations = locations
 
     @staticmethod
     def _field(path: object) -> bool:
-        return isinstance(path, tuple) and bool(path) and path[0] not in OUR_KEYS
+        return (
+            isinstance(path, tuple)
+            and bool(path)
+            and (path[0] not in OUR_KEYS or path in (("id",), ("publish",)))
+        )
 
     def __getitem__(self, path: JsonPath) -> Location:
         if not self._field(path):
@@ -740,17 +760,20 @@ class _FieldLocations(Mapping[JsonPath, Location]):
 
 class _MemberLocations(Mapping[JsonPath, Location]):
     """`(employer_id,)` -> the line that lists it (the last part that does: the resume's entry
-    over defaults), made when looked up: a plan looks up a few of the thousands listed."""
+    over defaults), found when looked up, by a scan of the list as written: a plan looks up a
+    few of the thousands listed, and an index of every employer would cost more memory (about
+    100 bytes an employer) than all the lookups cost time."""
 
-    def __init__(self, parts: list[tuple[JsonPath, dict[str, int]]], source: SourceMap) -> None:
+    def __init__(self, parts: list[tuple[JsonPath, list[Any]]], source: SourceMap) -> None:
         self._parts = parts
         self._source = source
 
     def _path(self, key: object) -> JsonPath | None:
         if isinstance(key, tuple) and len(key) == 1:
-            for path, index_of in reversed(self._parts):
-                if key[0] in index_of:
-                    return (*path, index_of[key[0]])
+            for path, items in reversed(self._parts):
+                for index in range(len(items) - 1, -1, -1):  # the last mention, as before
+                    if employer_id(items[index]) == key[0]:
+                        return (*path, index)
         return None
 
     def __getitem__(self, key: JsonPath) -> Location:
@@ -765,7 +788,7 @@ class _MemberLocations(Mapping[JsonPath, Location]):
         return path is not None and self._source.locate(path) is not None
 
     def __iter__(self) -> Iterator[JsonPath]:
-        seen = {employer for _, index_of in self._parts for employer in index_of}
+        seen = {employer_id(item) for _, items in self._parts for item in items} - {None}
         return (key for key in ((employer,) for employer in seen) if key in self)
 
     def __len__(self) -> int:

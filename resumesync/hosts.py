@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 HH_API_HOSTS: tuple[str, ...] = ("api.hh.ru", "hh.ru")
 
 LOOPBACK_NAMES: tuple[str, ...] = ("localhost",)
+NOT_HH = f"not https on an hh.ru API host ({', '.join(HH_API_HOSTS)}) nor loopback"
 
 
 def is_loopback(host: str) -> bool:
@@ -32,8 +33,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def repository_url_problem(url: str) -> str | None:
-    """Why `url`, read from a repository file, may not receive the token; None when it may."""
+def hh_url_problem(url: str) -> str | None:
+    """Why `url` is not https on an hh.ru API host nor loopback; None when it is one of them.
+
+    The one rule for where credentials may go when the operator did not name the server:
+    the API URL of repository files, and OAuth token endpoints (resumesync.auth)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -43,14 +47,23 @@ def repository_url_problem(url: str) -> str | None:
     if parts.scheme not in ("http", "https") or not host:
         return "not an http(s) URL"
     if parts.username is not None or parts.password is not None:
-        return "a URL in a repository file may not carry a user name or password"
+        return "a URL with a user name or password"
     if is_loopback(host):
         return None
     if parts.scheme == "https" and host in HH_API_HOSTS and port in (None, 443):
         return None
+    return NOT_HH
+
+
+def repository_url_problem(url: str) -> str | None:
+    """Why `url`, read from a repository file, may not receive the token; None when it may."""
+    why = hh_url_problem(url)
+    if why is None:
+        return None
+    detail = "" if why == NOT_HH else f" ({why})"
     return (
         "a URL in a repository file may only be https on an hh.ru API host "
-        f"({', '.join(HH_API_HOSTS)}) or a loopback address (the sandbox); "
+        f"({', '.join(HH_API_HOSTS)}) or a loopback address (the sandbox){detail}; "
         "to use another server, pass --api-url or set HH_API_URL"
     )
 

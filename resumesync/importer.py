@@ -21,9 +21,15 @@ would be unmanaged), employers as `{id, name}`. The blacklist is an exact list; 
 `{include: [...]}`, because hh.ru adds employers to it when the user applies to their vacancies
 and an exact whitelist would undo that on the next apply (see DESIGN, visibility.yaml).
 
-Each file starts with a `yaml-language-server` line pointing at the schema shipped in the
-installed package (a file URI): editors validate against exactly the schema `validate` uses,
-offline. Nothing is printed or logged here; notes name fields and ids, never values.
+Each file starts with a `yaml-language-server` line naming, by a relative path, a copy of the
+schema that import writes into the repository (`schemas/*.schema.json`, the installed version's
+own): editors validate against exactly the schema `validate` uses, offline, on every clone and
+in CI (a file URI into one machine's site-packages worked only there). Running import again
+refreshes the copies after an upgrade.
+
+`import --resume ID` into a repository that has a visibility.yaml merges that resume's entry
+into it (visibility_merge: every other entry and comment kept) instead of replacing the file.
+Nothing is printed or logged here; notes name fields and ids, never values.
 """
 
 from __future__ import annotations
@@ -42,12 +48,14 @@ from typing import Any
 import yaml
 
 from resumesync.client import HHClient, RetryEvent, gather_or_cancel
+from resumesync.endpoints import list_path, resume_path
 from resumesync.files import RESUME_SUFFIXES, RESUMES_DIR, VISIBILITY_FILE
+from resumesync.live import checked_list, checked_object, summaries
 from resumesync.model import (
     ACCESS_TYPES,
     LIST_KINDS,
-    LiveList,
     LiveResume,
+    Location,
     ResumeSummary,
     SourceMap,
 )
@@ -132,6 +140,7 @@ WHITELIST_MODE_COMMENT = (
     "apply to its vacancy, and `include` keeps those (the plan reports them) instead of\n"
     "removing them. Write a whitelist as a plain list to make it exact."
 )
+SCHEMAS_DIR = "schemas"  # the repository's copies of the installed version's schemas
 PUBLISH_COMMENT = "false: never publish | true: publish once | renew: keep re-publishing"
 
 MAX_STEM_LENGTH = 60
@@ -178,11 +187,7 @@ async def import_account(
     target file exists (unless `force`); in both cases nothing is written.
     """
     directory = Path(directory)
-    mine = await client.get_mine()
-    account = [
-        ResumeSummary(resume_id=str(item.get("id")), title=str(item.get("title") or ""))
-        for item in mine
-    ]
+    account = summaries(await client.get_mine())  # ids checked: they go into the files
     chosen, skipped = _select(account, resume_ids)
     live = await gather_or_cancel(_read_resume(client, item.resume_id) for item in chosen)
 
@@ -200,24 +205,64 @@ async def import_account(
         documents.append((imported, render_resume_file(summary.resume_id, fields)))
         result.resumes.append(imported)
     visibility_path = directory / VISIBILITY_FILE
-    visibility, notes = render_visibility(
-        [(item.key, live_resume) for item, live_resume in zip(result.resumes, live, strict=True)]
-    )
+    pairs = [
+        (item.key, live_resume) for item, live_resume in zip(result.resumes, live, strict=True)
+    ]
+    # Some resumes into a repository that has a visibility.yaml: merged, not replaced.
+    merge = bool(resume_ids) and (visibility_path.exists() or visibility_path.is_symlink())
+    if merge:
+        visibility, notes = _merged_visibility(directory, visibility_path, pairs)
+    else:
+        visibility, notes = render_visibility(pairs)
     result.notes.extend(notes)
 
-    taken = _existing_targets(
-        [imported.path for imported, _ in documents] + [visibility_path], directory, force=force
+    _existing_targets(
+        [imported.path for imported, _ in documents] + ([] if merge else [visibility_path]),
+        directory,
+        force=force,
     )
-    if resume_ids and visibility_path in taken:
-        result.notes.append(
-            f"{VISIBILITY_FILE} was replaced: it now lists only the imported resumes"
-        )
     for imported, text in documents:
-        _write(imported.path, text)
+        _write(imported.path, text, directory)
         result.written.append(imported.path)
-    _write(visibility_path, visibility)
+    for name in (RESUME_SCHEMA, VISIBILITY_SCHEMA):
+        copy = directory / SCHEMAS_DIR / name
+        _write(
+            copy,
+            resources.files("resumesync.schemas").joinpath(name).read_text("utf-8"),
+            directory,
+        )
+        result.written.append(copy)
+    _write(visibility_path, visibility, directory)
     result.written.append(visibility_path)
     return result
+
+
+def _merged_visibility(
+    directory: Path, path: Path, pairs: Sequence[tuple[str, LiveResume]]
+) -> tuple[str, list[str]]:
+    """The existing visibility.yaml with the imported resumes' entries merged in."""
+    from resumesync.files import MAX_YAML_FILE_BYTES
+    from resumesync.safefs import UnsafePathError, read_confined
+    from resumesync.visibility_merge import merge_entries
+    from resumesync.yamlfile import read_yaml_text
+
+    try:
+        raw = read_confined(directory, path, limit=MAX_YAML_FILE_BYTES)
+    except (UnsafePathError, OSError) as error:
+        reason = getattr(error, "reason", None) or getattr(error, "strerror", str(error))
+        raise ProblemsError(
+            [Problem(f"cannot read: {reason}", Location(VISIBILITY_FILE, 1))]
+        ) from None
+    entries: dict[str, Any] = {}
+    notes: list[str] = []
+    for key, live_resume in pairs:
+        entries[key], entry_notes = visibility_entry(live_resume)
+        notes.extend(entry_notes)
+    ids = {key: live_resume.resume_id for key, live_resume in pairs}
+    text = read_yaml_text(raw, VISIBILITY_FILE)
+    merged = merge_entries(text, VISIBILITY_FILE, escape_interpolation(entries), ids)
+    notes.append(f"{VISIBILITY_FILE}: merged the imported resumes' entries; the others are kept")
+    return merged, notes
 
 
 def import_account_sync(
@@ -277,14 +322,10 @@ async def _read_resume(client: HHClient, resume_id: str) -> LiveResume:
         [client.get_resume(resume_id), *(client.get_list(resume_id, kind) for kind in LIST_KINDS)]
     )
     lists = {
-        kind: LiveList(
-            kind=kind,
-            employers={str(item.get("id")): str(item.get("name") or "") for item in body["items"]},
-            limit=int(body.get("limit") or 0),
-            can_add=int(body.get("can_add") or 0),
-        )
+        kind: checked_list(kind, body, list_path(resume_id, kind))
         for kind, body in zip(LIST_KINDS, bodies, strict=True)
     }
+    document = checked_object(document, resume_path(resume_id))
     return LiveResume(resume_id=resume_id, document=document, lists=lists)
 
 
@@ -663,21 +704,16 @@ def render_visibility(resumes: Sequence[tuple[str, LiveResume]]) -> tuple[str, l
 # --- resume files -----------------------------------------------------------------------------
 
 
-def schema_url(name: str) -> str:
-    """The schema shipped with the installed package, as a file URI for editors."""
-    resource = resources.files("resumesync.schemas").joinpath(name)
-    path = Path(str(resource))
-    return path.resolve().as_uri() if path.is_absolute() else str(resource)
-
-
-def schema_comment(name: str) -> str:
-    return f"# yaml-language-server: $schema={schema_url(name)}"
+def schema_comment(name: str, up: str = "") -> str:
+    """The editor's schema line: a path relative to the file, to the copy in `schemas/` (`up`
+    is `../` for a file in resumes/)."""
+    return f"# yaml-language-server: $schema={up}{SCHEMAS_DIR}/{name}"
 
 
 def render_resume_file(resume_id: str, fields: Mapping[str, Any]) -> str:
     """The text of a resume file: schema line, comments, id, publish: false, the fields."""
     header = [
-        schema_comment(RESUME_SCHEMA),
+        schema_comment(RESUME_SCHEMA, "../"),
         "# Imported from hh.ru by `resumesync import`. It holds personal data as the account has",
         "# it (contacts, birth date). To keep contacts out of git, replace a value with ${VAR},",
         "# e.g. `value: ${HH_EMAIL}`, and set the variable locally or as a CI secret.",
@@ -749,7 +785,7 @@ def escape_interpolation(value: Any) -> Any:
     return value
 
 
-def _write(path: Path, text: str) -> None:
+def _write(path: Path, text: str, root: Path) -> None:
     """Write through a temporary file in the same directory, so no file is left half-written,
     and never through a symlink that the repository holds at `path` (safefs)."""
-    atomic_write(path, text, make_parents=True)
+    atomic_write(path, text, make_parents=True, root=root)

@@ -88,4 +88,10 @@ def _write(root: Path, intents: dict[str, CreateIntent]) -> None:
     }
     for item in data["creating"].values():
         item["known_ids"] = list(item["known_ids"])
-    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", root=root)
+    atomic_write(
+        path,
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+        keep_mode=True,
+        durable=True,
+        root=root,
+    )

@@ -1,20 +1,39 @@
 """Reads the live state of the resumes the files manage, concurrently and with no request twice.
 
-Every resume id is known from the files, so `/resumes/mine`, every managed resume (with its
-conditions, when asked for) and every managed list start at once; the longest chain is a
-list's page 0 -> its remaining pages. The metro directory of an area (when asked for) is read
-only for a declared station the apply would change, so it waits for that resume's document
-alone: resume -> `/metro/{area}`, once per area, side by side with the rest.
+Every resume id is known from the files, so once `/resumes/mine` is in (when it fails, the token
+or the server is wrong, and nothing else is started), every managed resume and every managed
+list start at once; the longest chain is `/resumes/mine` -> a list's page 0 -> its remaining
+pages.
+
+What only gates a write is read only for the resumes the plan writes (a no-op plan reads
+nothing else): once a resume's document is in, `sent` (the planner's own PUT body) says which
+fields the plan sends it, and for a resume that gets a PUT the reads go on, side by side with
+the lists: its `GET /resumes/{id}/conditions`, `GET /metro/{area}` for a declared station the
+apply would change (normalize.metro_to_check), and the dictionaries of the ids the body holds
+(dictionaries.py: each endpoint once per run, `/areas/{id}` once per area). So the chain is
+resume -> conditions, no longer than a list's page 0 -> its other pages.
+
+Answers are checked before use (UnexpectedAnswerError): a resume that is not an object, an
+employer id that is not a string of digits, a `limit` that is not a count. A hostile or broken
+server must not make a plan send `id=None` or `id=True` in a DELETE.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from functools import partial
+import re
+from collections.abc import Callable
 from typing import Any
 
-from resumesync.client import HHClient, NotFoundError, gather_or_cancel
+from resumesync import dictionaries
+from resumesync.client import (
+    ApiError,
+    HHClient,
+    NotFoundError,
+    UnexpectedAnswerError,
+    gather_or_cancel,
+)
+from resumesync.endpoints import list_path, resume_path
 from resumesync.model import (
     LIST_KINDS,
     DesiredResume,
@@ -38,42 +57,41 @@ class NotInAccountError(ProblemsError):
         self.account_ids = account_ids
 
 
-Then = Callable[[dict[str, Any]], Awaitable[None]]  # what waits for a resume's document
 OnResume = Callable[[LiveResume], None]  # what a resume's reads are for, as soon as they are in
+# The PUT body the plan would send each file of a resume, given the live document.
+Sent = Callable[[DesiredResume, dict[str, Any]], dict[str, Any]]
 
 
 async def read_live_state(
     desired: DesiredState,
     client: HHClient,
     *,
-    conditions: bool = False,
-    metro: bool = False,
+    sent: Sent | None = None,
     on_resume: OnResume | None = None,
 ) -> LiveState:
-    """The live documents and declared lists of every managed resume, plus the account summary;
-    with `conditions`, also each resume's `GET /resumes/{id}/conditions` (and, when a file
-    asks for a new resume, `GET /resumes/creation_availability` and `GET /resume_conditions`),
-    and with `metro`,
-    `GET /metro/{area}` for each declared station the apply would change (both for the
-    preflight; see normalize.metro_to_check). `on_resume` gets each resume as soon as its own
-    reads are in: the preflight checks it while the other reads are in flight.
+    """The live documents and declared lists of every managed resume, plus the account summary.
+    With `sent` (the plan's reads), also what gates the writes of each resume that `sent` gives
+    a body: its conditions, metro directory and dictionaries (see the module doc), and, when a
+    file asks for a new resume, `GET /resumes/creation_availability` and
+    `GET /resume_conditions`. `on_resume` gets each resume as soon as its own reads are in: the
+    preflight checks it while the other reads are in flight.
 
     Raises NotInAccountError naming every file whose `id` is not a resume of this account.
     """
     kinds_by_id: dict[str, set[ListKind]] = {}
-    fields_by_id: dict[str, list[dict[str, Any]]] = {}
+    files_by_id: dict[str, list[DesiredResume]] = {}
     creating = any(resume.to_create for resume in desired.resumes)
     for resume in desired.resumes:  # two files with one id are read once
         if resume.to_create:
             continue  # nothing to read yet: see creations.py
         kinds_by_id.setdefault(resume.resume_id, set()).update(resume.lists)
-        fields_by_id.setdefault(resume.resume_id, []).append(resume.fields)
+        files_by_id.setdefault(resume.resume_id, []).append(resume)
     ids = list(kinds_by_id)
-    directory = MetroDirectory(client) if metro else None
+    gates = None if sent is None else WriteGates(client, sent)
+    conditions = sent is not None  # the plan's reads, not a saved plan's re-read
 
-    def then(resume_id: str) -> Then | None:
-        return None if directory is None else partial(directory.read_for, fields_by_id[resume_id])
-
+    mine = await client.get_mine()  # first: a bad token fails once, not once per read
+    account = summaries(mine)
     image_types = sorted(
         {image.artifact_type for resume in desired.resumes for image in resume.images}
     )
@@ -92,9 +110,8 @@ async def read_live_state(
         # also without `conditions`: what a new resume lacks to be published decides the plan
         [client.get_creation_availability(), client.get_new_resume_conditions()] if creating else []
     )
-    mine, *reads = await gather_or_cancel(
+    reads = await gather_or_cancel(
         [
-            client.get_mine(),
             *creation_reads,
             *artifact_reads,
             *(
@@ -102,8 +119,8 @@ async def read_live_state(
                     client,
                     resume_id,
                     kinds_by_id[resume_id],
-                    conditions,
-                    then(resume_id),
+                    files_by_id[resume_id],
+                    gates,
                     on_resume,
                 )
                 for resume_id in ids
@@ -127,7 +144,6 @@ async def read_live_state(
         if conditions
         else {}
     )
-    account = summaries(mine)
     in_account = {summary.resume_id for summary in account}
     resumes = {
         resume_id: live
@@ -141,12 +157,12 @@ async def read_live_state(
     ]
     if problems:
         raise NotInAccountError(problems, [summary.resume_id for summary in account])
-    stations = directory.found if directory is not None else {}
     return LiveState(
         api_url=client.api_name,
         resumes=resumes,
         account=account,
-        metro=stations,
+        metro=gates.metro.found if gates is not None else {},
+        dictionaries=dict(gates.dictionaries.known) if gates is not None else {},
         creation=creation,
         new_resume_conditions=new_conditions,
         artifacts=artifacts,
@@ -155,49 +171,78 @@ async def read_live_state(
 
 
 def summaries(mine: list[dict[str, Any]]) -> list[ResumeSummary]:
-    """The account's resumes (GET /resumes/mine items) as id and title."""
-    return [
-        ResumeSummary(resume_id=str(item.get("id")), title=str(item.get("title") or ""))
-        for item in mine
-    ]
+    """The account's resumes (GET /resumes/mine items) as id and title, each checked."""
+    return [_summary(item, index) for index, item in enumerate(mine)]
 
 
 async def _read_resume(
     client: HHClient,
     resume_id: str,
     kinds: set[ListKind],
-    conditions: bool,
-    then: Then | None = None,
-    on_resume: OnResume | None = None,
+    files: list[DesiredResume],
+    gates: WriteGates | None,
+    on_resume: OnResume | None,
 ) -> LiveResume | None:
-    """The resume, its lists and (optionally) its conditions, all at once, `then` as soon as
-    the document is in and `on_resume` once everything is; None when the account has no such
-    resume (404)."""
+    """The resume and its lists, all at once, then (with `gates`) what gates its writes as
+    soon as the document is in, and `on_resume` once everything is; None when the account
+    has no such resume (404)."""
     ordered = [kind for kind in LIST_KINDS if kind in kinds]
-    reads = [_document(client, resume_id, then), *(client.get_list(resume_id, k) for k in ordered)]
-    if conditions:
-        reads.append(client.get_conditions(resume_id))
+
+    async def document_then_gates() -> tuple[dict[str, Any], dict[str, Any] | None]:
+        document = _object(await client.get_resume(resume_id), resume_path(resume_id))
+        if gates is None:
+            return document, None
+        conditions = await gates.read_for(resume_id, files, document)
+        if conditions is None:
+            return document, None
+        return document, _object(conditions, f"{resume_path(resume_id)}/conditions")
+
     try:
-        document, *rest = await gather_or_cancel(reads)
+        (document, conditions), *lists = await gather_or_cancel(
+            [document_then_gates(), *(client.get_list(resume_id, k) for k in ordered)]
+        )
     except NotFoundError:
         return None
-    lists = rest[: len(ordered)]
     live = LiveResume(
         resume_id=resume_id,
         document=document,
-        lists={kind: _live_list(kind, body) for kind, body in zip(ordered, lists, strict=True)},
-        conditions=rest[len(ordered)] if conditions else None,
+        lists={
+            kind: _live_list(kind, body, list_path(resume_id, kind))
+            for kind, body in zip(ordered, lists, strict=True)
+        },
+        conditions=conditions,
     )
     if on_resume is not None:
         on_resume(live)
     return live
 
 
-async def _document(client: HHClient, resume_id: str, then: Then | None) -> dict[str, Any]:
-    document = await client.get_resume(resume_id)
-    if then is not None:
-        await then(document)
-    return document
+class WriteGates:
+    """The reads that gate the writes of one plan: conditions, metro, dictionaries."""
+
+    def __init__(self, client: HHClient, sent: Sent) -> None:
+        self._client = client
+        self._sent = sent
+        self.metro = MetroDirectory(client)
+        self.dictionaries = DictionaryReader(client)
+
+    async def read_for(
+        self, resume_id: str, files: list[DesiredResume], document: dict[str, Any]
+    ) -> Any:
+        """The conditions of a resume the plan writes (None when it gets no PUT), with its
+        metro directories and dictionaries read alongside."""
+        bodies = [body for resume in files if (body := self._sent(resume, document))]
+        if not bodies:
+            return None
+        declared = [resume.fields for resume in files]
+        conditions, *_ = await gather_or_cancel(
+            [
+                self._client.get_conditions(resume_id),
+                self.metro.read_for(declared, document),
+                *(self.dictionaries.read_for(body) for body in bodies),
+            ]
+        )
+        return conditions
 
 
 class MetroDirectory:
@@ -222,12 +267,61 @@ class MetroDirectory:
         return self.found[area_id]
 
 
+class DictionaryReader:
+    """Each dictionary endpoint at most once per run, and only for the ids a body sends."""
+
+    def __init__(self, client: HHClient) -> None:
+        self._client = client
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._read: set[str] = set()  # endpoints (and areas) already read
+        self.known: dict[str, frozenset[str]] = {}  # kind -> ids (areas: those found)
+
+    async def read_for(self, body: dict[str, Any]) -> None:
+        refs = dictionaries.refs(body)
+        endpoints = {dictionaries.source_of(ref.kind) for ref in refs if ref.kind != "areas"}
+        areas = {ref.id for ref in refs if ref.kind == "areas"}
+        await gather_or_cancel(
+            [
+                *(self._endpoint(endpoint) for endpoint in sorted(endpoints)),
+                *(self._area(area) for area in sorted(areas)),
+            ]
+        )
+
+    async def _endpoint(self, endpoint: str) -> None:
+        async with self._locks.setdefault(endpoint, asyncio.Lock()):
+            if endpoint in self._read:
+                return
+            body = await self._client.get_dictionary(endpoint)
+            self.known.update(dictionaries.ids_of(endpoint, body))
+            self._read.add(endpoint)
+
+    async def _area(self, area_id: str) -> None:
+        key = f"/areas/{area_id}"
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            if key in self._read:
+                return
+            try:
+                await self._client.get_area(area_id)
+                found = True
+            except NotFoundError:
+                found = False
+            except ApiError as error:
+                if error.status != 400:  # the spec's answer to a malformed area id
+                    raise
+                found = False
+            areas = self.known.get(dictionaries.AREAS, frozenset())
+            self.known[dictionaries.AREAS] = areas | {area_id} if found else areas
+            self._read.add(key)
+
+
 async def _metro_stations(client: HHClient, area_id: str) -> frozenset[str]:
     """The station ids of an area's metro; none when hh.ru has no metro there (404)."""
     try:
         body = await client.get_metro(area_id)
     except NotFoundError:
         return frozenset()
+    if not isinstance(body, dict):
+        return frozenset()  # no stations known: the server's own check still applies
     return frozenset(
         str(station["id"])
         for line in body.get("lines") or []
@@ -237,13 +331,75 @@ async def _metro_stations(client: HHClient, area_id: str) -> frozenset[str]:
     )
 
 
-def _live_list(kind: ListKind, body: dict[str, Any]) -> LiveList:
+_EMPLOYER_ID = re.compile(r"[0-9]{1,20}")
+_RESUME_ID = re.compile(r"[0-9A-Za-z_-]{1,100}")
+
+
+def checked_object(body: Any, path: str) -> dict[str, Any]:
+    """`body` when it is a JSON object; UnexpectedAnswerError otherwise."""
+    return _object(body, path)
+
+
+def checked_list(kind: ListKind, body: dict[str, Any], path: str) -> LiveList:
+    """A list's pages (client.get_list) as a LiveList, every id and count checked."""
+    return _live_list(kind, body, path)
+
+
+def _object(body: Any, path: str) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise UnexpectedAnswerError("GET", path, f"expected a JSON object, got {_kind(body)}")
+    return body
+
+
+def _summary(item: dict[str, Any], index: int) -> ResumeSummary:
+    """One `/resumes/mine` item (already an object: the client checks pages)."""
+    resume_id = item.get("id")
+    if not (isinstance(resume_id, str) and _RESUME_ID.fullmatch(resume_id)):
+        raise UnexpectedAnswerError(
+            "GET", "/resumes/mine", f"items[{index}].id is not a resume id ({_kind(resume_id)})"
+        )
+    title = item.get("title")
+    return ResumeSummary(resume_id=resume_id, title=title if isinstance(title, str) else "")
+
+
+def _live_list(kind: ListKind, body: dict[str, Any], path: str) -> LiveList:
+    employers: dict[str, str] = {}
+    for index, item in enumerate(body["items"]):
+        employer = item.get("id")
+        if not (isinstance(employer, str) and _EMPLOYER_ID.fullmatch(employer)):
+            raise UnexpectedAnswerError(
+                "GET", path, f"items[{index}].id is not a string of digits ({_kind(employer)})"
+            )
+        name = item.get("name")
+        employers[employer] = name if isinstance(name, str) else ""
     return LiveList(
         kind=kind,
-        employers={str(item.get("id")): str(item.get("name") or "") for item in body["items"]},
-        limit=int(body.get("limit") or 0),
-        can_add=int(body.get("can_add") or 0),
+        employers=employers,
+        limit=_count(body.get("limit"), "limit", path),
+        can_add=_count(body.get("can_add"), "can_add", path),
     )
+
+
+def _count(value: Any, name: str, path: str) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UnexpectedAnswerError(
+            "GET", path, f"`{name}` is not a count of employers ({_kind(value)})"
+        )
+    return value
+
+
+def _kind(value: Any) -> str:
+    """A server value for a message: its JSON type, and the value itself when short."""
+    if value is None:
+        return "null"
+    names = {bool: "boolean", int: "number", float: "number", str: "string"}
+    for python_type, name in names.items():
+        if type(value) is python_type:
+            shown = ascii(value) if isinstance(value, str) else repr(value).lower()
+            return f"{name} {shown}" if len(shown) <= 40 else name
+    return "an array" if isinstance(value, list) else "an object"
 
 
 def _not_in_account(resume: DesiredResume) -> Problem:

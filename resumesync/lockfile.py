@@ -44,4 +44,4 @@ def add_lock_entry(root: Path, entry: LockEntry) -> None:
     except ProblemsError:
         entries = {}
     entries[entry.key] = entry
-    atomic_write(lock_path(root), dump_lock(entries), root=root)
+    atomic_write(lock_path(root), dump_lock(entries), keep_mode=True, durable=True, root=root)

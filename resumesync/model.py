@@ -199,6 +199,9 @@ class LiveState:
     # Area id -> the station ids of its metro directory (GET /metro/{area}; empty when the
     # area has none), read only for the areas of a declared metro the apply would change.
     metro: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Dictionary kind -> its ids (dictionaries.py), read only for the ids a PUT sends; areas
+    # hold the ids looked up one by one that exist.
+    dictionaries: dict[str, frozenset[str]] = field(default_factory=dict)
     # GET /resumes/creation_availability and GET /resume_conditions: read only when a file
     # asks for a new resume
     creation: dict[str, Any] | None = None

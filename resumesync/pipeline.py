@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections import Counter
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,17 +17,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from resumesync import files
+from resumesync.applied import StalePlanError as StalePlanError  # re-exported
+from resumesync.applied import checked_plan, replan_saved
 from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
 from resumesync.artifacts import LockEntry
 from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
 from resumesync.creations import adopt
-from resumesync.credentials import SecretLeakError, Secrets
-from resumesync.fingerprint import canonical_json
-from resumesync.live import NotInAccountError, read_live_state, summaries
+from resumesync.credentials import Secrets
+from resumesync.interrupt import Interrupt
+from resumesync.live import read_live_state, summaries
 from resumesync.lockfile import read_lock
-from resumesync.model import Action, DesiredState, LiveState, Plan, is_pending
+from resumesync.model import Action, DesiredState, LiveState, Plan
 from resumesync.planner import build_plan
-from resumesync.preflight import Preflight
+from resumesync.preflight import Preflight, sent_fields
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
 from resumesync.settings import Settings
@@ -42,10 +43,6 @@ class PlanResult:
     plan: Plan
     live: LiveState
     desired: DesiredState | None = None  # the files as planned (with adopted resumes bound)
-
-
-class StalePlanError(ProblemsError):
-    """The live state moved since the plan was made: nothing was written."""
 
 
 def load(directory: Path, env: Mapping[str, str]) -> DesiredState:
@@ -102,59 +99,10 @@ async def plan_async(
         # an earlier apply died while creating: find what it created before planning anew
         desired = adopt(desired, summaries(await client.get_mine()))
     preflight = Preflight(desired)  # the server's own rules, checked as each resume comes in
-    live = await read_live_state(
-        desired, client, conditions=True, metro=True, on_resume=preflight.check
-    )
+    live = await read_live_state(desired, client, sent=sent_fields, on_resume=preflight.check)
     preflight.raise_if_violations(live)  # refused before any write
     plan = checked_plan(desired, live, force, now, secrets, with_fingerprint=with_fingerprint)
     return PlanResult(plan=plan, live=live, desired=desired)
-
-
-def checked_plan(
-    desired: DesiredState,
-    live: LiveState,
-    force: bool,
-    now: datetime | None,
-    secrets: Secrets | None,
-    *,
-    with_fingerprint: bool = True,
-) -> Plan:
-    """The planner's plan, through every policy (planner -> policy.py) and the secret guard."""
-    plan = build_plan(
-        desired,
-        live,
-        force=force,
-        now=now or datetime.now(UTC),
-        with_fingerprint=with_fingerprint,
-    )
-    if secrets is not None:
-        refuse_secrets(plan, desired, secrets)
-    return plan
-
-
-def refuse_secrets(plan: Plan, desired: DesiredState, secrets: Secrets) -> None:
-    """Raise SecretLeakError when a change holds a credential's value, naming the field and
-    its line (never the value): such a plan may not be printed, saved or applied."""
-    resumes = {resume.resume_id: resume for resume in desired.resumes}
-    problems = []
-    for change in plan.changes:
-        found = secrets.find([change.path, change.body, change.diff, list(change.employers)])
-        if found is None:
-            continue
-        resume = resumes.get(change.resume_id)
-        diff = change.diff or {}
-        names = [name for name, values in diff.items() if secrets.find(values)] or [""]
-        for name in names:
-            problems.append(
-                Problem(
-                    f"resume {change.resume}: the plan would contain the value of {found}; "
-                    "refusing to print, save or send it",
-                    resume.source.locate((name,)) if resume and name else None,
-                    name,
-                )
-            )
-    if problems:
-        raise SecretLeakError(problems)
 
 
 async def apply_async(
@@ -166,11 +114,12 @@ async def apply_async(
     force: bool = False,
     on_event: Callable[[ApplyEvent], None] | None = None,
     secrets: Secrets | None = None,
+    interrupt: Interrupt | None = None,
 ) -> ApplyResult:
-    """Executes `plan`. With `check_fingerprint` (the plan was read from a file, which is
-    data: see `replan_saved`; the name is historical) the files and the live account are
-    planned again, and only that new plan, when it makes exactly the saved changes, is
-    applied; otherwise nothing is written."""
+    """Executes `plan` (`interrupt`: see applier.apply_plan). With `check_fingerprint` (the
+    plan was read from a file, which is data: see `replan_saved`; the name is historical) the
+    files and the live account are planned again, and only that new plan, when it makes
+    exactly the saved changes, is applied; otherwise nothing is written."""
     if check_fingerprint:
         if any(change.action is Action.ADOPT for change in plan.changes) or desired.intents:
             desired = adopt(desired, summaries(await client.get_mine()))
@@ -180,74 +129,7 @@ async def apply_async(
         {resume.key: resume.file for resume in desired.resumes},
         api=client.api_name,
     )
-    return await apply_plan(plan, client, on_event=on_event, hooks=hooks)
-
-
-async def replan_saved(
-    saved: Plan,
-    desired: DesiredState,
-    client: HHClient,
-    *,
-    force: bool = False,
-    secrets: Secrets | None = None,
-) -> Plan:
-    """The plan to apply for a saved plan file: rebuilt now by the same code as `plan`, from
-    the files and the live account (so every check and policy runs on what will be sent, and
-    only managed resumes and declared fields are written), and refused (StalePlanError) unless
-    its changes mean exactly what the saved ones do. Nothing the file says is sent: its
-    methods, paths and bodies are never read, so an edited file is at worst refused.
-
-    The server's conditions and metro directories are not read again: they judged these same
-    changes when the plan was made, and the planner does not depend on them."""
-    if saved.api_url and saved.api_url.rstrip("/") != client.api_name:
-        raise StalePlanError(
-            [Problem(f"the plan was made for {saved.api_url}, not {client.api_name}")]
-        )
-    try:
-        live = await read_live_state(desired, client)
-    except NotInAccountError as error:
-        raise (_other_account(saved, error.account_ids) or error) from None
-    other = _other_account(saved, [summary.resume_id for summary in live.account])
-    if other is not None:
-        raise other
-    fresh = checked_plan(desired, live, force, None, secrets, with_fingerprint=False)
-    if meanings(saved) != meanings(fresh):
-        raise StalePlanError(
-            [
-                Problem(
-                    "the plan is stale: the files or the live account changed since it was "
-                    "made (or the plan file was edited), so it is not what `resumesync plan` "
-                    "shows now. Run `resumesync plan` again."
-                )
-            ]
-        )
-    return fresh
-
-
-def meanings(plan: Plan) -> Counter[tuple[object, ...]]:
-    """What a plan's changes do, independent of how list changes fall into batches of 100
-    (employers in the order the server lists them): the set of employers per list action,
-    the fields of each update, each create (its fields, the resume it copies), each image
-    upload or description (file, content hash, artifact), each publish and adoption."""
-    found: Counter[tuple[object, ...]] = Counter()
-    lists: dict[tuple[object, ...], set[str]] = {}
-    for change in plan.changes:
-        head = (change.action.value, change.resume, change.resume_id)
-        if change.action in (Action.LIST_ADD, Action.LIST_REMOVE, Action.LIST_CLEAR):
-            lists.setdefault((*head, change.list_kind), set()).update(change.employers)
-        elif change.action is Action.UPDATE:
-            found[(*head, canonical_json(change.body))] += 1
-        elif change.action is Action.CREATE:
-            created = (canonical_json(change.body), change.clone_of, change.path, change.file)
-            found[(*head, *created)] += 1
-        elif change.action in (Action.UPLOAD, Action.DESCRIBE):
-            image = (change.path, canonical_json(change.body), change.file, change.sha256)
-            found[(*head, change.artifact_type, *image)] += 1
-        else:  # publish, adopt
-            found[(*head, change.reason, change.file)] += 1
-    for key, employers in lists.items():
-        found[(*key, tuple(sorted(employers)))] += 1
-    return found
+    return await apply_plan(plan, client, on_event=on_event, hooks=hooks, interrupt=interrupt)
 
 
 async def remaining_async(
@@ -279,28 +161,6 @@ def _current_lock(desired: DesiredState) -> dict[str, LockEntry]:
         return read_lock(Path(desired.root))
     except ProblemsError:
         return desired.lock
-
-
-def _other_account(plan: Plan, account_ids: Sequence[str]) -> StalePlanError | None:
-    """A plan none of whose resumes is in this account was made for another account (a
-    wrong token, or another repository's plan file)."""
-    planned = {
-        change.resume_id: change.resume
-        for change in plan.changes
-        if not is_pending(change.resume_id)  # a resume to create is on no account yet
-    }
-    if not planned or set(planned) & set(account_ids):
-        return None
-    names = ", ".join(sorted(set(planned.values())))
-    return StalePlanError(
-        [
-            Problem(
-                f"the plan was made for another account: none of the resumes it changes "
-                f"({names}) is in the account of this token. Check the token, or run "
-                "`resumesync plan` with this account's token."
-            )
-        ]
-    )
 
 
 def plan(
@@ -424,6 +284,7 @@ class Session:
         check_fingerprint: bool = False,
         force: bool = False,
         on_event: Callable[[ApplyEvent], None] | None = None,
+        interrupt: Interrupt | None = None,
     ) -> list[ApplyResult | Exception]:
         async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> ApplyResult:
             return await apply_async(
@@ -434,6 +295,7 @@ class Session:
                 force=force,
                 on_event=on_event,
                 secrets=settings.secrets,
+                interrupt=interrupt,
             )
 
         return self._run([one(*job) for job in jobs])

@@ -4,6 +4,10 @@ A saved plan is applied later, maybe on another machine, so reading one is stric
 a schema violation, an unknown `format_version` or a checksum that does not match (an edited or
 truncated file) are refused with a clear message. The checksum is "sha256:<hex>" over the
 canonical JSON (sorted keys, no whitespace) of every other key.
+
+The checksum has no key: anyone who can edit the file can recompute it, so it only catches
+damage. What makes an edited file harmless is that a loaded plan is data: apply never sends
+its methods, paths or bodies, but plans again and compares (applied.replan_saved).
 """
 
 from __future__ import annotations
@@ -11,8 +15,6 @@ from __future__ import annotations
 import json
 import os
 from typing import Any
-
-import jsonschema
 
 from resumesync.credentials import Secrets
 from resumesync.fingerprint import canonical_json, sha256
@@ -60,6 +62,8 @@ def load_plan(text: str, source: str) -> Plan:
             f"not a plan file: invalid JSON at line {error.lineno} ({error.msg}); "
             "the file may be truncated"
         ) from None
+    except RecursionError:  # a hostile file nested 100,000 deep
+        raise refuse("not a plan file: JSON nested too deep") from None
     if not isinstance(data, dict):
         raise refuse("not a plan file: expected a JSON object")
     if "format_version" not in data:
@@ -76,6 +80,8 @@ def load_plan(text: str, source: str) -> Plan:
             "(`plan --format json`), so it cannot be applied: save the plan with "
             "`resumesync plan --out FILE`"
         )
+    import jsonschema  # only when a plan file is read: not on every plan's import path
+
     validator = jsonschema.Draft202012Validator(load_schema(SCHEMA))
     errors = sorted(validator.iter_errors(data), key=lambda error: str(list(error.absolute_path)))
     if errors:

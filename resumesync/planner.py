@@ -215,7 +215,7 @@ def _plan_resume(
     if update is not None:
         part.changes.append(update)
     part.changes.extend(lists.loosening)
-    publish = _plan_publish(resume, live_resume, update, now, part.notices)
+    publish = _plan_publish(resume, live_resume, update, now, part)
     if publish is not None:
         part.changes.append(publish)
     return part
@@ -230,10 +230,13 @@ def _live_list(live_resume: LiveResume, kind: ListKind) -> LiveList:
         ) from None
 
 
-def _plan_update(
-    resume: DesiredResume, live_resume: LiveResume, metro_areas: MetroAreas | None
-) -> Change | None:
-    document = live_resume.document
+def planned_body(
+    resume: DesiredResume, document: dict[str, Any], metro_areas: MetroAreas | None = None
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The PUT body of `resume` against the live `document` (only the changed top-level
+    fields, and `access` when visibility.yaml changes it) and its diff; both empty when the
+    resume's fields already match. Needs the document alone, not the lists: the reads learn
+    from it which resumes the plan writes (their conditions and dictionaries are read then)."""
     body: dict[str, Any] = {}
     diff: dict[str, dict[str, Any]] = {}
     for name, value in resume.fields.items():
@@ -245,15 +248,23 @@ def _plan_update(
         if not fields_equal(name, value, old):
             body[name] = json_safe(value)
             diff[name] = {"old": old, "new": body[name]}
-    widens = False
-    if resume.access is not None and resume.access != live_resume.access:
+    live_access = ((document.get("access") or {}).get("type") or {}).get("id")
+    if resume.access is not None and resume.access != live_access:
         body["access"] = {"type": {"id": resume.access}}
-        diff["access"] = {"old": live_resume.access, "new": resume.access}
+        diff["access"] = {"old": live_access, "new": resume.access}
+    return body, diff
+
+
+def _plan_update(
+    resume: DesiredResume, live_resume: LiveResume, metro_areas: MetroAreas | None
+) -> Change | None:
+    body, diff = planned_body(resume, live_resume.document, metro_areas)
+    if not body:
+        return None
+    widens = False
     new_access = normalize_field("access", body.get("access"))
     if isinstance(new_access, dict) and new_access.get("type"):
         widens = access_widens(live_resume.access, new_access["type"]["id"])
-    if not body:
-        return None
     write_method, write_path = resume_write_call(resume.resume_id)
     return Change(
         action=Action.UPDATE,
@@ -378,13 +389,16 @@ def _plan_publish(
     live_resume: LiveResume,
     update: Change | None,
     now: dt.datetime | None,
-    notices: list[Notice],
+    part: _ResumePlan,
 ) -> Change | None:
+    """The publish call, if the file asks for one now. A publish the server would refuse
+    because mandatory fields stay empty (`progress.mandatory` minus what the PUT fills) fails
+    the plan at the `publish:` line: the server's 400 would come after the other writes."""
     if resume.publish is PublishMode.NEVER:
         return None
 
     def notice(kind: NoticeKind, message: str) -> None:
-        notices.append(Notice(kind, message, resume=resume.key, resume_id=resume.resume_id))
+        part.notices.append(Notice(kind, message, resume=resume.key, resume_id=resume.resume_id))
 
     if live_resume.blocked or live_resume.status == "blocked":
         notice(NoticeKind.PUBLISH_SKIPPED, "not published: the resume is blocked by a moderator")
@@ -392,9 +406,21 @@ def _plan_publish(
     if live_resume.status == "on_moderation":
         notice(NoticeKind.PUBLISH_SKIPPED, "not published: a moderator is checking the resume")
         return None
-    if live_resume.status == "published":
-        if resume.publish is not PublishMode.RENEW:
-            return None
+    published = live_resume.status == "published"
+    if published and resume.publish is not PublishMode.RENEW:
+        return None
+    missing = _still_missing(live_resume.missing_mandatory, update)
+    if missing:
+        part.problems.append(
+            Problem(
+                "cannot publish: mandatory fields are empty: "
+                + ", ".join(missing)
+                + " (declare them, or set publish: false)",
+                location=resume.source.locate(("publish",)) or Location(resume.file, 1),
+            )
+        )
+        return None
+    if published:
         if not live_resume.can_publish_or_update or not _renew_time_reached(live_resume, now):
             when = live_resume.next_publish_at
             notice(
@@ -407,13 +433,6 @@ def _plan_publish(
         reason = "renew"
     else:
         reason = "first publication"
-    missing = _still_missing(live_resume.missing_mandatory, update)
-    if missing:
-        notice(
-            NoticeKind.PUBLISH_SKIPPED,
-            "not published: mandatory fields are empty: " + ", ".join(missing),
-        )
-        return None
     return Change(
         action=Action.PUBLISH,
         resume=resume.key,

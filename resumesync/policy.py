@@ -204,7 +204,7 @@ def exposures(
             else:
                 states.append(states[-1].after(change))
         for employer in protected:
-            exposure = _first_exposure(states, changes, employer)
+            exposure = _first_exposure(states, employer)
             if exposure is not None:
                 step, reason = exposure
                 change = changes[step - 1] if step is not None else None
@@ -212,9 +212,7 @@ def exposures(
     return found
 
 
-def _first_exposure(
-    states: list[Visibility], changes: list[Change], employer: str
-) -> tuple[int | None, str] | None:
+def _first_exposure(states: list[Visibility], employer: str) -> tuple[int | None, str] | None:
     """(step, reason) of the first state that exposes `employer` after one that hid it, or
     (None, reason) when the end state exposes it; None when the plan is fine for it."""
     hidden_before = False
@@ -222,7 +220,7 @@ def _first_exposure(
         reason = state.finds(employer)
         if reason is None:
             hidden_before = True
-        elif hidden_before and index > 0:
+        elif hidden_before:  # states[0] is now: a later state hid it first
             return index, reason
     end = states[-1].finds(employer)
     return (None, end) if end is not None else None

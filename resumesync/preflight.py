@@ -9,18 +9,15 @@ checked as soon as its own reads are in, while the other reads are in flight)
 and points each violation at the YAML line of the field (`resumes/backend.yaml:4: title:
 ...`), so that a plan the server would reject fails before any write.
 
-Which document each rule is judged on. A PUT carries top-level fields only, each replacing the
-live value whole, and only the fields that changed; what no file declares stays as it is live.
-
-- `required` of a top-level field: the resume as it will be after the apply, the live document
-  with the declared fields put over it. A field the files leave out is fine while the live
-  resume has a value; one the live resume lacks must be declared. Only fields a file can
-  declare are judged this way: a required field the API does not let us write (read-only, or
-  retired like `specialization`) is the server's to fill, and `access` is visibility.yaml's.
-- Every other rule, and `required` inside a field: the declared value, since the PUT writes it
-  whole. A declared field is checked even when it equals the live value (the plan leaves it out
-  of the PUT then, but the file states a value the server refuses). Live values no file
-  declares are not judged: the plan does not write them and there is no line to point at.
+Which document the rules judge: what the plan sends. A PUT carries top-level fields only,
+each replacing the live value whole, and only the fields that changed (planner.planned_body).
+A field the PUT does not carry is not judged, whatever it holds live, declared or not: the
+server keeps it as it is (hh.ru's rules change; old resumes keep old values), and a
+`required` field still empty live only matters for publishing, which the planner checks
+against `progress.mandatory` (a draft is saved step by step, resumes.en.md "CV status"). A
+sent field is judged whole: a `required` top-level field sent empty is an error at its line
+(the user is clearing a mandatory field), and every rule inside it, `required` of an
+experience entry's `start` included, holds for the sent value.
 
 A nested field the server fills with a documented default when a body leaves it out is not
 `required` of the user, whatever the conditions say (SERVER_DEFAULTS): the official spec's
@@ -44,9 +41,11 @@ and to each text of a list (skill_set), `fields` to an object and to each object
 
 The JSON Schema (draft 2020-12) uses the standard keyword wherever it means what the docs say:
 required, minItems / maxItems (min_count / max_count), minimum / maximum (min_value /
-max_value, inclusive), pattern (regexp; searched, the server's patterns anchor themselves),
-not + enum (not_in, compared as written) and format "date". The docs measure text and dates
-in ways JSON Schema cannot, so four keywords of our own carry them (see VOCABULARY):
+max_value, inclusive), not + enum (not_in, compared as written) and format "date". The docs
+measure text and dates in ways JSON Schema cannot, and a regexp from the server must not run
+in a backtracking engine, so five keywords of our own carry them (see VOCABULARY):
+`serverRegexp` searches with RE2 (linear time; serverregex.py: the server's patterns anchor
+themselves, and one RE2 cannot run is reported as such),
 `textMinLength` counts the text without "\\r\\n", `textMaxLength` the text trimmed of outer
 white space, `formatMinimum` / `formatMaximum` (named as in ajv-keywords) bound a YYYY-MM-DD
 date, inclusive. A rule with a malformed bound, or a regexp Python cannot compile, is left to
@@ -55,6 +54,7 @@ the server (it still answers at apply time, pointed at the same line: server_err
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -62,12 +62,12 @@ from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from resumesync import dictionaries
 from resumesync.model import DesiredResume, DesiredState, JsonPath, LiveResume, LiveState
 from resumesync.normalize import metro_to_check
-from resumesync.planner import json_safe
+from resumesync.planner import planned_body
 from resumesync.problems import Problem, ProblemsError, dotted
-from resumesync.resources import load_schema
-from resumesync.validation import OUR_KEYS, RESUME_SCHEMA, sort_problems
+from resumesync.validation import sort_problems
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -78,7 +78,6 @@ EMPTY: tuple[Any, ...] = (None, "", [], {})  # "not filled in": what `required` 
 SUFFIX = " (server conditions)"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _IF_EMPTY = {"enum": list(EMPTY)}  # every field's `if` (see _if_keyword)
-_REQUIRED = ("required", None)  # the keywords of a missing field and of an empty one
 # Nested fields (by field names, list items left out) that the server fills when a body leaves
 # them out, per the docs: never `required` of the user. The only documented one so far.
 SERVER_DEFAULTS: frozenset[tuple[str, ...]] = frozenset({("contact", "preferred")})
@@ -150,7 +149,7 @@ def _text_keywords(rules: Mapping[str, Any]) -> dict[str, Any]:
         keywords["not"] = {"enum": list(not_in)}
     regexp = rules.get("regexp")
     if isinstance(regexp, str) and regexp and _compiles(regexp):
-        keywords["pattern"] = regexp
+        keywords["serverRegexp"] = regexp  # RE2, not `pattern` (Python's backtracking re)
     low, high = _date_bound(rules, "min_date"), _date_bound(rules, "max_date")
     if rules.get("min_date") is not None or rules.get("max_date") is not None:
         keywords["format"] = "date"
@@ -181,6 +180,7 @@ def _nested_keywords(rules: Mapping[str, Any], at: tuple[str, ...]) -> dict[str,
 
 
 def _compiles(pattern: str) -> bool:
+    """A malformed pattern is left to the server; compiling (unlike matching) is bounded."""
     try:
         re.compile(pattern)
     except (re.error, RecursionError, OverflowError):
@@ -245,7 +245,14 @@ def _max_date(bound: Any, instance: Any) -> str | None:
     return "too late" if date is not None and date > dt.date.fromisoformat(bound) else None
 
 
+def _server_regexp(bound: Any, instance: Any) -> str | None:
+    from resumesync.serverregex import regexp_problem
+
+    return regexp_problem(bound, instance) if isinstance(instance, str) else None
+
+
 VOCABULARY: dict[str, Callable[[Any, Any], str | None]] = {
+    "serverRegexp": _server_regexp,
     "textMinLength": _min_text,
     "textMaxLength": _max_text,
     "formatMinimum": _min_date,
@@ -335,6 +342,8 @@ def explain(error: ValidationError) -> list[tuple[JsonPath, str]]:
         return [((*path, name), "required field is missing") for name in missing]
     if keyword is None:  # `then: false`: an empty value of a required field
         return [(path, "must not be empty: the field is required")]
+    if keyword == "serverRegexp":  # "must match ..." or "cannot be checked: ..."
+        return [(path, error.message)]
     if keyword == "not":
         refused = bound.get("enum", []) if isinstance(bound, dict) else []
         return [(path, f"not accepted: the server refuses {_listing(refused)}")]
@@ -363,44 +372,40 @@ def _listing(values: list[Any]) -> str:
     return ", ".join(value if isinstance(value, str) else json.dumps(value) for value in values)
 
 
-@cache
-def writable_fields() -> frozenset[str]:
-    """Top-level fields a resume file can declare (schemas/resume.schema.json)."""
-    properties: dict[str, Any] = load_schema(RESUME_SCHEMA)["properties"]
-    return frozenset(
-        name
-        for name, sub in properties.items()
-        if name not in OUR_KEYS and not (isinstance(sub, dict) and sub.get("readOnly"))
-    )
-
-
 def resume_problems(
     resume: DesiredResume,
-    live: LiveResume,
+    body: Mapping[str, Any],
+    conditions: Mapping[str, Any] | None,
     compiled: Callable[[Mapping[str, Any]], Validator] = conditions_validator,
 ) -> list[Problem]:
-    """Every violation of the live resume's conditions by `resume`, at FILE:LINE; `compiled`
-    turns conditions into a validator (a CompiledConditions keeps them across resumes)."""
-    if not live.conditions:
+    """Every violation of `conditions` by the fields the plan sends (`body`, the PUT of
+    `resume`), at FILE:LINE; `compiled` turns conditions into a validator (a
+    CompiledConditions keeps them across resumes). A field the body does not carry is not
+    judged: the server keeps its value, empty or not (`required` is for publishing)."""
+    if not conditions or not body:
         return []
-    declared: dict[str, Any] = json_safe(resume.fields)
-    after = {**live.document, **declared}  # the resume as the apply leaves it
-    writable = writable_fields()
     found: dict[tuple[JsonPath, str], None] = {}  # ordered and unique
-    for error in compiled(live.conditions).iter_errors(after):
+    for error in compiled(conditions).iter_errors(dict(body)):
         for path, message in explain(error):
-            if not path:
-                continue
-            if path[0] not in declared:
-                # Not written by this plan: only a required field left empty is ours.
-                if path[0] not in writable or len(path) > 1 or error.validator not in _REQUIRED:
-                    continue
-                message = "required, but the live resume has no value and no file declares one"
-            found[(path, message)] = None
+            if path and path[0] in body:
+                found[(path, message)] = None
     return [
         Problem(message + SUFFIX, resume.source.locate(path), dotted(path))
         for path, message in found
     ]
+
+
+def sent_fields(resume: DesiredResume, document: dict[str, Any]) -> dict[str, Any]:
+    """What the plan's PUT of `resume` carries against the live `document` (may be empty).
+
+    Fields naming local images (`photo: {file: ...}`) are left out: which artifact they name
+    is known only once the account's artifacts are read (imageplan.py), and the conditions
+    hold nothing for them that the planner does not check (a photo is never sent empty)."""
+    images = {image.artifact_type for image in resume.images}
+    if images:
+        fields = {name: value for name, value in resume.fields.items() if name not in images}
+        resume = dataclasses.replace(resume, fields=fields)
+    return planned_body(resume, document)[0]
 
 
 def metro_problems(
@@ -446,15 +451,18 @@ class Preflight:
         return len(self._compiled)
 
     def check(self, live_resume: LiveResume) -> None:
-        """Checks the files of one resume against its document and conditions (its lists
-        are not needed)."""
+        """Checks what the plan sends each file of one resume against the resume's conditions
+        (its lists are not needed)."""
         for index in self._indexes.get(live_resume.resume_id, []):
             resume = self._desired.resumes[index]
-            self._found[index] = resume_problems(resume, live_resume, self._compiled)
+            body = sent_fields(resume, live_resume.document)
+            self._found[index] = resume_problems(
+                resume, body, live_resume.conditions, self._compiled
+            )
 
     def problems(self, live: LiveState) -> list[Problem]:
-        """The violations of every managed resume whose conditions (or whose area's metro
-        directory) were read, in file order."""
+        """The violations of what the plan sends each managed resume: its conditions (when
+        read), the dictionaries and the metro directory, in file order."""
         problems: list[Problem] = []
         for index, resume in enumerate(self._desired.resumes):
             live_resume = live.resumes.get(resume.resume_id)
@@ -463,6 +471,8 @@ class Preflight:
             if index not in self._found:
                 self.check(live_resume)
             problems.extend(self._found[index])
+            body = sent_fields(resume, live_resume.document)
+            problems.extend(dictionaries.problems(resume, body, live.dictionaries))
             problems.extend(metro_problems(resume, live_resume, live.metro))
         return sort_problems(problems)
 

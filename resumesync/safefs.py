@@ -26,12 +26,16 @@ from pathlib import Path
 DEFAULT_READ_LIMIT = 4 * 1024 * 1024
 
 
-class UnsafePathError(Exception):
-    """A path outside the root, through a symlink, not a regular file, or too large."""
+class UnsafePathError(OSError):
+    """A path outside the root, through a symlink, not a regular file, or too large.
+    An OSError, so that a caller handling "cannot write the file" handles this too."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 def _real(path: Path) -> Path:
@@ -105,15 +109,22 @@ def atomic_write(
     mode: int = 0o644,
     root: str | os.PathLike[str] | None = None,
     make_parents: bool = False,
+    keep_mode: bool = False,
+    durable: bool = False,
 ) -> None:
     """Write `data` (str is UTF-8) to `path` as a new file with `mode`, renamed into place.
 
     Refuses (UnsafePathError) a symlink at the destination or, with `root`, any symlinked
     directory between root and the destination. `make_parents` creates missing directories
-    (each one checked the same way). The mode is exact: the umask does not widen or narrow it.
+    (each one checked the same way). The mode is exact: the umask does not widen or narrow it;
+    with `keep_mode` an existing file keeps its own (a user's file edited in place).
+    `durable` flushes the data to disk before the rename (records that must survive a crash).
     """
     target = Path(path)
     _refuse_links(target, root)
+    if keep_mode:
+        with contextlib.suppress(FileNotFoundError):
+            mode = stat.S_IMODE(os.lstat(target).st_mode)
     if make_parents:
         target.parent.mkdir(parents=True, exist_ok=True)
         _refuse_links(target, root)  # a link could have been made in the meantime
@@ -125,6 +136,9 @@ def atomic_write(
         with os.fdopen(handle, "wb") as stream:
             os.fchmod(stream.fileno(), mode)
             stream.write(payload)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temporary, target)  # replaces a link by the file, never writes through it
     except BaseException:
         with contextlib.suppress(OSError):

@@ -18,7 +18,6 @@ from resumesync.intents import clear_intent, record_intent
 from resumesync.lockfile import add_lock_entry
 from resumesync.model import Change, CreateIntent
 from resumesync.safefs import UnsafePathError, read_confined
-from resumesync.yamlwrite import IdWriteError, insert_id_line
 
 
 @dataclass(frozen=True)
@@ -67,11 +66,17 @@ class RepositoryHooks:
         file = self.files.get(change.resume)
         if file is None:
             raise ValueError(f"no resume file has the key {change.resume}: the id was not written")
+        # here, not at the top: ruamel.yaml (tens of ms) only when an id is written
+        from resumesync.yamlwrite import IdWriteError, insert_id_line
+
         try:
             insert_id_line(self.root / file, resume_id)
         except IdWriteError as error:
             raise ValueError(f"{file}: the id was not written: {error}") from None
-        clear_intent(self.root, change.resume)
+        try:
+            clear_intent(self.root, change.resume)
+        except UnsafePathError as error:
+            raise ValueError(f"the id is in {file}, but the intent record: {error}") from None
 
 
 def forget_ids(root: Path, resume_ids: set[str]) -> list[str]:

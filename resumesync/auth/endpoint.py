@@ -14,14 +14,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from resumesync.auth.errors import LOGIN_AGAIN, LoginRequired, OAuthError, TokenError
 from resumesync.auth.pair import TokenPair
+from resumesync.hosts import hh_url_problem
 
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MAX_ANSWER_BYTES = 64 * 1024  # a token answer is a few hundred bytes
 
 
@@ -29,27 +28,13 @@ def default_token_url(api_url: str) -> str:
     return f"{api_url.rstrip('/')}/token"
 
 
-def is_hh_host(host: str) -> bool:
-    return host == "hh.ru" or host.endswith(".hh.ru")
-
-
 def token_url_problem(url: str) -> str | None:
-    """Why `url` may not receive credentials (None: it may): https on an hh.ru host, or any
-    loopback URL."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return f"{url!r} is not a URL"
-    if parts.scheme in ("http", "https") and host in LOOPBACK_HOSTS:
+    """Why `url` may not receive credentials (None: it may): the one rule of hosts.py, https
+    on an hh.ru API host (api.hh.ru, hh.ru) or loopback."""
+    why = hh_url_problem(url)
+    if why is None:
         return None
-    if parts.scheme == "https" and is_hh_host(host):
-        return None
-    return (
-        f"the token endpoint {url} is neither https on an hh.ru host nor loopback: "
-        "the refresh token is only ever sent to hh.ru"
-    )
+    return f"the token endpoint {url} is {why}: the refresh token is only ever sent to hh.ru"
 
 
 # error_description -> what to do; `None` keys are the fallbacks per error.

@@ -19,9 +19,11 @@ from resumesync.render.common import (
     change_lines,
     employer_label,
     sections,
+    short_id,
     summary_line,
     totals,
 )
+from resumesync.textsafe import code_block_line, markdown_text, printable
 
 GITHUB_LIMIT = 65_536
 FOLD_OVER = 10  # employers; longer runs fold into <details>
@@ -88,7 +90,9 @@ def _head(plan: Plan) -> str:
 def _section(
     plan: Plan, section: ResumeSection, show_sensitive: bool, cap: int | None, cuts: _Cuts
 ) -> str:
-    parts = [f"### {_escape(section.header)}\n\n"]
+    sign = "~ " if section.changes else ""
+    key, resume_id = _escape(section.key), _escape(short_id(section.resume_id))
+    parts = [f"### {sign}resume {key} ({resume_id})\n\n"]
     pending: list[str] = []  # lines of short runs, shown together in one diff block
     for run in _runs(section.changes):
         lines = [
@@ -144,7 +148,7 @@ def _folded(run: list[Change], lines: list[str], cap: int | None, cuts: _Cuts) -
 
 
 def _diff_block(lines: list[str]) -> str:
-    body = "\n".join(line.replace("```", "`\u200b``") for line in lines)
+    body = "\n".join(code_block_line(line) for line in lines)
     return f"```diff\n{body}\n```\n\n"
 
 
@@ -189,10 +193,8 @@ def _cut_note(cuts: _Cuts, max_chars: int) -> str:
 
 
 def _escape(text: str) -> str:
-    """Keep names and titles from turning into markup."""
-    for char in ("\\", "`", "*", "_", "<", ">", "[", "]", "#", "|"):
-        text = text.replace(char, "\\" + char)
-    return text
+    """Keep names and titles (server text) from turning into markup, links or mentions."""
+    return markdown_text(text)
 
 
 def _prose(text: str) -> str:
@@ -207,4 +209,4 @@ def _prose(text: str) -> str:
 
 
 def _code(text: str) -> str:
-    return text.replace("`", "'")
+    return printable(text).replace("`", "'")

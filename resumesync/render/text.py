@@ -27,6 +27,7 @@ from resumesync.render.common import (
     sections,
     summary_line,
 )
+from resumesync.textsafe import printable
 
 _GREEN, _RED, _YELLOW, _BOLD, _RESET = "\x1b[32m", "\x1b[31m", "\x1b[33m", "\x1b[1m", "\x1b[0m"
 _INDENT = "    "
@@ -36,18 +37,21 @@ def render_text(plan: Plan, *, color: bool = False, show_sensitive: bool = False
     """The whole plan as text, ending with the summary line and a newline."""
     out: list[str] = [f"API: {api_label(plan)}", ""] if plan.api_url else []
     resume_sections, loose = sections(plan)
+    # Server text (titles, employer names) is in these lines: printable() leaves no control
+    # character or escape sequence in them, before our own colours are added.
     for section in resume_sections:
-        out.append(_paint(section.header, _BOLD if not section.changes else _YELLOW, color))
+        header = printable(section.header)
+        out.append(_paint(header, _BOLD if not section.changes else _YELLOW, color))
         for change in section.changes:
             for line in change_lines(plan, change, show_sensitive=show_sensitive):
-                out.append(_INDENT + _colored(line, color))
+                out.append(_INDENT + _colored(printable(line), color))
         for notice in section.notices:
-            out.extend(_INDENT + line for line in notice_lines(plan, notice))
+            out.extend(_INDENT + printable(line) for line in notice_lines(plan, notice))
         out.append("")
     if loose:
         out.append("Notices:")
         for notice in loose:
-            out.extend(_INDENT + line for line in notice_lines(plan, notice))
+            out.extend(_INDENT + printable(line) for line in notice_lines(plan, notice))
         out.append("")
     out.append(_paint(summary_line(plan), _BOLD, color))
     return "\n".join(out) + "\n"

@@ -41,6 +41,8 @@ ENVIRONMENT = {
     "HH_SANDBOX_SEED": "seed",
 }
 RATES = ("error_rate", "rate_limit_rate", "drop_rate")
+MAX_LATENCY = 60.0  # seconds added to one request
+MAX_RETRY_AFTER = 3600.0
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 
 
@@ -54,10 +56,13 @@ class Faults:
 
     def __post_init__(self) -> None:
         for name in RATES:
-            if not 0.0 <= getattr(self, name) <= 1.0:
+            if not 0.0 <= getattr(self, name) <= 1.0:  # also False for NaN
                 raise ValueError(f"{name} must be between 0 and 1")
-        if self.latency < 0 or self.retry_after < 0:
-            raise ValueError("latency and retry_after must not be negative")
+        # A sandbox left running must not be made to sleep for ever on each request.
+        if not 0.0 <= self.latency <= MAX_LATENCY:
+            raise ValueError(f"latency must be between 0 and {MAX_LATENCY:g} seconds")
+        if not 0.0 <= self.retry_after <= MAX_RETRY_AFTER:
+            raise ValueError(f"retry_after must be between 0 and {MAX_RETRY_AFTER:g} seconds")
 
 
 @dataclass
@@ -76,6 +81,9 @@ class SandboxConfig:
     retry_after: float = 1.0
     clock: Callable[[], float] | None = None  # time.time when None
     log_limit: int = 100_000  # the request log keeps the newest entries
+    # Called after each applied write, before its answer goes out (persistence.py saves the
+    # account there, so a write a client saw succeed survives a kill of the process).
+    on_write: Callable[[], None] | None = None
     # OAuth: client_id -> the application registered at dev.hh.ru (see oauth.py); access
     # tokens issued to them expire after access_lifetime seconds of `clock`.
     applications: dict[str, Application] = dataclasses.field(default_factory=dict)

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import json
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -65,15 +66,25 @@ def persistent_sandbox(
     directory: Path, config: SandboxConfig | None = None, *, resume_ids: Iterable[str] = ()
 ) -> Iterator[RunningSandbox]:
     """A running sandbox for the account kept in DIR, serving token SANDBOX_TOKEN; the account
-    is saved back on exit, whatever happened. The first time it is the bundled example account
+    is saved after every write it applies (before the client hears of it: a run killed or
+    interrupted never loses a write it reported as done) and on exit, whatever happened.
+    The first time it is the bundled example account
     holding the `resume_ids` the files manage (each profile of examples/team has its own),
     else the default one. HH_SANDBOX_* variables apply (see config.py)."""
     path = state_path(directory)
     account = load_state(path) if path.exists() else Account.example_for(resume_ids)
+    running: list[RunningSandbox] = []
+    saving = threading.Lock()  # handler threads apply writes concurrently
+
+    def save_now() -> None:
+        with saving:
+            save_state(path, running[0].account(SANDBOX_TOKEN))
+
     settings = dataclasses.replace(
-        config or SandboxConfig(), accounts={SANDBOX_TOKEN: account}
+        config or SandboxConfig(), accounts={SANDBOX_TOKEN: account}, on_write=save_now
     ).with_env(os.environ)
     with running_sandbox(settings) as sandbox:
+        running.append(sandbox)
         try:
             yield sandbox
         finally:

@@ -9,6 +9,7 @@ from resumesync.sandbox import (
     employers,
     lists,
     metro,
+    public_dictionaries,
     resumes,
 )
 from resumesync.sandbox.calls import Route, route
@@ -33,6 +34,17 @@ def all_routes() -> list[Route]:
         route("GET", "/employers", employers.search, needs_token=False),
         route("GET", "/employers/{employer_id}", lists.employer, needs_token=False),
         route("GET", "/metro/{city_id}", metro.city_metro, needs_token=False),
+        route("GET", "/dictionaries", public_dictionaries.all_dictionaries, needs_token=False),
+        route("GET", "/languages", public_dictionaries.languages, needs_token=False),
+        route("GET", "/industries", public_dictionaries.industries, needs_token=False),
+        route(
+            "GET",
+            "/professional_roles",
+            public_dictionaries.professional_roles,
+            needs_token=False,
+        ),
+        route("GET", "/locales/resume", public_dictionaries.resume_locales, needs_token=False),
+        route("GET", "/areas/{area_id}", public_dictionaries.area, needs_token=False),
         route("GET", "/artifacts/{artifact_type}", artifacts.list_artifacts),
         route("GET", "/artifacts/{artifact_type}/conditions", artifacts.conditions),
         route("POST", "/artifacts", artifacts.upload),

@@ -42,6 +42,34 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 CONTROL_PREFIX = "/_sandbox/"
 WRITES = ("PUT", "POST", "DELETE", "PATCH")
 POLL_INTERVAL = 0.02  # how fast serve_forever notices shutdown()
+# Safe to leave running: a request body larger than this is refused (413) without being
+# read whole (an artifact upload is at most 5 MB), and the log keeps at most this much of
+# each body (the newest `log_limit` entries).
+MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_LOGGED_BODY_BYTES = 256 * 1024
+# The names a request may give in `Host`: a web page that rebinds its own DNS name to
+# 127.0.0.1 still sends its own name, and is refused.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
+
+
+class BodyTooLarge(ValueError):
+    """A request body over MAX_BODY_BYTES."""
+
+
+def loopback_host(header: str | None) -> bool:
+    """Whether a Host header names the loopback interface (any port)."""
+    if not header:
+        return False
+    host = header.strip().lower()
+    if host.startswith("["):
+        name, _, rest = host.partition("]")
+        name += "]"
+        port = rest.removeprefix(":") if rest.startswith(":") else rest
+    else:
+        name, _, port = host.partition(":")
+    return name in LOOPBACK_HOSTS and (port == "" or port.isdigit())
+
+
 # Token endpoint fields the log never shows, as it never shows bearer tokens.
 SECRET_FORM_FIELDS = frozenset({"client_secret", "code", "refresh_token", "access_token"})
 
@@ -102,6 +130,7 @@ class SandboxServer(ThreadingHTTPServer):
         self.holds = Holds()
         self.routes = all_routes()
         self.log: collections.deque[LoggedRequest] = collections.deque(maxlen=config.log_limit)
+        self.on_write = config.on_write
         self.log_lock = threading.Lock()  # handler threads append while tests read
         self.internal_errors: list[str] = []
         self._request_ids = itertools.count(1)
@@ -201,6 +230,10 @@ def logged_body(request: Request) -> Any:
     if not request.body:
         return None
     content_type = request.headers.get("Content-Type") or ""
+    if len(request.body) > MAX_LOGGED_BODY_BYTES and not content_type.startswith(
+        "multipart/form-data"
+    ):
+        return {"not_logged": "body too large", "size": len(request.body)}
     if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
         with contextlib.suppress(ValueError, UnicodeDecodeError):
             form = parse_form(content_type, request.body)
@@ -239,24 +272,41 @@ class SandboxHandler(BaseHTTPRequestHandler):
     do_PUT = do_POST = do_DELETE = do_PATCH = do_GET
 
     def read_body(self) -> bytes:
+        """The body, BodyTooLarge past MAX_BODY_BYTES (never read beyond that)."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             chunks = []
+            total = 0
             while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                size = int(self.rfile.readline(100).split(b";")[0].strip() or b"0", 16)
                 if size == 0:
-                    self.rfile.readline()
+                    self.rfile.readline(100)
                     return b"".join(chunks)
+                total += size
+                if total > MAX_BODY_BYTES:
+                    raise BodyTooLarge(total)
                 chunks.append(self.rfile.read(size))
-                self.rfile.readline()
+                self.rfile.readline(100)
         length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            raise BodyTooLarge(length)
         return self.rfile.read(length) if length > 0 else b""
 
     def handle_call(self) -> None:
         try:
             body = self.read_body()
+        except BodyTooLarge:
+            self.close_connection = True  # the rest of the body is never read
+            self.send(Response(413, {"errors": [{"type": "bad_request", "value": "too_large"}]}))
+            return
         except ValueError:  # a broken Content-Length or chunk size
             self.close_connection = True
             self.send(Response(400, {"errors": [{"type": "bad_request"}]}))
+            return
+        if not loopback_host(self.headers.get("Host")):
+            # DNS rebinding: a web page's own name resolved to 127.0.0.1. Refused before
+            # anything is applied or logged (the bounded body was read: closing on unread
+            # data would reset the connection before the answer arrives).
+            self.send(Response(403, {"errors": [{"type": "forbidden", "value": "host"}]}))
             return
         parts = urlsplit(self.path)
         request = Request(
@@ -312,6 +362,8 @@ class SandboxHandler(BaseHTTPRequestHandler):
             fault = "drop"
         elif hold is not None and hold.block(arrival, applied) is Verdict.DROP:
             fault = "hold"
+        if applied and server.on_write is not None:
+            server.on_write()  # saved before anyone can be told it was done
         if fault in ("drop", "hold"):
             server.record(request, response.status, dropped=True, fault=fault)
             self.drop_connection()
@@ -362,8 +414,14 @@ def injected_error(status: int, request_id: str) -> Response:
 
 
 def control(server: SandboxServer, request: Request) -> Response:
-    """The reserved /_sandbox/ endpoints: inspection and control, never faults or logging."""
+    """The reserved /_sandbox/ endpoints: inspection and control, never faults or logging.
+
+    They need a sandbox token like every API call: a form that a web page posts to
+    127.0.0.1 (CSRF) cannot carry an Authorization header, so it cannot change the faults,
+    reset the account or read the log."""
     state = server.state
+    if bearer_token(request) not in state.tokens:
+        return Response(403, {"errors": [{"type": "oauth", "value": "bad_authorization"}]})
     name = request.path.removeprefix(CONTROL_PREFIX).strip("/")
     if (request.method, name) == ("GET", "requests"):
         return Response(200, {"requests": [entry.to_json() for entry in server.logged()]})

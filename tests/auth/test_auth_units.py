@@ -59,6 +59,9 @@ def test_expires_in_gives_the_expiry() -> None:
         ("https://api.hh.ru.evil.example/token", False),
         ("https://evilhh.ru/token", False),
         ("ftp://127.0.0.1/token", False),
+        ("https://other.hh.ru/token", False),
+        ("https://api.hh.ru:8443/token", False),
+        ("https://user:secret@api.hh.ru/token", False),
     ],
 )
 def test_the_token_endpoint_is_https_on_hh_ru_or_loopback(url: str, allowed: bool) -> None:

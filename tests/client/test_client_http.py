@@ -77,7 +77,7 @@ def test_mine_reads_every_page() -> None:
         items = run(main())
         pages = sorted(r.query["page"][0] for r in server.requests)
     assert pages == ["0", "1"]
-    assert len(items) == 133 and len({item["id"] for item in items}) == 133
+    assert len(items) == 134 and len({item["id"] for item in items}) == 134  # 4 + 130
     assert {BACKEND, DATA_ENGINEER} <= {item["id"] for item in items}
 
 

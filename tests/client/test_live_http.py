@@ -28,7 +28,10 @@ def read(url: str, *resumes: DesiredResume, conditions: bool = False, **settings
     async def main() -> LiveState:
         async with make_client(url, **settings) as client:
             desired = DesiredState(root=".", resumes=list(resumes))
-            return await read_live_state(desired, client, conditions=conditions)
+            return await read_live_state(desired, client, sent=written if conditions else None)
+
+    def written(resume: DesiredResume, document: dict[str, Any]) -> dict[str, Any]:
+        return {"title": "A new title"}  # every resume gets a PUT: its conditions are read
 
     return run(main())
 
@@ -82,11 +85,24 @@ def test_conditions_are_read_once_per_resume_with_the_resume() -> None:
     assert paths[f"/resumes/{BACKEND}/conditions"] == 1
     assert paths[f"/resumes/{DATA_ENGINEER}/conditions"] == 1
     assert len(transport.exchanges) == 7  # mine, 2 resumes, 2 conditions, 2 list pages
-    # the conditions go out with everything else: the chain stays one request long
-    assert transport.max_in_flight == 7
+    # /resumes/mine first (issue 12 §7: when it fails, nothing else starts); then the
+    # resumes and lists, and each resume's conditions once its document says it is written:
+    # the chain is mine -> resume -> conditions, beside the lists
+    assert transport.max_in_flight >= 4
     conditions = live.resumes[BACKEND].conditions
     assert conditions is not None and conditions["title"]["max_length"] == 100
     assert live.resumes[DATA_ENGINEER].conditions == conditions
+
+
+def test_no_conditions_for_a_resume_the_plan_does_not_write(sandbox: Any) -> None:
+    async def main() -> LiveState:
+        async with make_client(sandbox.url) as client:
+            desired = DesiredState(root=".", resumes=[resume("backend", BACKEND, "blacklist")])
+            return await read_live_state(desired, client, sent=lambda resume, document: {})
+
+    live = run(main())
+    assert live.resumes[BACKEND].conditions is None
+    assert [r.path for r in sandbox.requests if r.path.endswith("/conditions")] == []
 
 
 def test_two_files_with_one_id_read_it_once(sandbox: Any) -> None:
@@ -116,8 +132,8 @@ def test_a_long_list_is_the_only_chain() -> None:
     assert pages == ["0", "1", "2"]
     assert len(live.resumes[BACKEND].lists["blacklist"].employers) == 250
     assert len(transport.exchanges) == 7  # mine, 2 resumes, 3 + 1 list pages
-    # mine, both resumes and both first list pages were all in flight together
-    assert transport.max_in_flight >= 5
+    # after mine, both resumes and both first list pages were all in flight together
+    assert transport.max_in_flight >= 4
 
 
 def test_ids_not_in_the_account_are_all_reported_against_their_files(sandbox: Any) -> None:

@@ -19,9 +19,11 @@ ID_LINE = re.compile(rb"^id: .*\n", re.MULTILINE)
 
 def repository_to_create(directory: Path) -> Path:
     """examples/basic with every `id:` line removed: every resume is one to create (but
-    data-analyst, a clone of data-engineer: a clone needs an existing source)."""
+    data-analyst, a clone of data-engineer: a clone needs an existing source, and team-lead,
+    which manages only a few fields of a live draft)."""
     shutil.copytree(EXAMPLES / "basic", directory)
     (directory / "resumes" / "data-analyst.yaml").unlink()
+    (directory / "resumes" / "team-lead.yaml").unlink()
     for path in (directory / "resumes").glob("*.yaml"):
         path.write_bytes(ID_LINE.sub(b"", path.read_bytes()))
     return directory

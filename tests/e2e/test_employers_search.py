@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,60 @@ def test_plain_names_stay_plain() -> None:
     assert flow_scalar("Сбер") == "Сбер"
     assert flow_scalar("true") == '"true"'
     assert flow_scalar("a, b") == '"a, b"'
+
+
+class HostileEmployers(BaseHTTPRequestHandler):
+    """Search results with names and ids that try to break the output, an employer that is
+    gone by the time it is looked up, and junk in the list."""
+
+    def do_GET(self) -> None:
+        path = self.path.split("?")[0]
+        if path == "/employers":
+            items = [
+                {"id": '1" ]}\n- {id: "2', "name": "Evil\x1b[31m: Corp\n# not a comment"},
+                {"id": "404", "name": "Gone"},
+                "not an employer",
+            ]
+            self._answer(200, {"found": "many", "items": items, "page": 0, "pages": 1})
+        elif path == "/employers/404":
+            self._answer(404, {"errors": [{"type": "not_found"}]})
+        else:
+            self._answer(200, {"id": "x", "area": {"id": "1", "name": "Moscow\r\nX"}})
+
+    def _answer(self, status: int, body: object) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+
+@pytest.fixture
+def hostile() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), HostileEmployers)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_hostile_server_cannot_break_the_output(hostile: str, tmp_path: Path) -> None:
+    text = search("e", "--api-url", hostile, "--dir", str(tmp_path))
+    assert text.exit_code == 0, text.output
+    assert "\x1b" not in text.stdout
+    rows = text.stdout.splitlines()
+    assert len(rows) == 2 and rows[1].split() == ["404", "Gone", "-"]
+    yaml_out = search("e", "--format", "yaml", "--api-url", hostile, "--dir", str(tmp_path))
+    assert yaml_out.exit_code == 0, yaml_out.output
+    entries = parse_yaml(yaml_out.stdout, "v.yaml").data
+    assert entries == [
+        {"id": '1" ]}\n- {id: "2', "name": "Evil\x1b[31m: Corp\n# not a comment"},
+        {"id": "404", "name": "Gone"},
+    ]

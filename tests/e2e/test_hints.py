@@ -48,7 +48,7 @@ def test_the_saved_plan_hint_repeats_sandbox_and_dir(workspace: Path) -> None:
     assert "Apply it with `resumesync apply --dir pf --sandbox plan.json`" in planned.stderr
     applied = pasted(workspace, planned.stderr, "Apply it with")
     assert applied.exit_code == 0, applied.output
-    assert "Applied 10 of 10 changes." in applied.output
+    assert "Applied 11 of 11 changes." in applied.output
 
 
 def test_the_saved_plan_hint_keeps_force_and_profile_but_no_token(workspace: Path) -> None:
@@ -67,7 +67,7 @@ def test_the_no_terminal_refusal_names_a_command_that_works(workspace: Path) -> 
     assert "run `resumesync apply --yes --dir pf --sandbox`" in refused.output
     applied = pasted(workspace, refused.output, "Review the plan above and run")
     assert applied.exit_code == 0, applied.output
-    assert "Applied 10 of 10 changes." in applied.output
+    assert "Applied 11 of 11 changes." in applied.output
 
 
 def test_the_import_hint_names_the_plan_that_is_empty(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ def test_apply_summary_counts_the_plan_phase_retries(harness: Harness) -> None:
     result = harness.run("apply", "--yes", "--retry-wait", "0")
     dropper.join(timeout=30)
     assert result.exit_code == 0, result.output
-    assert "Applied 10 of 10 changes." in result.stdout
+    assert "Applied 11 of 11 changes." in result.stdout
     assert "  1 retry: connection error" in result.stdout
 
 

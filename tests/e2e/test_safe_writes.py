@@ -99,3 +99,29 @@ def test_atomic_write_refuses_symlinked_parents_under_root(tmp_path: Path) -> No
     atomic_write(tmp_path / "real" / "f.txt", "x", root=tmp_path, mode=0o640)
     assert (tmp_path / "real" / "f.txt").read_text() == "x"
     assert stat.S_IMODE((tmp_path / "real" / "f.txt").stat().st_mode) == 0o640
+
+
+def test_atomic_write_can_keep_the_mode_of_a_users_file(tmp_path: Path) -> None:
+    target = tmp_path / "resume.yaml"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    atomic_write(target, "new\n", keep_mode=True, durable=True)
+    assert target.read_text() == "new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_unsafe_paths_are_os_errors_for_writers_that_handle_those(tmp_path: Path) -> None:
+    (tmp_path / "link").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OSError, match="is a symlink"):
+        atomic_write(tmp_path / "link", "x", keep_mode=True)
+
+
+def test_import_refuses_a_symlinked_resumes_directory(tmp_path: Path) -> None:
+    target, elsewhere = tmp_path / "imported", tmp_path / "elsewhere"
+    target.mkdir()
+    elsewhere.mkdir()
+    (target / "resumes").symlink_to(elsewhere, target_is_directory=True)
+    result = run(target, "import", "--sandbox")
+    assert result.exit_code == 1, result.output
+    assert "resumes is a symlink: not written through it" in result.output
+    assert list(elsewhere.iterdir()) == []

@@ -117,5 +117,5 @@ def test_import_takes_profile(tmp_path: Path) -> None:
     one = run("import", "--sandbox", "--dir", str(repo), "--profile", "boris")
     assert one.exit_code == 0, one.output
     assert f"wrote {repo / 'boris' / 'visibility.yaml'}" in one.output
-    assert "Imported 3 resumes." in one.output
+    assert "Imported 4 resumes." in one.output
     assert not (repo / "resumes").exists()

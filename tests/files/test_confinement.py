@@ -165,3 +165,16 @@ def test_aliases_within_the_cap_still_load() -> None:
     document = parse_yaml(text, "f.yaml")
     assert document.data["repeated"] == ["x" * 100] * 10
     assert MAX_EXPANDED_CHARS > 1_000_000
+
+
+@pytest.mark.parametrize("directory", ["..", "/etc", "../elsewhere"])
+def test_a_profile_dir_outside_the_repository_is_an_error_at_its_line(
+    tmp_path: Path, directory: str
+) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    config = f"profiles:\n  anna:\n    dir: {directory}\n    token_env: HH_TOKEN_ANNA\n"
+    root = write_repo(tmp_path / "repo", {"resumesync.yaml": config})
+    found = problems(lambda: load_config(root))
+    assert len(found) == 1, found
+    assert found[0].startswith("resumesync.yaml:3: profiles.anna.dir: ")
+    assert "outside the repository" in found[0]

@@ -38,7 +38,7 @@ def by_key(resumes: list[DesiredResume]) -> dict[str, DesiredResume]:
 def test_example_repository() -> None:
     state = load_repository(EXAMPLE, {})
     resumes = by_key(state.resumes)
-    assert sorted(resumes) == ["backend", "data-analyst", "data-engineer"]
+    assert sorted(resumes) == ["backend", "data-analyst", "data-engineer", "team-lead"]
     backend, data = resumes["backend"], resumes["data-engineer"]
     analyst = resumes["data-analyst"]
     assert analyst.to_create and analyst.clone == "data-engineer"

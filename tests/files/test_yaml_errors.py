@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from resumesync.cli import cli
 from resumesync.problems import ProblemsError
@@ -124,3 +126,23 @@ def test_type_hints_never_quote_personal_data(repo: Path) -> None:
     output = validate(repo)
     assert any("contact[1].value" in line and "quotes" in line for line in output), output
     assert not any("7654321" in line for line in output)
+
+
+YAML_PIECES = st.sampled_from(
+    ["a", "b: ", ": ", "- ", "[", "]", "{", "}", ",", '"', "'", "#", "\n", "  ", "\t", "*x", "&x",
+     "---\n", "%", "@", "`", "|", ">", "?", "!", "title: ", "x: y: z", "1", "no"]
+)  # fmt: skip
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(st.lists(YAML_PIECES, max_size=25).map("".join))
+def test_any_broken_text_gets_a_message_and_a_line_in_the_file(text: str) -> None:
+    for loader in LOADERS:
+        try:
+            yaml.load(text, Loader=loader)  # SafeLoader / CSafeLoader only
+        except yaml.MarkedYAMLError as error:
+            message, line = describe_syntax_error(error, text)
+            assert message
+            assert 1 <= line <= text.count("\n") + 2
+        except yaml.YAMLError:
+            pass

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from resumesync import files
-from resumesync.importer import ImportRefusedError, import_account_sync, schema_url
+from resumesync.importer import ImportRefusedError, import_account_sync
 from resumesync.problems import ProblemsError
 from resumesync.sandbox import Account, SandboxConfig, running_sandbox
 from resumesync.settings import Settings
@@ -19,6 +19,7 @@ from .support import (
     BACKEND,
     DATA_ENGINEER,
     SYSADMIN,
+    TEAM_LEAD,
     TOKEN,
     account_with_titles,
     client,
@@ -136,16 +137,21 @@ def test_example_account_imports_without_drift(sandbox: Any, tmp_path: Path) -> 
         "data-engineer.yaml",
         "python-developer.yaml",
         "system-administrator.yaml",
+        "team-lead.yaml",  # a draft: its empty mandatory fields are no drift
     ]
     assert result.written == [
         tmp_path / "resumes/python-developer.yaml",
         tmp_path / "resumes/data-engineer.yaml",
+        tmp_path / "resumes/team-lead.yaml",
         tmp_path / "resumes/system-administrator.yaml",
+        tmp_path / "schemas/resume.schema.json",  # what the files' $schema lines name
+        tmp_path / "schemas/visibility.schema.json",
         tmp_path / "visibility.yaml",
     ]
     assert [(item.key, item.resume_id) for item in result.resumes] == [
         ("python-developer", BACKEND),
         ("data-engineer", DATA_ENGINEER),
+        ("team-lead", TEAM_LEAD),
         ("system-administrator", SYSADMIN),
     ]
     assert result.skipped == [] and result.notes == []
@@ -157,7 +163,11 @@ def test_example_account_imports_without_drift(sandbox: Any, tmp_path: Path) -> 
     assert whitelist.names == {"1740": "Yandex", "4181": "VTB"}
     blacklist = by_id[BACKEND].lists["blacklist"]
     assert (blacklist.employers, blacklist.exact) == ((), True)
-    assert all(resume.fields["birth_date"] == "1990-04-17" for resume in desired.resumes)
+    assert all(
+        resume.fields["birth_date"] == "1990-04-17"
+        for resume in desired.resumes
+        if resume.resume_id != TEAM_LEAD  # the draft has no birth date yet
+    )
     assert_no_drift(sandbox.url, tmp_path)
 
 
@@ -175,12 +185,16 @@ def test_resume_option_imports_only_that_resume(sandbox: Any, tmp_path: Path) ->
     result = import_into(sandbox.url, tmp_path, resume_ids=[DATA_ENGINEER, DATA_ENGINEER])
 
     assert resume_files(tmp_path) == ["data-engineer.yaml"]
-    assert [summary.resume_id for summary in result.skipped] == [BACKEND, SYSADMIN]
+    assert [summary.resume_id for summary in result.skipped] == [BACKEND, TEAM_LEAD, SYSADMIN]
     desired = files.load_repository(tmp_path, {})
     assert [resume.resume_id for resume in desired.resumes] == [DATA_ENGINEER]
     plan = plan_for(sandbox.url, tmp_path)
     assert plan.changes == []
-    assert {notice.resume_id for notice in plan.notices} == {BACKEND, SYSADMIN}  # unmanaged
+    assert {notice.resume_id for notice in plan.notices} == {
+        BACKEND,
+        TEAM_LEAD,
+        SYSADMIN,
+    }  # unmanaged
 
 
 def test_unknown_resume_id_is_refused_before_writing(sandbox: Any, tmp_path: Path) -> None:
@@ -256,7 +270,7 @@ def test_refuses_to_overwrite_without_force(sandbox: Any, tmp_path: Path) -> Non
 
     result = import_into(sandbox.url, tmp_path, force=True)
 
-    assert len(result.written) == 4
+    assert len(result.written) == 7  # four resumes, two schema copies, visibility.yaml
     assert (tmp_path / "visibility.yaml").read_text(encoding="utf-8").startswith("# yaml-")
     assert_no_drift(sandbox.url, tmp_path)
 
@@ -273,6 +287,7 @@ def test_force_refreshes_files_in_place_after_a_title_change(sandbox: Any, tmp_p
         "data-engineer.yaml",
         "python-developer.yaml",  # still the file of that resume: no duplicate id
         "system-administrator.yaml",
+        "team-lead.yaml",
     ]
     fields = files.load_repository(tmp_path, {}).by_id()[BACKEND].fields
     assert fields["title"] == "Staff engineer"
@@ -294,14 +309,13 @@ def test_stems_are_transliterated_and_unique(tmp_path: Path) -> None:
 
 def test_every_file_starts_with_the_schema_line(sandbox: Any, tmp_path: Path) -> None:
     result = import_into(sandbox.url, tmp_path)
-    for path in result.written:
+    for path in [path for path in result.written if path.suffix == ".yaml"]:
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        schema = "visibility" if path.name == "visibility.yaml" else "resume"
-        url = schema_url(f"{schema}.schema.json")
-        assert first == f"# yaml-language-server: $schema={url}"
-        assert url.startswith("file:///")
-        installed = Path(url.removeprefix("file://"))
-        assert installed.is_file() and installed.name == f"{schema}.schema.json"
+        # A relative path to the repository's copy (test_import_existing_repo.py checks it).
+        if path.name == "visibility.yaml":
+            assert first == "# yaml-language-server: $schema=schemas/visibility.schema.json"
+        else:
+            assert first == "# yaml-language-server: $schema=../schemas/resume.schema.json"
     text = (tmp_path / "resumes/data-engineer.yaml").read_text(encoding="utf-8")
     assert "publish: false  # false: never publish" in text
     assert "${HH_EMAIL}" in text  # the comment that says how to keep contacts out of git
@@ -344,5 +358,5 @@ def test_the_client_is_usable_from_async_code(sandbox: Any, tmp_path: Path) -> N
             await import_account(api, tmp_path / "nested" / "repo")
             return api.request_count
 
-    assert asyncio.run(main()) == 1 + 3 * 3  # mine, then each resume and its two lists
+    assert asyncio.run(main()) == 1 + 4 * 3  # mine, then each resume and its two lists
     assert_no_drift(sandbox.url, tmp_path / "nested" / "repo")

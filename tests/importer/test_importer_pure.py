@@ -240,7 +240,7 @@ def test_resume_file_reads_back_with_id_and_publish_false() -> None:
     fields, _ = resume_fields(LIVE_DOCUMENT)
     text = render_resume_file("abc", fields)
     lines = text.splitlines()
-    assert lines[0].startswith("# yaml-language-server: $schema=file://")
+    assert lines[0] == "# yaml-language-server: $schema=../schemas/resume.schema.json"
     assert any(line.startswith("publish: false  # ") for line in lines)
     assert read_back(text) == {"id": "abc", "publish": False, **fields}
 

@@ -15,7 +15,16 @@ from resumesync.sandbox import Account, SandboxConfig, running_sandbox
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "basic"
 TOKEN = "USERperfimports"
-HEAVY = ("asyncio", "httpx", "yaml", "jsonschema", "deepdiff", "resumesync.sandbox", "pydantic")
+HEAVY = (
+    "asyncio",
+    "httpx",
+    "yaml",
+    "jsonschema",
+    "deepdiff",
+    "resumesync.sandbox",
+    "pydantic",
+    "ruamel.yaml",
+)
 
 # Runs the CLI as `resumesync ARGS` would, then prints which HEAVY modules were loaded.
 RUN = f"""
@@ -47,7 +56,15 @@ def test_help_loads_none_of_them() -> None:
 
 
 def test_validate_loads_no_http_stack_no_diff_no_sandbox() -> None:
-    assert loaded("validate", "--dir", str(EXAMPLE)) == {"yaml", "jsonschema"}
+    # jsonschema-rs passes the example: jsonschema (30-40 ms) is needed only to word errors
+    assert loaded("validate", "--dir", str(EXAMPLE)) == {"yaml"}
+
+
+def test_an_invalid_file_loads_jsonschema_for_its_messages(tmp_path: Path) -> None:
+    repo = Path(shutil.copytree(EXAMPLE, tmp_path / "repo"))
+    backend = repo / "resumes" / "backend.yaml"
+    backend.write_text(backend.read_text(encoding="utf-8") + "total_experience: lots\n", "utf-8")
+    assert "jsonschema" in loaded("validate", "--dir", str(repo), expect=1)
 
 
 @pytest.fixture
@@ -64,8 +81,10 @@ def test_a_no_op_plan_loads_no_diff_library_and_no_sandbox(applied) -> None:  # 
     repo, env = applied
     modules = loaded("plan", "--dir", str(repo), "--max-rps", "1000", env=env)
     assert "deepdiff" not in modules and "resumesync.sandbox" not in modules
+    assert "ruamel.yaml" not in modules  # only `pull`, `import` and id write-back edit files
     assert {"httpx", "asyncio"} <= modules
     assert "pydantic" not in modules
+    # (jsonschema: only the preflight's conditions checks load it, while plans read them)
 
 
 def test_a_plan_with_a_nested_change_loads_the_diff_library(applied) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from resumesync.fingerprint import fingerprint
-from resumesync.model import Action, Change, NoticeKind, PublishMode, ResumeSummary
+from resumesync.model import (
+    Action,
+    Change,
+    Location,
+    NoticeKind,
+    PublishMode,
+    ResumeSummary,
+    SourceMap,
+)
 from resumesync.planner import (
     UnsafePlanError,
     access_widens,
@@ -323,9 +331,14 @@ def test_widening_flags_on_list_changes() -> None:
 # --- publishing -------------------------------------------------------------------------------
 
 
-def publish_plan(mode: PublishMode, now: dt.datetime | None = None, fields=None, **live_args):
+def publish_plan(
+    mode: PublishMode, now: dt.datetime | None = None, fields=None, source=None, **live_args
+):
+    resume = desired(publish=mode, fields=fields)
+    if source is not None:
+        resume.source = source
     return build_plan(
-        desired_state(desired(publish=mode, fields=fields)),
+        desired_state(resume),
         live_state(live(**live_args)),
         now=now,
     )
@@ -388,17 +401,39 @@ def test_a_blocked_resume_is_reported_not_published() -> None:
     assert "blocked" in plan.notices[0].message
 
 
-def test_missing_mandatory_fields_skip_publishing() -> None:
+@pytest.mark.parametrize(
+    ("mode", "status"),
+    [
+        (PublishMode.ONCE, "not_published"),
+        (PublishMode.RENEW, "not_published"),
+        (PublishMode.RENEW, "published"),
+    ],
+)
+def test_a_publish_with_mandatory_fields_left_empty_fails_the_plan_at_the_publish_line(
+    mode: PublishMode, status: str
+) -> None:
+    with pytest.raises(ProblemsError) as raised:
+        publish_plan(
+            mode,
+            status=status,
+            progress={"mandatory": [{"id": "contact", "name": "Contacts"}, {"id": "skills"}]},
+            fields={"skill_set": ["Python"]},
+            source=SourceMap({("publish",): Location("resumes/backend.yaml", 3)}),
+        )
+    assert [str(problem) for problem in raised.value.problems] == [
+        "resumes/backend.yaml:3: cannot publish: mandatory fields are empty: contact "
+        "(declare them, or set publish: false)"
+    ]
+
+
+def test_mandatory_fields_left_empty_do_not_matter_without_a_publish() -> None:
     plan = publish_plan(
-        PublishMode.ONCE,
+        PublishMode.NEVER,
         status="not_published",
-        progress={"mandatory": [{"id": "contact", "name": "Contacts"}, {"id": "skills"}]},
+        progress={"mandatory": [{"id": "contact"}]},
         fields={"skill_set": ["Python"]},
     )
     assert actions(plan.changes) == [("update", None)]
-    [notice] = plan.notices
-    assert notice.kind is NoticeKind.PUBLISH_SKIPPED
-    assert "contact" in notice.message and "skills" not in notice.message
 
 
 def test_publish_when_this_plan_fills_every_missing_mandatory_field() -> None:

@@ -16,6 +16,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOKEN = "USERpreflighttests00000000000000000000000000000000000000000000000000"
 BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
 DATA_ENGINEER = "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"
+TEAM_LEAD = "5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1b"  # a draft: mandatory fields still empty
 
 # `resumes/backend.yaml:4: title: ...`: how every problem starts.
 PROBLEM_LINE = re.compile(r"^(resumes/[\w.-]+\.yaml|visibility\.yaml):(\d+): ")

@@ -80,7 +80,8 @@ def test_equal_conditions_are_compiled_once_for_every_resume(compilations: list[
 
 def test_distinct_conditions_are_compiled_apart(compilations: list[int]) -> None:
     stricter = {"title": {**CONDITIONS["title"], "min_length": 20}}
-    desired = DesiredState(".", [resume("a", "r1", "Developer"), resume("b", "r2", "Developer")])
+    titles = ("Lead developer", "Lead developer")  # not the live title: the plan sends them
+    desired = DesiredState(".", [resume("a", "r1", titles[0]), resume("b", "r2", titles[1])])
     checker = Preflight(desired)
     problems = checker.problems(live_state({"r1": CONDITIONS, "r2": stricter}))
     assert checker.compiled == 2
@@ -128,7 +129,10 @@ def test_read_live_state_hands_over_each_resume_once_with_everything_read() -> N
 
     async def read(url: str) -> LiveState:
         async with HHClient(ClientSettings(base_url=url, token=TOKEN, max_rps=1e6)) as client:
-            return await read_live_state(desired, client, conditions=True, on_resume=handed.append)
+            return await read_live_state(desired, client, sent=sent, on_resume=handed.append)
+
+    def sent(resume: DesiredResume, document: dict[str, Any]) -> dict[str, Any]:
+        return {"title": "Developer"}  # every resume is written: its conditions are read
 
     with running_sandbox(SandboxConfig(accounts={TOKEN: account})) as sandbox:
         state = asyncio.run(read(sandbox.url))

@@ -20,6 +20,7 @@ import pytest
 from resumesync.client import ClientSettings, HHClient
 from resumesync.live import read_live_state
 from resumesync.model import DesiredResume, DesiredState
+from resumesync.preflight import sent_fields
 from resumesync.sandbox import Account
 from resumesync.sandbox.holds import Arrival
 
@@ -159,8 +160,10 @@ def test_no_metro_request_when_metro_is_not_declared_or_unchanged(cli: Cli) -> N
     converge(cli)
     assert cli.run("plan").exit_code == 0
     undeclared = read_counts(cli)
-    # three resumes (data-analyst was created by converge) and their four managed lists
-    assert undeclared == {"mine": 1, "resume": 3, "conditions": 3, "list": 4, "artifacts": 2}
+    # four resumes (data-analyst was created by converge), their five managed lists and the
+    # photos backend's photo file needs (with their conditions); a no-op plan reads no
+    # resume conditions and no metro directory (nothing is written)
+    assert undeclared == {"mine": 1, "resume": 4, "list": 5, "artifacts": 2}
 
     add_metro(cli, BASE, "6.41")
     assert cli.run("apply", "--yes").exit_code == 0
@@ -171,7 +174,8 @@ def test_no_metro_request_when_metro_is_not_declared_or_unchanged(cli: Cli) -> N
     replace_in(cli.repo / BASE, 'metro: {id: "6.41"}', "metro: null")
     cli.sandbox.clear_requests()
     assert cli.run("plan").exit_code == 0
-    assert read_counts(cli) == undeclared  # declared empty: nothing to look up
+    # Declared empty: a PUT clears the station (its conditions are read), no directory.
+    assert read_counts(cli) == {**undeclared, "conditions": 3}
 
 
 def test_apply_of_a_saved_plan_reads_no_metro_directory(cli: Cli) -> None:
@@ -200,7 +204,7 @@ def read_metro(url: str, *resumes: DesiredResume) -> dict[str, frozenset[str]]:
         settings = ClientSettings(base_url=url, token=TOKEN, max_rps=None)
         async with HHClient(settings) as client:
             state = DesiredState(root=".", resumes=list(resumes))
-            live = await read_live_state(state, client, conditions=True, metro=True)
+            live = await read_live_state(state, client, sent=sent_fields)
             return live.metro
 
     return asyncio.run(main())
@@ -241,11 +245,11 @@ def test_nothing_is_read_without_a_declared_station_to_change(cli: Cli) -> None:
 
 
 def test_the_metro_read_waits_for_the_resume_only(cli: Cli) -> None:
-    """`/metro/1` goes out while /resumes/mine, the conditions and the lists are all still
-    unanswered (held at a gate): it depends on the resume document alone."""
+    """`/metro/1` goes out while the conditions and the lists are all still unanswered (held
+    at a gate): it depends on the resume document alone (and /resumes/mine, read first)."""
 
     def others(arrival: Arrival) -> bool:
-        return arrival.path == "/resumes/mine" or arrival.path.count("/") > 2
+        return arrival.path.count("/") > 2
 
     def metro(arrival: Arrival) -> bool:
         return arrival.path.startswith("/metro/")
@@ -260,7 +264,7 @@ def test_the_metro_read_waits_for_the_resume_only(cli: Cli) -> None:
     try:
         # The gate is still closed: nothing but the resume document has been answered.
         assert directory.wait_for(lambda waiting: len(waiting) == 1, timeout=30)
-        expected = {"/resumes/mine", f"/resumes/{BACKEND}/conditions"}
+        expected = {f"/resumes/{BACKEND}/conditions"}
         assert held.wait_for(lambda waiting: {a.path for a in waiting} == expected, timeout=30)
     finally:
         held.open()

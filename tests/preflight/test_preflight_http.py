@@ -12,7 +12,7 @@ import pytest
 
 from resumesync.sandbox import Account
 
-from .support import BACKEND, DATA_ENGINEER, TOKEN, Cli, line_of, replace_in
+from .support import BACKEND, DATA_ENGINEER, TEAM_LEAD, TOKEN, Cli, line_of, replace_in
 
 BASE = "resumes/_base.yaml"
 BACKEND_FILE = "resumes/backend.yaml"
@@ -152,9 +152,9 @@ def test_each_rule_kind_fails_the_plan_at_its_line_before_any_write(
     assert any(line.startswith(expected_line(cli, case)) for line in problems), result.output
     assert "nothing was written" in result.output
     assert cli.writes() == []
-    assert sorted(cli.conditions_reads()) == sorted(
-        f"/resumes/{resume_id}/conditions" for resume_id in (BACKEND, DATA_ENGINEER)
-    )
+    # Conditions only of the resumes the plan writes: an edit of the base changes both.
+    written = (BACKEND, TEAM_LEAD, DATA_ENGINEER) if case.file == BASE else (BACKEND, TEAM_LEAD)
+    assert sorted(cli.conditions_reads()) == sorted(f"/resumes/{rid}/conditions" for rid in written)
 
 
 def test_apply_plans_first_and_writes_nothing(cli: Cli) -> None:
@@ -171,16 +171,34 @@ def test_apply_plans_first_and_writes_nothing(cli: Cli) -> None:
     assert cli.sandbox.account().to_json() == before
 
 
-def test_the_example_passes_and_reads_each_resumes_conditions_once(cli: Cli) -> None:
+def test_the_example_passes_and_reads_only_the_written_resumes_conditions(cli: Cli) -> None:
+    """data-engineer gets list changes and a publish but no PUT: nothing to check it against."""
     result = cli.run("plan")
     assert result.exit_code == 0, result.output
     assert "(server conditions)" not in result.output
     assert sorted(cli.conditions_reads()) == sorted(
-        f"/resumes/{resume_id}/conditions" for resume_id in (BACKEND, DATA_ENGINEER)
+        f"/resumes/{resume_id}/conditions" for resume_id in (BACKEND, TEAM_LEAD)
     )
 
 
-def test_required_is_judged_after_the_write_a_live_value_is_enough(cli: Cli) -> None:
+def test_a_no_op_plan_reads_no_conditions_and_no_dictionaries(cli: Cli) -> None:
+    assert cli.run("apply", "--yes").exit_code == 0
+    before = len(cli.sandbox.requests)
+    result = cli.run("plan", "--detailed-exitcode")
+    assert result.exit_code == 0, result.output
+    paths = [request.path for request in cli.sandbox.requests[before:]]
+    # /resumes/mine, the four managed resumes (data-analyst was created) and their five
+    # declared lists; and the photos (with their conditions: imageplan.py) for backend's
+    # photo file. No resume conditions, no dictionary, no metro directory.
+    resumes = [path for path in paths if path.startswith("/resumes/")]
+    assert len(resumes) == 1 + 4 + 5, paths
+    assert not [path for path in resumes if path.endswith("/conditions")]
+    assert sorted(set(paths) - set(resumes)) == ["/artifacts/photo", "/artifacts/photo/conditions"]
+
+
+def test_a_required_field_the_files_leave_out_is_fine_when_the_live_resume_has_it(
+    cli: Cli,
+) -> None:
     """A file may leave a required field out: the PUT does not touch it, the live value stays."""
     replace_in(cli.repo / BASE, "gender: {id: male}\n", "")
     result = cli.run("plan")
@@ -188,24 +206,26 @@ def test_required_is_judged_after_the_write_a_live_value_is_enough(cli: Cli) -> 
     assert cli.writes() == []
 
 
-def test_required_is_judged_after_the_write_a_field_missing_live_must_be_declared(
+def test_a_required_field_empty_live_and_undeclared_is_not_judged(
     start: Callable[[Account], Cli],
 ) -> None:
+    """Editing a draft whose mandatory fields are still empty works, as on hh.ru: `required`
+    means "needed to publish" (the draft team-lead has no citizenship and no education)."""
     account = Account.example()
     del account.resumes[BACKEND].fields["gender"]  # data-engineer keeps its gender
     cli = start(account)
     replace_in(cli.repo / BASE, "gender: {id: male}\n", "")
+    replace_in(cli.repo / BACKEND_FILE, "publish: renew", "publish: false")
 
-    result = cli.run("plan")
+    result = cli.run("apply", "--yes")
 
-    assert result.exit_code == 1, result.output
-    id_line = line_of(cli.repo / BACKEND_FILE, "id: ")  # where whole-file problems point
-    assert (
-        f"{BACKEND_FILE}:{id_line}: gender: required, but the live resume has no value and "
-        "no file declares one (server conditions)"
-    ) in result.output
-    assert "data-engineer.yaml" not in result.output
-    assert cli.writes() == []
+    assert result.exit_code == 0, result.output
+    assert "required" not in result.output
+    stored = cli.sandbox.account().resumes
+    assert stored[TEAM_LEAD].fields["title"] == "Python team lead"
+    assert "citizenship" not in stored[TEAM_LEAD].fields
+    assert "gender" not in stored[BACKEND].fields
+    assert cli.run("plan", "--detailed-exitcode").exit_code == 0
 
 
 def test_the_sandbox_enforces_an_accounts_own_conditions_as_it_publishes_them(
@@ -231,3 +251,40 @@ def test_the_sandbox_enforces_an_accounts_own_conditions_as_it_publishes_them(
         ("/skill_set", "wrong_size")
     ]
     assert accepted.status_code == 204
+
+
+@pytest.mark.parametrize("mode", ["true", "renew"])
+def test_a_publish_with_mandatory_fields_left_empty_fails_at_the_publish_line(
+    cli: Cli, mode: str
+) -> None:
+    """progress.mandatory (education, citizenship) minus what the PUT fills (title, salary):
+    the server would refuse the publish after the PUT, so the plan fails before any write."""
+    draft = cli.repo / "resumes/team-lead.yaml"
+    replace_in(draft, "\npublish: false\n", f"\npublish: {mode}\n")
+
+    result = cli.run("apply", "--yes")
+
+    assert result.exit_code == 1, result.output
+    lines = draft.read_text().splitlines()
+    line = 1 + lines.index(f"publish: {mode}")
+    assert (
+        f"resumes/team-lead.yaml:{line}: cannot publish: mandatory fields are empty: "
+        "education, citizenship (declare them, or set publish: false)"
+    ) in result.output.splitlines()
+    assert cli.writes() == []
+
+
+def test_a_publish_whose_put_fills_the_mandatory_fields_goes_ahead(cli: Cli) -> None:
+    draft = cli.repo / "resumes/team-lead.yaml"
+    replace_in(draft, "\npublish: false\n", "\npublish: true\n")
+    education = "education: {level: {id: higher}, primary: [{name: MSU, year: 2010}]}"
+    draft.write_text(draft.read_text() + f'citizenship: [{{id: "113"}}]\n{education}\n')
+    # published, it must stay hidden from the protected employer: not `clients`
+    visibility = cli.repo / "visibility.yaml"
+    visibility.write_text(visibility.read_text() + "  team-lead:\n    access: blacklist\n")
+
+    result = cli.run("apply", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert cli.sandbox.account().resumes[TEAM_LEAD].state.status == "published"
+    assert cli.run("plan", "--detailed-exitcode").exit_code == 0

@@ -66,12 +66,12 @@ def test_text_rules_become_keywords() -> None:
                     "textMinLength": 2,
                     "textMaxLength": 100,
                     "not": {"enum": ["CV"]},
-                    "pattern": "^[^0-9]+$",
+                    "serverRegexp": "^[^0-9]+$",
                     "items": {
                         "textMinLength": 2,
                         "textMaxLength": 100,
                         "not": {"enum": ["CV"]},
-                        "pattern": "^[^0-9]+$",
+                        "serverRegexp": "^[^0-9]+$",
                     },
                 },
             }

@@ -30,6 +30,7 @@ def repository(directory: Path) -> Path:
     shutil.copytree(EXAMPLE, directory)
     (directory / "resumes" / "data-engineer.yaml").unlink()
     (directory / "resumes" / "data-analyst.yaml").unlink()
+    (directory / "resumes" / "team-lead.yaml").unlink()
     visibility = directory / "visibility.yaml"
     text = visibility.read_text(encoding="utf-8")
     visibility.write_text(text[: text.index("  data-engineer:")], encoding="utf-8")

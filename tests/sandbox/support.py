@@ -9,6 +9,7 @@ AGENT = "resumesync-tests/1.0 (tests@example.com)"
 BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
 DATA_ENGINEER = "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"
 SYSADMIN = "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e"
+TEAM_LEAD = "5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1b"  # a draft: mandatory fields still empty
 
 
 def make_client(

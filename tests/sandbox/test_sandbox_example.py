@@ -13,7 +13,7 @@ import yaml
 
 from resumesync.sandbox import Account, RunningSandbox
 
-from .support import BACKEND, DATA_ENGINEER, SYSADMIN
+from .support import BACKEND, DATA_ENGINEER, SYSADMIN, TEAM_LEAD
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "basic"
 NOT_FIELDS = ("id", "publish", "extends")
@@ -47,7 +47,8 @@ def resume_files() -> dict[str, dict[str, Any]]:
     for path in sorted((EXAMPLE / "resumes").glob("[!_]*.yaml")):
         document = yaml.safe_load(path.read_text())
         if "id" in document:
-            files[path.stem] = with_defaults(merged(base, document))
+            bases = merged(base, document) if "extends" in document else document
+            files[path.stem] = with_defaults(bases)
     return files
 
 
@@ -63,15 +64,19 @@ def is_local_image(value: Any) -> bool:
 
 def test_resume_ids_match_the_files(example_account: Account) -> None:
     ids = {name: document["id"] for name, document in resume_files().items()}
-    assert ids == {"backend": BACKEND, "data-engineer": DATA_ENGINEER}
-    assert list(example_account.resumes) == [BACKEND, DATA_ENGINEER, SYSADMIN]
+    assert ids == {"backend": BACKEND, "data-engineer": DATA_ENGINEER, "team-lead": TEAM_LEAD}
+    assert list(example_account.resumes) == [BACKEND, DATA_ENGINEER, TEAM_LEAD, SYSADMIN]
     assert example_account.resumes[SYSADMIN].fields["title"] == "System administrator"
 
 
 def test_only_the_intended_fields_differ_from_the_files(
     client: httpx.Client, sandbox: RunningSandbox
 ) -> None:
-    intended = {BACKEND: {"title", "salary", "skill_set"}, DATA_ENGINEER: set()}
+    intended = {
+        BACKEND: {"title", "salary", "skill_set"},
+        DATA_ENGINEER: set(),
+        TEAM_LEAD: {"title", "salary"},
+    }
     for document in resume_files().values():
         resume_id = document["id"]
         before = sandbox.account().resumes[resume_id].fields
@@ -130,3 +135,15 @@ def test_a_get_document_can_seed_an_account(client: httpx.Client, sandbox: Runni
     assert resume.fields["metro"] is None
     assert resume.state.status == "published"
     assert resume.state.next_publish_at == sandbox.account().resumes[BACKEND].state.next_publish_at
+
+
+def test_the_draft_is_not_published_and_lacks_mandatory_fields(client: httpx.Client) -> None:
+    """team-lead is what a real account often holds: a draft saved step by step."""
+    document = client.get(f"/resumes/{TEAM_LEAD}").json()
+    assert document["status"]["id"] == "not_published"
+    assert [item["id"] for item in document["progress"]["mandatory"]] == [
+        "education",
+        "citizenship",
+    ]
+    assert document["can_publish_or_update"] is False
+    assert client.post(f"/resumes/{TEAM_LEAD}/publish").status_code == 400

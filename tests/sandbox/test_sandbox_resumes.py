@@ -7,15 +7,15 @@ import pytest
 
 from resumesync.sandbox import ManualClock, RunningSandbox
 
-from .support import BACKEND, DATA_ENGINEER, SYSADMIN, error_pointers
+from .support import BACKEND, DATA_ENGINEER, SYSADMIN, TEAM_LEAD, error_pointers
 
 
 def test_mine_is_paginated(client: httpx.Client) -> None:
     first = client.get("/resumes/mine", params={"per_page": 2}).json()
     second = client.get("/resumes/mine", params={"per_page": 2, "page": 1}).json()
-    assert (first["found"], first["pages"], first["per_page"], first["page"]) == (3, 2, 2, 0)
+    assert (first["found"], first["pages"], first["per_page"], first["page"]) == (4, 2, 2, 0)
     ids = [item["id"] for item in first["items"] + second["items"]]
-    assert ids == [BACKEND, DATA_ENGINEER, SYSADMIN]
+    assert ids == [BACKEND, DATA_ENGINEER, TEAM_LEAD, SYSADMIN]
     assert client.get("/resumes/mine", params={"page": 5}).json()["items"] == []
 
 

@@ -32,11 +32,23 @@ def set_title(repo: Path, title: str) -> int:
 
 @pytest.mark.parametrize(
     "name",
-    ["HH_TOKEN", "HH_TOKEN_ANNA", "HH_CLIENT_SECRET", "HH_REFRESH_TOKEN", "HH_TOKEN:-x"],
+    [
+        "HH_TOKEN",
+        "HH_TOKEN_ANNA",
+        "HH_CLIENT_SECRET",
+        "HH_REFRESH_TOKEN",
+        "HH_REFRESH_TOKEN_ANNA",
+        "HH_TOKEN:-x",
+    ],
 )
 def test_interpolating_a_credential_is_an_error_at_its_line(repo: Path, name: str) -> None:
     line = set_title(repo, f"Dev ${{{name}}}")
-    env = {"HH_TOKEN_ANNA": TOKEN, "HH_CLIENT_SECRET": TOKEN, "HH_REFRESH_TOKEN": TOKEN}
+    env = {
+        "HH_TOKEN_ANNA": TOKEN,
+        "HH_CLIENT_SECRET": TOKEN,
+        "HH_REFRESH_TOKEN": TOKEN,
+        "HH_REFRESH_TOKEN_ANNA": TOKEN,
+    }
     result = invoke("validate", "--dir", str(repo), env=env)
     assert result.exit_code == 1
     variable = name.split(":")[0]

@@ -24,6 +24,7 @@ from resumesync.model import (
     Location,
     Plan,
     Protect,
+    PublishMode,
     ResumeSummary,
     SourceMap,
 )
@@ -31,6 +32,7 @@ from resumesync.planner import build_plan
 from resumesync.policy import (
     ProtectedEmployerError,
     UnsafePlanError,
+    check_plan,
     exposures,
     raise_if_unsafe,
 )
@@ -48,12 +50,15 @@ def protect(*employers: str) -> Protect:
 
 
 def desired_resume(
-    access: str | None = None, lists: dict[ListKind, tuple[tuple[str, ...], bool]] | None = None
+    access: str | None = None,
+    lists: dict[ListKind, tuple[tuple[str, ...], bool]] | None = None,
+    publish: PublishMode = PublishMode.NEVER,
 ) -> DesiredResume:
     return DesiredResume(
         key="backend",
         resume_id=RESUME,
         file="resumes/backend.yaml",
+        publish=publish,
         access=access,
         lists={
             kind: DesiredList(kind, employers, exact)
@@ -63,13 +68,23 @@ def desired_resume(
 
 
 def live_state(
-    access: str, blacklist: tuple[str, ...] | None = (), whitelist: tuple[str, ...] | None = ()
+    access: str,
+    blacklist: tuple[str, ...] | None = (),
+    whitelist: tuple[str, ...] | None = (),
+    status: str = "published",
 ) -> LiveState:
     lists: dict[ListKind, LiveList] = {}
     for kind, ids in (("blacklist", blacklist), ("whitelist", whitelist)):
         if ids is not None:
             lists[kind] = LiveList(kind, {i: "" for i in ids}, 2000, 2000 - len(ids))  # type: ignore[arg-type]
-    document = {"id": RESUME, "title": "Dev", "access": {"type": {"id": access}}}
+    document = {
+        "id": RESUME,
+        "title": "Dev",
+        "access": {"type": {"id": access}},
+        "status": {"id": status},
+        "can_publish_or_update": True,
+        "progress": {"mandatory": []},
+    }
     state = LiveState(api_url="https://api.hh.ru")
     state.resumes[RESUME] = LiveResume(RESUME, document, lists)
     state.account.append(ResumeSummary(RESUME, "Dev"))
@@ -166,6 +181,32 @@ def test_a_step_that_exposes_between_two_hidden_states_is_found() -> None:
     assert exposures(Plan(changes=[add, put]), state, live) == []
 
 
+def test_an_unpublished_resume_is_found_only_once_the_plan_publishes_it() -> None:
+    live = live_state("clients", status="not_published")
+    assert plan_for(desired_resume(), live, "1455").changes == []  # in no search
+    with pytest.raises(ProtectedEmployerError, match=r"after step 1 \(publish\)"):
+        plan_for(desired_resume(publish=PublishMode.ONCE), live, "1455")
+
+
+def test_a_resume_to_create_is_judged_from_what_its_post_leaves() -> None:
+    """A created resume is unpublished with empty lists; publishing it with access
+    `blacklist` would let 1455 find it before any list call."""
+    pending = "new:backend"
+    new = LiveResume(
+        pending, {"access": {"type": {"id": "blacklist"}}, "status": {"id": "not_published"}}
+    )
+
+    def change(action: Action) -> Change:
+        return Change(action, "backend", pending, "POST", "/resumes")
+
+    state = DesiredState(".", [], protect=protect("1455"))
+    plan = Plan(changes=[change(Action.CREATE)])
+    check_plan(plan, state, LiveState("https://api.hh.ru"), created={pending: new})
+    plan = Plan(changes=[change(Action.CREATE), change(Action.PUBLISH)])
+    (found,) = exposures(plan, state, LiveState("https://api.hh.ru"), {pending: new})
+    assert (found.resume, found.step, found.reason) == ("backend", 2, "it is not on the blacklist")
+
+
 def test_the_safety_threshold_counts_what_a_clear_deletes() -> None:
     """Reproduction (§3): a list_clear naming no employers cleared 15 of them without --force."""
     live = live_state("blacklist", blacklist=tuple(str(i) for i in range(100, 115)))
@@ -200,9 +241,11 @@ ACCESS = ("no_one", "whitelist", "direct", "blacklist", "clients")
 subsets = st.lists(st.sampled_from(UNIVERSE), unique=True, max_size=3).map(tuple)
 
 
-def finds(access: str | None, lists: dict[str, set[str]], employer: str) -> bool:
+def finds(
+    access: str | None, lists: dict[str, set[str]], employer: str, published: bool = True
+) -> bool:
     """An independent reading of the rule: can `employer` find the resume in this state?"""
-    if access in ("no_one", "direct"):
+    if not published or access in ("no_one", "direct"):
         return False
     if access == "blacklist":
         return employer not in lists["blacklist"]
@@ -211,8 +254,9 @@ def finds(access: str | None, lists: dict[str, set[str]], employer: str) -> bool
     return True
 
 
-def run(state: tuple[str | None, dict[str, set[str]]], change: Change) -> Any:
+def run(state: tuple[str | None, dict[str, set[str]], bool], change: Change) -> Any:
     access, lists = state[0], {kind: set(ids) for kind, ids in state[1].items()}
+    published = state[2] or change.action is Action.PUBLISH
     if change.action is Action.UPDATE:
         access = ((change.body or {}).get("access") or {}).get("type", {}).get("id", access)
     elif change.action is Action.LIST_ADD:
@@ -221,7 +265,7 @@ def run(state: tuple[str | None, dict[str, set[str]]], change: Change) -> Any:
         lists[change.list_kind or ""] -= set(change.employers)
     elif change.action is Action.LIST_CLEAR:
         lists[change.list_kind or ""] = set()
-    return access, lists
+    return access, lists, published
 
 
 def orders(changes: list[Change]) -> list[list[Change]]:
@@ -236,16 +280,17 @@ def orders(changes: list[Change]) -> list[list[Change]]:
 def violated(live: LiveState, plan: Plan, employer: str) -> bool:
     """Whether some order of the plan exposes `employer` at the end, or after it was hidden."""
     resume = live.resumes[RESUME]
-    start = (resume.access, {k: set(v.employers) for k, v in resume.lists.items()})
+    lists = {k: set(v.employers) for k, v in resume.lists.items()}
+    start = (resume.access, lists, resume.status != "not_published")
     for order in orders(plan.changes):
-        state, hidden = start, not finds(start[0], start[1], employer)
+        state, hidden = start, not finds(*start[:2], employer, start[2])
         for change in order:
             state = run(state, change)
-            exposed = finds(state[0], state[1], employer)
+            exposed = finds(state[0], state[1], employer, state[2])
             if exposed and hidden:
                 return True
             hidden = hidden or not exposed
-        if finds(state[0], state[1], employer):
+        if finds(state[0], state[1], employer, state[2]):
             return True
     return False
 
@@ -261,6 +306,8 @@ def violated(live: LiveState, plan: Plan, employer: str) -> bool:
     access=st.sampled_from((None, *ACCESS)),
     black=st.none() | st.tuples(subsets, st.booleans()),
     white=st.none() | st.tuples(subsets, st.booleans()),
+    status=st.sampled_from(("published", "not_published")),
+    publish=st.sampled_from((PublishMode.NEVER, PublishMode.ONCE)),
 )
 def test_no_plan_that_passes_the_policy_exposes_a_protected_employer(
     protected: list[str],
@@ -270,10 +317,12 @@ def test_no_plan_that_passes_the_policy_exposes_a_protected_employer(
     access: str | None,
     black: tuple[tuple[str, ...], bool] | None,
     white: tuple[tuple[str, ...], bool] | None,
+    status: str,
+    publish: PublishMode,
 ) -> None:
     lists = {kind: value for kind, value in (("blacklist", black), ("whitelist", white)) if value}
-    desired = desired_resume(access, lists)  # type: ignore[arg-type]
-    live = live_state(live_access, live_black, live_white)
+    desired = desired_resume(access, lists, publish)  # type: ignore[arg-type]
+    live = live_state(live_access, live_black, live_white, status)
     try:
         plan = plan_for(desired, live, *protected, force=True)
     except ProtectedEmployerError:

@@ -170,6 +170,7 @@ class JobResult:
     steps: list[StepResult] = field(default_factory=list)
     outputs: dict[str, str] = field(default_factory=dict)  # what the steps wrote to $GITHUB_OUTPUT
     summary: str = ""  # what the steps wrote to $GITHUB_STEP_SUMMARY
+    actions: list[str] = field(default_factory=list)  # JavaScript steps that would have run
 
     @property
     def ok(self) -> bool:
@@ -257,6 +258,7 @@ class Runner:
             elif "run" in step:
                 outcome = self._run_script(name, step["run"], env)
             else:
+                result.actions.append(name)
                 continue
             result.steps.append(outcome)
             if "id" in step:

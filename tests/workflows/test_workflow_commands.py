@@ -49,6 +49,8 @@ SECRET_VALUES = (TOKEN, ANNA_TOKEN, BORIS_TOKEN, EMAIL, PHONE)
 PULL_REQUEST = Event("pull_request", ref="refs/pull/7/merge")
 PUSH = Event("push")
 DAILY = Event("schedule", schedule=DAILY_CRON)
+# The apply job runs its drift pass on a manual run; the daily run is the reconcile job.
+DISPATCH = Event("workflow_dispatch")
 HOURLY = Event("schedule", schedule=RENEW_CRON)
 
 
@@ -156,9 +158,9 @@ def test_the_action_installs_its_own_checkout_into_a_venv_without_the_secrets(si
     assert "resumesync, version" in job.step("Plan").inner[0].stdout
 
 
-def test_daily_schedule_applies_and_checks_for_drift_in_one_read_pass(single) -> None:
+def test_a_manual_run_applies_and_checks_for_drift_in_one_read_pass(single) -> None:
     sandbox, runner = single
-    job = runner.run_job("apply", DAILY)
+    job = runner.run_job("apply", DISPATCH)
     assert job.ok, job.output
     assert [step.name for step in job.steps] == [
         "Apply and check for drift",
@@ -189,6 +191,51 @@ def test_daily_schedule_applies_and_checks_for_drift_in_one_read_pass(single) ->
     assert_no_secret_leaks(job)
 
 
+def test_daily_run_with_no_edits_on_hh_ru_applies_and_checks_for_drift(single) -> None:
+    sandbox, runner = single
+    assert runner.run_job("apply", PUSH).ok  # the files were applied when they were pushed
+    sandbox.clear_requests()
+    job = runner.run_job("reconcile", DAILY)
+    assert job.ok, job.output
+    assert [s.name for s in job.steps] == [
+        "Pull edits made on hh.ru",
+        "Apply and check for drift",
+        "Commit the new resume ids and resumesync.lock",
+        "Save the refreshed token",
+    ]
+    assert "The files already hold the live values." in job.step("Pull edits made on hh.ru").stdout
+    assert job.step("Pull edits made on hh.ru").outputs["changes"] == "false"
+    assert "Open a pull request with the edits" not in job.actions
+    assert "The hh.ru account matches the files." in job.output
+    assert_no_secret_leaks(job)
+
+
+def test_daily_run_turns_edits_made_on_hh_ru_into_a_pull_request_and_applies_nothing(
+    single,
+) -> None:
+    sandbox, runner = single
+    assert runner.run_job("apply", PUSH).ok
+    edited = httpx.put(  # the website's edit, through the API
+        f"{sandbox.url}/resumes/{EXAMPLE_BACKEND}",
+        json={"title": "Edited on the website"},
+        headers={"Authorization": f"Bearer {TOKEN}", "HH-User-Agent": "web/1 (t@example.com)"},
+    )
+    assert edited.status_code == 204, edited.text
+    sandbox.clear_requests()
+    before = (runner.workspace / "resumes" / "backend.yaml").read_text(encoding="utf-8")
+    job = runner.run_job("reconcile", DAILY)
+    assert job.ok, job.output
+    # No apply, no drift; the token step runs always (here it has nothing to save).
+    assert [s.name for s in job.steps] == ["Pull edits made on hh.ru", "Save the refreshed token"]
+    assert job.step("Pull edits made on hh.ru").outputs["changes"] == "true"
+    assert "Open a pull request with the edits" in job.actions  # commits the workspace's edits
+    after = (runner.workspace / "resumes" / "backend.yaml").read_text(encoding="utf-8")
+    assert after == before.replace("Senior Python developer", "Edited on the website")
+    assert "updated resumes/backend.yaml: title" in job.summary
+    assert {r.method for r in sandbox.requests} == {"GET"}
+    assert_no_secret_leaks(job)
+
+
 def test_drift_check_fails_with_a_clear_message_when_changes_remain(single) -> None:
     sandbox, runner = single
     # Someone edits the resume on hh.ru right after the apply's writes: the re-read of the
@@ -212,7 +259,7 @@ def test_drift_check_fails_with_a_clear_message_when_changes_remain(single) -> N
     editor = threading.Thread(target=edit_elsewhere)
     editor.start()
     try:
-        job = runner.run_job("apply", DAILY)
+        job = runner.run_job("apply", DISPATCH)
     finally:
         hold.release()
         editor.join(timeout=120)
@@ -228,7 +275,7 @@ def test_drift_check_fails_with_a_clear_message_when_changes_remain(single) -> N
 def test_drift_check_reports_an_error_when_resumesync_fails(single) -> None:
     sandbox, runner = single
     runner.expressions = {**runner.expressions, "secrets.HH_TOKEN": "USERrevokedtoken"}
-    drift = runner.run_job("apply", DAILY).step("Apply and check for drift")
+    drift = runner.run_job("apply", DISPATCH).step("Apply and check for drift")
     assert drift.returncode == 1
     assert "::error title=resumesync error::" in drift.stdout
     assert "exit code 1" in drift.stdout
@@ -343,7 +390,7 @@ def test_matrix_profiles_job_validates_and_outputs_the_profile_names(team) -> No
 def test_matrix_apply_job_applies_one_profile_with_its_own_token_and_converges(team) -> None:
     sandbox, workspace, temp = team
     runner = matrix_runner(sandbox, workspace, temp / "runner", "anna", ANNA_TOKEN)
-    job = runner.run_job("apply", DAILY)
+    job = runner.run_job("apply", DISPATCH)
     assert job.ok, job.output
     assert [step.name for step in job.steps] == [
         "Apply and check for drift",
@@ -390,6 +437,17 @@ def test_matrix_job_names_the_missing_secret(team) -> None:
     assert not job.ok
     assert "Secret HH_TOKEN_BORIS is missing" in job.step("Apply").stdout
     assert sandbox.requests == []
+
+
+def test_matrix_daily_run_pulls_one_profile(team) -> None:
+    sandbox, workspace, temp = team
+    runner = matrix_runner(sandbox, workspace, temp / "runner", "boris", BORIS_TOKEN)
+    assert runner.run_job("apply", PUSH).ok
+    job = runner.run_job("reconcile", DAILY)
+    assert job.ok, job.output
+    assert "Open a pull request with the edits" not in job.actions
+    assert {request.token for request in sandbox.requests} == {BORIS_TOKEN}
+    assert_no_secret_leaks(job)
 
 
 def git(*args: str, cwd: Path) -> str:

@@ -91,14 +91,13 @@ def test_events_route_to_the_right_jobs_of_the_single_account_workflow() -> None
     assert running_jobs(workflow, PUSH_BRANCH) == set()  # only the default branch is applied
     assert running_jobs(workflow, PUSH_TAG) == set()
     assert running_jobs(workflow, HOURLY) == {"renew"}
-    assert running_jobs(workflow, DAILY) == {"apply"}
+    assert running_jobs(workflow, DAILY) == {"reconcile"}
     assert running_jobs(workflow, DISPATCH_MAIN) == {"apply"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == set()
     assert "Apply" in running_steps(workflow, "apply", PUSH_MAIN)
     assert "Apply and check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
-    assert "Apply and check for drift" in running_steps(workflow, "apply", DAILY)
     assert "Apply and check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
-    assert "Apply" not in running_steps(workflow, "apply", DAILY)  # one read pass, not two
+    assert "Apply" not in running_steps(workflow, "apply", DISPATCH_MAIN)  # one read pass
 
 
 @both
@@ -115,11 +114,11 @@ def test_events_route_to_the_right_jobs_of_the_matrix_workflow() -> None:
     assert running_jobs(workflow, PULL_REQUEST) == {"profiles", "plan"}
     assert running_jobs(workflow, PUSH_MAIN) == {"profiles", "apply"}
     assert running_jobs(workflow, HOURLY) == {"profiles", "renew"}
-    assert running_jobs(workflow, DAILY) == {"profiles", "apply"}
+    assert running_jobs(workflow, DAILY) == {"profiles", "reconcile"}
     assert running_jobs(workflow, DISPATCH_BRANCH) == {"profiles"}
     assert "Apply and check for drift" not in running_steps(workflow, "apply", PUSH_MAIN)
-    assert "Apply and check for drift" in running_steps(workflow, "apply", DAILY)
-    assert "Apply" not in running_steps(workflow, "apply", DAILY)
+    assert "Apply and check for drift" in running_steps(workflow, "apply", DISPATCH_MAIN)
+    assert "Apply" not in running_steps(workflow, "apply", DISPATCH_MAIN)
 
 
 @both
@@ -127,6 +126,7 @@ def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
     assert commands(workflow, "plan") == ["plan"]
     # 2nd: drift "true"; then the commit of new resume ids and resumesync.lock
     assert commands(workflow, "apply") == ["apply", "apply", "commit", "save-token"]
+    assert commands(workflow, "reconcile") == ["pull", "apply", "commit", "save-token"]
     assert commands(workflow, "renew") == ["renew"]
     first_job = "profiles" if "profiles" in workflow["jobs"] else "plan"
     assert commands(workflow, first_job)[0] in {"validate", "plan"}
@@ -145,7 +145,7 @@ def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
 
 def test_matrix_commands_each_target_one_profile_at_a_bounded_rate() -> None:
     workflow = WORKFLOWS["matrix"]
-    for job in ("plan", "apply", "renew"):
+    for job in ("plan", "apply", "reconcile", "renew"):
         for step in action_uses(workflow, job):
             assert step["with"]["profile"] == "${{ matrix.profile }}"
         for step in resumesync_uses(workflow, job):
@@ -164,22 +164,25 @@ def test_with_names_only_the_action_s_inputs_and_gives_the_required_ones(workflo
 
 
 @both
-def test_permissions_are_read_only_except_the_pull_request_comment(workflow) -> None:
-    """...and the apply job's commit of new resume ids and resumesync.lock."""
+def test_permissions_are_read_only_except_the_comment_and_the_pull_request(workflow) -> None:
     assert workflow["permissions"] == {"contents": "read"}
+    expected = {
+        "plan": {"contents": "read", "pull-requests": "write"},  # the plan comment
+        "reconcile": {"contents": "write", "pull-requests": "write"},  # pull's pull request
+        "apply": {"contents": "write"},  # the commit of new resume ids and resumesync.lock
+    }
     for name, job in workflow["jobs"].items():
-        expected = {
-            "plan": {"contents": "read", "pull-requests": "write"},
-            "apply": {"contents": "write"},
-        }.get(name, {"contents": "read"})
-        assert job.get("permissions", workflow["permissions"]) == expected, name
+        wanted = expected.get(name, {"contents": "read"})
+        assert job.get("permissions", workflow["permissions"]) == wanted, name
 
 
 @both
 def test_applies_never_overlap_and_are_never_cancelled(workflow) -> None:
-    concurrency = workflow["jobs"]["apply"]["concurrency"]
-    assert concurrency["group"].startswith("resumesync-apply")
-    assert concurrency["cancel-in-progress"] is False
+    for job in ("apply", "reconcile"):
+        concurrency = workflow["jobs"][job]["concurrency"]
+        assert concurrency["group"] == workflow["jobs"]["apply"]["concurrency"]["group"]
+        assert concurrency["group"].startswith("resumesync-apply")
+        assert concurrency["cancel-in-progress"] is False
     # A queued renewal must never replace a queued apply: another group.
     renew = workflow["jobs"]["renew"]["concurrency"]
     assert renew["group"].startswith("resumesync-renew")
@@ -237,7 +240,7 @@ def test_secrets_reach_only_the_steps_that_talk_to_hh_ru(workflow) -> None:
 
 
 def test_the_token_comes_from_the_hh_token_secret() -> None:
-    for job in ("plan", "apply", "renew"):
+    for job in ("plan", "apply", "reconcile", "renew"):
         for step in resumesync_uses(WORKFLOWS["single"], job):
             assert step["env"]["HH_TOKEN_STORE"] == "${{ secrets.HH_TOKEN_STORE }}"
             assert step["env"]["HH_TOKEN"] == "${{ secrets.HH_TOKEN }}"
@@ -246,7 +249,7 @@ def test_the_token_comes_from_the_hh_token_secret() -> None:
 
 
 def test_matrix_tokens_come_from_a_secret_named_by_the_profile() -> None:
-    for job in ("plan", "apply", "renew"):
+    for job in ("plan", "apply", "reconcile", "renew"):
         for step in resumesync_uses(WORKFLOWS["matrix"], job):
             expected = "${{ secrets[format('HH_TOKEN_{0}', matrix.profile)] }}"
             assert step["env"]["PROFILE_TOKEN"] == expected
@@ -308,7 +311,7 @@ def test_matrix_fans_out_over_the_profiles_output_at_a_bounded_total_rate() -> N
     profiles = workflow["jobs"]["profiles"]
     assert profiles["outputs"]["names"] == "${{ steps.list.outputs.names }}"
     rate = float(workflow["env"]["RESUMESYNC_MAX_RPS"])
-    for name in ("plan", "apply", "renew"):
+    for name in ("plan", "apply", "reconcile", "renew"):
         job = workflow["jobs"][name]
         assert job["needs"] == "profiles"
         strategy = job["strategy"]
@@ -319,24 +322,53 @@ def test_matrix_fans_out_over_the_profiles_output_at_a_bounded_total_rate() -> N
 
 
 @both
+def test_the_daily_run_pulls_and_opens_a_pull_request_instead_of_applying(workflow) -> None:
+    steps_ = workflow["jobs"]["reconcile"]["steps"]
+    names = [step.get("name", step.get("uses")) for step in steps_]
+    assert names == [
+        "actions/checkout@v5",
+        "Pull edits made on hh.ru",
+        "Open a pull request with the edits",
+        "Apply and check for drift",
+        "Commit the new resume ids and resumesync.lock",
+        "Save the refreshed token",
+    ]
+    pull, opener, apply_, commit, _ = steps_[1:]
+    assert apply_["with"] == {**apply_["with"], "command": "apply", "drift": "true"}
+    assert pull["id"] == "pull" and pull["with"]["command"] == "pull"
+    # A well-known action, pinned to a full commit (a tag can be moved).
+    assert re.fullmatch(r"peter-evans/create-pull-request@[0-9a-f]{40}", opener["uses"])
+    for changes, expected in (("true", (True, False)), ("false", (False, True))):
+        context = {**DAILY.context(), "steps.pull.outputs.changes": changes}
+        assert tuple(evaluate(s["if"], context) for s in (opener, apply_)) == expected
+        # pull's edits go to its pull request, never committed to the default branch
+        assert evaluate(commit["if"], context) is (changes == "false")
+    assert opener["with"]["branch"].startswith("resumesync/pull")
+
+
+@both
 def test_only_the_apply_job_saves_a_refreshed_pair_and_only_it_gets_the_secrets_token(
     workflow,
 ) -> None:
-    """A refresh token works once: only the job in the apply concurrency group may refresh
-    (apply, drift), and it saves the new pair even when a step failed after refreshing; the
-    token that writes secrets reaches that one step and nothing else."""
-    (save,) = [s for s in action_uses(workflow, "apply") if s["with"]["command"] == "save-token"]
-    assert save["if"] == "always()"
-    assert save["env"] == {"GH_TOKEN": "${{ secrets.RESUMESYNC_SECRETS_TOKEN }}"}
-    assert workflow["jobs"]["apply"]["steps"][-1] is save
-    assert workflow["jobs"]["apply"]["concurrency"]["group"].startswith("resumesync-apply")
+    """A refresh token works once: only the jobs in the apply concurrency group may refresh
+    (apply, drift and the daily run's pull), and they save the new pair even when a step
+    failed after refreshing; the token that writes secrets reaches those steps and nothing
+    else."""
+    saves = []
+    for job in ("apply", "reconcile"):
+        (save,) = [s for s in action_uses(workflow, job) if s["with"]["command"] == "save-token"]
+        assert save["if"] == "always()"
+        assert save["env"] == {"GH_TOKEN": "${{ secrets.RESUMESYNC_SECRETS_TOKEN }}"}
+        assert workflow["jobs"][job]["steps"][-1] is save
+        assert workflow["jobs"][job]["concurrency"]["group"].startswith("resumesync-apply")
+        saves.append(save)
     for job, step in steps(workflow):
-        if step is not save:
+        if all(step is not save for save in saves):
             assert "RESUMESYNC_SECRETS_TOKEN" not in str(step.get("env", {})), job
     refresh = ACTION_DOC["inputs"]["refresh"]["default"]
     assert refresh == "auto"
     run = next(s for s in action_steps() if s.get("id") == "run")["run"]
-    assert "auto:apply | auto:drift | true:*) ;;" in run
+    assert "auto:apply | auto:drift | auto:pull | true:*) ;;" in run
     assert "export RESUMESYNC_NO_REFRESH=1" in run
     for job in ("plan", "renew"):
         for step in action_uses(workflow, job):

@@ -23,14 +23,16 @@ from resumesync.auth.pair import TokenPair
 from resumesync.auth.store import StoredPair, TokenStore, store_key
 from resumesync.sandbox import Account, ManualClock, RunningSandbox, SandboxConfig, running_sandbox
 
-from .runner import DAILY_CRON, RENEW_CRON, REPO, SINGLE, Event, JobResult, Runner, load
+from .runner import RENEW_CRON, REPO, SINGLE, Event, JobResult, Runner, load
 
 STATIC = "USERworkflowstatic00000000000000000000000000000000000000000000000000"
 SECRETS_TOKEN = "github_pat_workflowtests0000000000000000000000000000000000000000"
 EMAIL = "secret.mail.from.ci@example.com"
 PHONE = "7654321"
 FOURTEEN_DAYS = 14 * 24 * 3600
-DAILY = Event("schedule", schedule=DAILY_CRON)
+# The apply job (apply with its drift check, save-token) runs on a manual run; the daily run
+# is `reconcile`, which does the same after `pull` found nothing.
+DISPATCH = Event("workflow_dispatch")
 HOURLY = Event("schedule", schedule=RENEW_CRON)
 PULL_REQUEST = Event("pull_request", ref="refs/pull/7/merge")
 FAKE_GH = """#!/usr/bin/env bash
@@ -128,7 +130,7 @@ def make_world(tmp_path: Path) -> Iterator[Callable[..., TokenWorld]]:
 
 def test_a_run_with_a_live_access_token_reuses_it_and_saves_nothing(make_world) -> None:
     world = make_world()
-    job = world.runner.run_job("apply", DAILY)
+    job = world.runner.run_job("apply", DISPATCH)
     assert job.ok, job.output
     assert world.refreshes() == []
     used = {r.token for r in world.sandbox.requests if r.path.startswith("/resumes")}
@@ -140,7 +142,7 @@ def test_a_run_with_a_live_access_token_reuses_it_and_saves_nothing(make_world) 
 
 def test_the_apply_job_refreshes_once_uses_the_new_pair_and_writes_it_back(make_world) -> None:
     world = make_world(expired=True)
-    job = world.runner.run_job("apply", DAILY)
+    job = world.runner.run_job("apply", DISPATCH)
     assert job.ok, job.output
     assert [s.name for s in job.steps] == [
         "Apply and check for drift",
@@ -167,7 +169,7 @@ def test_the_apply_job_refreshes_once_uses_the_new_pair_and_writes_it_back(make_
     shutil.rmtree(world.runner.temp)
     world.runner.python = None
     (world.tools / "gh-args").unlink()
-    again = world.runner.run_job("apply", DAILY)
+    again = world.runner.run_job("apply", DISPATCH)
     assert again.ok, again.output
     assert len(world.refreshes()) == 1 and not world.gh_called()
 
@@ -185,7 +187,7 @@ def _save_only(world: TokenWorld) -> JobResult:
     store = world.runner.temp / "resumesync-token-store.json"
     store.write_text(json.dumps({"format_version": 1, "pairs": {}}), encoding="utf-8")
     store.with_name(store.name + ".sha256").write_text(f"{'0' * 64}  {store}\n")
-    return world.runner.run_job("save", DAILY)
+    return world.runner.run_job("save", DISPATCH)
 
 
 @pytest.mark.parametrize("failure", ["no GH_TOKEN", "gh fails"])
@@ -225,7 +227,7 @@ def test_jobs_outside_the_apply_group_never_refresh(make_world) -> None:
 def test_a_store_secret_that_is_not_a_store_is_named(make_world) -> None:
     world = make_world()
     world.runner.expressions = {**world.runner.expressions, "secrets.HH_TOKEN_STORE": "USERoops"}
-    job = world.runner.run_job("apply", DAILY)
+    job = world.runner.run_job("apply", DISPATCH)
     assert not job.ok
     assert "HH_TOKEN_STORE is not a resumesync token store" in job.output
     assert "USERoops" not in job.output

@@ -1,0 +1,60 @@
+"""`resumesync pull`: write the live values of declared fields back into the files."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+
+def pull_command(connection_options: Callable[[Any], Any]) -> click.Command:
+    """The `pull` command, with cli.py's shared connection options (this module never imports
+    cli.py at import time: `python -m resumesync.cli` must load one copy of it)."""
+
+    @click.command()
+    @connection_options
+    @click.option(
+        "--detailed-exitcode",
+        is_flag=True,
+        help="Exit 0 when no file changed, 1 on error, 2 when files changed.",
+    )
+    @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+    @click.pass_obj
+    def pull(console: Any, detailed_exitcode: bool, dry_run: bool, **connection: Any) -> None:
+        """Write the live values of the fields your files declare back into the files, where
+        they differ (edits made on hh.ru), keeping comments and layout. Then `plan` is empty
+        for them. Values from ${VAR} are reported, never overwritten."""
+        _pull(console, connection, detailed_exitcode=detailed_exitcode, dry_run=dry_run)
+
+    return pull
+
+
+def _pull(
+    console: Any, connection: dict[str, Any], *, detailed_exitcode: bool, dry_run: bool
+) -> None:
+    from resumesync import cli
+    from resumesync.pull import pull as pull_files
+
+    changed = False
+    with cli.reported_problems(console), cli.accounts(console, connection) as targets:
+        for target in targets:
+            cli.heading(console, target, len(targets))
+            result = pull_files(
+                target.settings.directory,
+                console.env,
+                target.settings,
+                write=not dry_run,
+                on_retry=cli.RetryLog(console),
+            )
+            for report in result.reports:
+                console.err(f"not pulled: {report}")
+            verb = "would update" if dry_run else "updated"
+            for change in result.changes:
+                console.out(f"{verb} {change.file}: {', '.join(change.fields)}")
+            if not result.changes:
+                console.out("The files already hold the live values.")
+            changed = changed or result.changed
+    if detailed_exitcode and changed:
+        sys.exit(cli.ExitCode.CHANGES)
