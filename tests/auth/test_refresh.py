@@ -249,3 +249,34 @@ def test_a_refreshed_pair_is_never_written_through_a_symlink(
     assert "symlink" in result.output and "Traceback" not in result.output
     assert real.read_text() == before and link.is_symlink()
     assert oauth.refresh_requests() == []  # refused before the refresh token was spent
+
+
+def test_logout_with_an_expired_pair_refreshes_first_since_only_a_live_token_can_be_revoked(
+    oauth: OAuthSandbox, tmp_path: Path
+) -> None:
+    store_path = tmp_path / "store.json"
+    old = stored_pair(oauth, store_path, expires_at=time.time() - 1)
+    oauth.clock.advance(FOURTEEN_DAYS + 1)
+    done = run(oauth, "logout", "--token-file", str(store_path))
+    assert done.exit_code == 0, done.output
+    assert len(oauth.refresh_requests()) == 1
+    (revoke,) = [r for r in oauth.sandbox.requests if r.method == "DELETE"]
+    assert revoke.status == 204 and revoke.token != old["access_token"]
+    assert TokenStore(store_path).load(store_key("default", oauth.url)) is None
+
+
+def test_login_without_no_browser_refuses_a_redirect_uri_that_is_not_loopback(
+    oauth: OAuthSandbox, tmp_path: Path
+) -> None:
+    result = run(
+        oauth,
+        "login",
+        "--token-file",
+        str(tmp_path / "store.json"),
+        "--redirect-uri",
+        "https://example.org/after-login",
+        env={"HH_CLIENT_ID": "x", "HH_CLIENT_SECRET": "y", "HH_OAUTH_URL": oauth.url},
+    )
+    assert result.exit_code == 1
+    assert "is not a loopback URL: use --no-browser" in result.output
+    assert "Traceback" not in result.output and oauth.token_requests() == []
