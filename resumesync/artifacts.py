@@ -24,6 +24,8 @@ from typing import Any
 from resumesync.model import Location
 
 LOCK_FILE = "resumesync.lock"
+# hh.ru takes images up to a few MB (artifact conditions); a larger file is not read whole.
+MAX_IMAGE_BYTES = 32 * 1024 * 1024
 LOCK_VERSION = 1
 ARTIFACT_TYPES = ("photo", "portfolio")
 PENDING_PREFIX = "upload:"

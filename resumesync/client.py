@@ -16,6 +16,7 @@ import re
 import socket
 import ssl
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -1056,14 +1057,16 @@ async def _bounded_map(
 
 
 async def _read_capped(response: httpx.Response, method: str, path: str) -> bytes:
-    """The decoded (decompressed) body, refused past MAX_RESPONSE_BYTES."""
+    """The decoded (decompressed) body, refused past MAX_RESPONSE_BYTES.
+
+    gzip and deflate are decompressed here, never more than the cap at a time: httpx would
+    expand each network chunk whole (64 KB of a gzip bomb is 64 MB)."""
     declared = response.headers.get("Content-Length", "")
-    if (
-        declared.isdigit()
-        and int(declared) > MAX_RESPONSE_BYTES
-        and "content-encoding" not in (key.lower() for key in response.headers)
-    ):
+    encoding = response.headers.get("Content-Encoding", "").strip().lower()
+    if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES and not encoding:
         raise _too_large(method, path)
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        return await _inflate_capped(response, encoding, method, path)
     chunks: list[bytes] = []
     total = 0
     async for chunk in response.aiter_bytes():
@@ -1071,6 +1074,34 @@ async def _read_capped(response: httpx.Response, method: str, path: str) -> byte
         if total > MAX_RESPONSE_BYTES:
             raise _too_large(method, path)
         chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _inflate_capped(response: httpx.Response, encoding: str, method: str, path: str) -> bytes:
+    # gzip; deflate as zlib data (RFC 9110), or raw deflate as some servers send it
+    wbits = 16 + zlib.MAX_WBITS if encoding != "deflate" else zlib.MAX_WBITS
+    inflater = zlib.decompressobj(wbits)
+    chunks: list[bytes] = []
+    total = 0
+    first = True
+    try:
+        async for raw in response.aiter_raw():
+            if first and encoding == "deflate" and raw[:1] and (raw[0] & 0x0F) != 8:
+                inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+            first = False
+            pending = raw
+            while pending:
+                data = inflater.decompress(pending, MAX_RESPONSE_BYTES + 1 - total)
+                total += len(data)
+                if total > MAX_RESPONSE_BYTES:
+                    raise _too_large(method, path)
+                chunks.append(data)
+                pending = inflater.unconsumed_tail
+        chunks.append(inflater.flush())
+    except zlib.error as error:
+        raise httpx.DecodingError(f"cannot decompress the answer: {error}") from None
+    if total + len(chunks[-1]) > MAX_RESPONSE_BYTES:
+        raise _too_large(method, path)
     return b"".join(chunks)
 
 

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from resumesync.artifacts import LocalImage, LockEntry, human_size, image_type, sha256_hex
+from resumesync.artifacts import (
+    MAX_IMAGE_BYTES,
+    LocalImage,
+    LockEntry,
+    image_type,
+    sha256_hex,
+)
 from resumesync.credentials import interpolation_problem, token_env_problem
 from resumesync.hosts import repository_url_problem
 from resumesync.intents import read_intents
@@ -63,9 +69,6 @@ NOT_INHERITED = ("id", "extends", "clone")  # a variant never takes its parent's
 MAX_YAML_FILE_BYTES = 4 * 1024 * 1024
 # Bases of bases are rare beyond two levels; a chain of thousands only costs time.
 MAX_EXTENDS_DEPTH = 32
-
-# hh.ru takes images up to a few MB (artifact conditions); a larger file is not read whole.
-MAX_IMAGE_BYTES = 32 * 1024 * 1024
 
 PUBLISH_MODES: dict[Any, PublishMode] = {
     False: PublishMode.NEVER,
@@ -510,29 +513,24 @@ class _Run:
         declaring = self.root / where.file
         target = Path(os.path.normpath(declaring.parent / name))
         try:
-            real = target.resolve(strict=True)
-            root = self.root.resolve(strict=True)
-        except (OSError, RuntimeError):
-            self.problems.append(Problem(f"image not found: {self.relative(target)}", where, field))
-            return None
-        if not real.is_relative_to(root):
+            real = confine(self.root, target)
+        except UnsafePathError:
             self.problems.append(Problem("the image must be inside the repository", where, field))
             return None
         try:
-            if not real.is_file():
-                raise OSError("not a file")
-            with real.open("rb") as stream:
-                content = stream.read(MAX_IMAGE_BYTES + 1)
+            content = read_confined(self.root, real, limit=MAX_IMAGE_BYTES)
+        except FileNotFoundError:
+            self.problems.append(Problem(f"image not found: {self.relative(target)}", where, field))
+            return None
+        except UnsafePathError as error:
+            self.problems.append(Problem(str(error), where, field))
+            return None
         except OSError as error:
             self.problems.append(
                 Problem(f"cannot read the image: {error.strerror or error}", where, field)
             )
             return None
-        if len(content) > MAX_IMAGE_BYTES:
-            self.problems.append(
-                Problem(f"the image is larger than {human_size(MAX_IMAGE_BYTES)}", where, field)
-            )
-            return None
+        root = Path(os.path.realpath(self.root))
         mime = image_type(content)
         if mime is None:
             self.problems.append(

@@ -77,6 +77,9 @@ def _write(root: Path, intents: dict[str, CreateIntent]) -> None:
         path.unlink(missing_ok=True)  # nothing in flight: no record at all
         return
     path.parent.mkdir(parents=True, exist_ok=True)
+    ignore = path.parent / ".gitignore"
+    if not ignore.exists():  # local state, never committed
+        ignore.write_text("*\n", encoding="utf-8")
     data = {
         "creating": {
             key: {name: value for name, value in asdict(intent).items() if name != "key"}

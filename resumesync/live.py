@@ -107,9 +107,8 @@ async def read_live_state(
         )
     ]
     creation_reads = (
-        [client.get_creation_availability(), client.get_new_resume_conditions()]
-        if creating and conditions
-        else []
+        # also without `conditions`: what a new resume lacks to be published decides the plan
+        [client.get_creation_availability(), client.get_new_resume_conditions()] if creating else []
     )
     reads = await gather_or_cancel(
         [

@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from resumesync.artifacts import LockEntry, sha256_hex
+from resumesync.artifacts import MAX_IMAGE_BYTES, LockEntry, sha256_hex
 from resumesync.intents import clear_intent, record_intent
 from resumesync.lockfile import add_lock_entry
 from resumesync.model import Change, CreateIntent
+from resumesync.safefs import UnsafePathError, read_confined
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,10 @@ class RepositoryHooks:
         intent = CreateIntent(
             key=change.resume, title=change.title or "", known_ids=account_ids, api=self.api
         )
-        record_intent(self.root, intent)
+        try:
+            record_intent(self.root, intent)
+        except UnsafePathError as error:
+            raise OSError(str(error)) from None
 
     def created(self, change: Change, resume_id: str) -> None:
         self._write_id(change, resume_id)
@@ -39,11 +43,12 @@ class RepositoryHooks:
 
     def read_image(self, change: Change) -> bytes:
         """The image of an upload, from inside the repository only, as the plan hashed it."""
-        root = self.root.resolve()
-        path = (self.root / (change.file or "")).resolve()
-        if not change.file or not path.is_relative_to(root) or not path.is_file():
-            raise ValueError(f"{change.file}: not a file inside the repository any more")
-        content = path.read_bytes()
+        if not change.file:
+            raise ValueError("an upload without a file")
+        try:
+            content = read_confined(self.root, self.root / change.file, limit=MAX_IMAGE_BYTES)
+        except UnsafePathError as error:
+            raise ValueError(str(error)) from None
         if sha256_hex(content) != change.sha256:
             raise ValueError(f"{change.file} changed since the plan: run `resumesync plan` again")
         return content
@@ -52,7 +57,10 @@ class RepositoryHooks:
         entry = LockEntry(
             change.artifact_type or "", change.sha256 or "", artifact_id, change.file or ""
         )
-        add_lock_entry(self.root, entry)
+        try:
+            add_lock_entry(self.root, entry)
+        except UnsafePathError as error:
+            raise OSError(str(error)) from None
 
     def _write_id(self, change: Change, resume_id: str) -> None:
         file = self.files.get(change.resume)
@@ -65,7 +73,10 @@ class RepositoryHooks:
             insert_id_line(self.root / file, resume_id)
         except IdWriteError as error:
             raise ValueError(f"{file}: the id was not written: {error}") from None
-        clear_intent(self.root, change.resume)
+        try:
+            clear_intent(self.root, change.resume)
+        except UnsafePathError as error:
+            raise ValueError(f"the id is in {file}, but the intent record: {error}") from None
 
 
 def forget_ids(root: Path, resume_ids: set[str]) -> list[str]:

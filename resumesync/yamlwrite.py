@@ -36,7 +36,7 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from resumesync.safefs import atomic_write
+from resumesync.safefs import UnsafePathError, atomic_write
 from resumesync.yamlrender import (
     block_lines,
     block_scalar,
@@ -425,8 +425,16 @@ def insert_id_line(path: Path, resume_id: str) -> bool:
     updated = with_id_line(content, resume_id)
     if updated == content:
         return False
-    atomic_write(Path(path), updated, keep_mode=True, durable=True)
+    _replace(Path(path), updated)
     return True
+
+
+def _replace(path: Path, content: bytes) -> None:
+    """Atomically, never through a symlink, with the file's own permission bits."""
+    try:
+        atomic_write(path, content, keep_mode=True, durable=True)
+    except UnsafePathError as error:
+        raise IdWriteError(str(error)) from None
 
 
 def without_id_line(content: bytes, resume_id: str) -> bytes:
@@ -461,5 +469,5 @@ def remove_id_line(path: Path, resume_id: str) -> bool:
     updated = without_id_line(content, resume_id)
     if updated == content:
         return False
-    atomic_write(Path(path), updated, keep_mode=True, durable=True)
+    _replace(Path(path), updated)
     return True

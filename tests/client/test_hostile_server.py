@@ -354,3 +354,55 @@ def test_the_token_is_redacted_in_every_form_a_server_echoes() -> None:
     assert token not in message and encoded not in message
     assert message.count("(token)") == 3
     assert TOKEN not in message
+
+
+def test_a_gzip_bomb_never_expands_past_the_cap_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """httpx expands each network chunk whole: 64 KB of this bomb are 64 MB. The client
+    inflates it itself, never more than the cap at a time."""
+    import tracemalloc
+
+    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 1024 * 1024)
+    bomb = gzip.compress(b"\0" * (256 * 1024 * 1024), compresslevel=9)
+
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(bomb)))
+        handler.end_headers()
+        handler.wfile.write(bomb)
+
+    with hostile_server(lambda m, p: respond) as server:
+        tracemalloc.start()
+        try:
+            with pytest.raises(UnexpectedAnswerError, match="larger than 1 MB"):
+                bounded(get(server.url, "/resumes/mine"))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate"])
+def test_compressed_answers_still_read(encoding: str) -> None:
+    import zlib
+
+    body = b'{"items": [], "found": 0}'
+    if encoding == "gzip":
+        data = gzip.compress(body)
+    elif encoding == "deflate":
+        data = zlib.compress(body)
+    else:
+        packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        data = packer.compress(body) + packer.flush()
+
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Encoding", "deflate" if "deflate" in encoding else "gzip")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    with hostile_server(lambda m, p: respond) as server:
+        assert bounded(get(server.url, "/resumes/mine")) == {"items": [], "found": 0}

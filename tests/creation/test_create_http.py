@@ -207,3 +207,38 @@ def test_a_saved_plan_creates_the_resumes_it_was_made_with(tmp_path: Path) -> No
     assert applied.exit_code == 0, applied.output
     assert count == 2
     assert replan.exit_code == 0, replan.output
+
+
+def test_a_new_resume_that_cannot_be_published_yet_is_saved_as_a_draft(tmp_path: Path) -> None:
+    """The rules of a new resume (GET /resume_conditions) decide what it lacks to be
+    published: `publish: true` is refused at plan time, naming the field; as a draft
+    (`publish: false`) a saved plan of it creates it, read again the same way (not stale)."""
+    repo = repository_to_create(tmp_path / "repo")
+    (repo / "resumes" / "data-engineer.yaml").unlink()
+    (repo / "visibility.yaml").unlink()
+    backend = repo / "resumes" / "backend.yaml"
+    backend.write_text(backend.read_text().replace("publish: renew", "publish: true"), "utf-8")
+    base = repo / "resumes" / "_base.yaml"  # professional_roles (needed to publish) is gone
+    base.write_text(
+        "".join(
+            line
+            for line in base.read_text(encoding="utf-8").splitlines(keepends=True)
+            if not line.startswith("professional_roles:")
+        ),
+        encoding="utf-8",
+    )
+    plan_file = tmp_path / "plan.json"
+    with running_sandbox(SandboxConfig(accounts={TOKEN: Account()})) as sandbox:
+        refused = run(sandbox.url, "plan", repo)
+        backend.write_text(backend.read_text().replace("publish: true", "publish: false"), "utf-8")
+        saved = run(sandbox.url, "plan", repo, "--out", str(plan_file))
+        applied = run(sandbox.url, "apply", repo, str(plan_file))
+        account = sandbox.account(TOKEN)
+    assert refused.exit_code == 1
+    assert "mandatory fields are empty: professional_roles" in refused.output
+    assert saved.exit_code == 0, saved.output
+    assert "publish (first publication)" not in saved.output
+    assert applied.exit_code == 0, applied.output
+    (resume,) = account.resumes.values()
+    assert resume.state.status == "not_published"
+    assert backend.read_text(encoding="utf-8").count("\nid: ") == 1

@@ -85,7 +85,7 @@ def test_a_server_that_never_answers_ends_in_a_read_timeout(repo: Path) -> None:
     assert "retrying: GET /resumes/mine: read timeout after 0.5 s; retry 1 of 1" in result.stderr
     # every read starts at once; whichever gives up first is reported
     assert re.search(
-        rf"cannot reach {url}: GET /resumes?[/_]\S+ failed after 2 attempts: "
+        rf"cannot reach {url}: GET /\S+ failed after 2 attempts: "
         r"no answer within 0\.5 s \(read timeout; set with --timeout\)$",
         result.stderr,
         re.MULTILINE,
@@ -104,7 +104,7 @@ def test_a_server_that_never_accepts_ends_in_a_connect_timeout(repo: Path) -> No
     assert "Traceback" not in result.stderr
     assert "retrying: GET /resumes/mine: connect timeout after 0.5 s; retry 1 of 1" in result.stderr
     assert re.search(
-        rf"cannot reach {url}: GET /resumes?[/_]\S+ failed after 2 attempts: "
+        rf"cannot reach {url}: GET /\S+ failed after 2 attempts: "
         r"no connection within 0\.5 s \(connect timeout; set with --connect-timeout\)$",
         result.stderr,
         re.MULTILINE,

@@ -164,6 +164,7 @@ def test_a_manual_run_applies_and_checks_for_drift_in_one_read_pass(single) -> N
     assert job.ok, job.output
     assert [step.name for step in job.steps] == [
         "Apply and check for drift",
+        "Commit the new resume ids and resumesync.lock",
         "Save the refreshed token",
     ]
     assert (
@@ -199,6 +200,7 @@ def test_daily_run_with_no_edits_on_hh_ru_applies_and_checks_for_drift(single) -
     assert [s.name for s in job.steps] == [
         "Pull edits made on hh.ru",
         "Apply and check for drift",
+        "Commit the new resume ids and resumesync.lock",
         "Save the refreshed token",
     ]
     assert "The files already hold the live values." in job.step("Pull edits made on hh.ru").stdout
@@ -392,6 +394,7 @@ def test_matrix_apply_job_applies_one_profile_with_its_own_token_and_converges(t
     assert job.ok, job.output
     assert [step.name for step in job.steps] == [
         "Apply and check for drift",
+        "Commit the new resume ids and resumesync.lock",
         "Save the refreshed token",
     ]
     assert (
@@ -445,3 +448,62 @@ def test_matrix_daily_run_pulls_one_profile(team) -> None:
     assert "Open a pull request with the edits" not in job.actions
     assert {request.token for request in sandbox.requests} == {BORIS_TOKEN}
     assert_no_secret_leaks(job)
+
+
+def git(*args: str, cwd: Path) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_the_apply_job_commits_new_resume_ids_and_the_lock_back_to_the_branch(
+    tmp_path: Path,
+) -> None:
+    """A push creates data-analyst and uploads backend's photo: the checkout is gone after
+    the job, so the job commits the id line and resumesync.lock to the branch; a second run
+    has nothing to commit and creates and uploads nothing."""
+    remote = tmp_path / "remote.git"
+    git("init", "--quiet", "--bare", "--initial-branch=main", str(remote), cwd=tmp_path)
+    workspace = tmp_path / "workspace"
+    shutil.copytree(EXAMPLES / "basic", workspace)
+    git("init", "--quiet", "--initial-branch=main", cwd=workspace)
+    git("add", "-A", cwd=workspace)
+    identity = ("-c", "user.name=me", "-c", "user.email=me@example.com")
+    git(*identity, "commit", "--quiet", "-m", "my resumes", cwd=workspace)
+    git("remote", "add", "origin", str(remote), cwd=workspace)
+    git("push", "--quiet", "origin", "main", cwd=workspace)
+    config = SandboxConfig(accounts={TOKEN: Account.example()})
+    with running_sandbox(config) as sandbox:
+        runner = Runner(
+            workflow=load(SINGLE),
+            workspace=workspace,
+            temp=tmp_path / "runner",
+            expressions=expressions(sandbox.url),
+        )
+        job = runner.run_job("apply", PUSH)
+        (created,) = set(sandbox.account(TOKEN).resumes) - set(Account.example().resumes)
+        (artifact,) = sandbox.account(TOKEN).artifacts
+        sandbox.clear_requests()
+        again = runner.run_job("apply", PUSH)
+        writes = [r for r in sandbox.requests if r.method != "GET"]
+
+    assert job.ok, job.output
+    step = job.step("Commit the new resume ids and resumesync.lock")
+    assert "Pushed: resumesync: ids of created resumes, uploaded images" in step.output
+    assert git("log", "--format=%s", "main", cwd=remote).splitlines() == [
+        "resumesync: ids of created resumes, uploaded images",
+        "my resumes",
+    ]
+    assert git("show", "--stat", "--format=", "main", cwd=remote).split("|")[0].strip() in (
+        "resumes/data-analyst.yaml",
+        "resumesync.lock",
+    )
+    analyst = git("show", "main:resumes/data-analyst.yaml", cwd=remote)
+    assert f"\nid: {created}\n" in analyst
+    lock = json.loads(git("show", "main:resumesync.lock", cwd=remote))
+    assert [entry["id"] for entry in lock["artifacts"].values()] == [artifact]
+    assert again.ok, again.output
+    assert "Nothing to commit" in again.step("Commit the new resume ids and resumesync.lock").output
+    assert [(r.method, r.path) for r in writes if r.path in ("/resumes", "/artifacts")] == []

@@ -54,8 +54,12 @@ def commands(workflow: dict[str, Any], job: str) -> list[str]:
 
 
 def resumesync_uses(workflow: dict[str, Any], job: str) -> list[dict[str, Any]]:
-    """The action steps that run resumesync against hh.ru (not `save-token`)."""
-    return [s for s in action_uses(workflow, job) if s["with"]["command"] != "save-token"]
+    """The action steps that run resumesync against hh.ru (not `save-token`, not `commit`)."""
+    return [
+        s
+        for s in action_uses(workflow, job)
+        if s["with"]["command"] not in ("save-token", "commit")
+    ]
 
 
 def running_jobs(workflow: dict[str, Any], event: Event) -> set[str]:
@@ -120,8 +124,9 @@ def test_events_route_to_the_right_jobs_of_the_matrix_workflow() -> None:
 @both
 def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
     assert commands(workflow, "plan") == ["plan"]
-    assert commands(workflow, "apply") == ["apply", "apply", "save-token"]  # 2nd: drift "true"
-    assert commands(workflow, "reconcile") == ["pull", "apply", "save-token"]
+    # 2nd: drift "true"; then the commit of new resume ids and resumesync.lock
+    assert commands(workflow, "apply") == ["apply", "apply", "commit", "save-token"]
+    assert commands(workflow, "reconcile") == ["pull", "apply", "commit", "save-token"]
     assert commands(workflow, "renew") == ["renew"]
     first_job = "profiles" if "profiles" in workflow["jobs"] else "plan"
     assert commands(workflow, first_job)[0] in {"validate", "plan"}
@@ -164,6 +169,7 @@ def test_permissions_are_read_only_except_the_comment_and_the_pull_request(workf
     expected = {
         "plan": {"contents": "read", "pull-requests": "write"},  # the plan comment
         "reconcile": {"contents": "write", "pull-requests": "write"},  # pull's pull request
+        "apply": {"contents": "write"},  # the commit of new resume ids and resumesync.lock
     }
     for name, job in workflow["jobs"].items():
         wanted = expected.get(name, {"contents": "read"})
@@ -324,9 +330,10 @@ def test_the_daily_run_pulls_and_opens_a_pull_request_instead_of_applying(workfl
         "Pull edits made on hh.ru",
         "Open a pull request with the edits",
         "Apply and check for drift",
+        "Commit the new resume ids and resumesync.lock",
         "Save the refreshed token",
     ]
-    pull, opener, apply_, _ = steps_[1:]
+    pull, opener, apply_, commit, _ = steps_[1:]
     assert apply_["with"] == {**apply_["with"], "command": "apply", "drift": "true"}
     assert pull["id"] == "pull" and pull["with"]["command"] == "pull"
     # A well-known action, pinned to a full commit (a tag can be moved).
@@ -334,6 +341,8 @@ def test_the_daily_run_pulls_and_opens_a_pull_request_instead_of_applying(workfl
     for changes, expected in (("true", (True, False)), ("false", (False, True))):
         context = {**DAILY.context(), "steps.pull.outputs.changes": changes}
         assert tuple(evaluate(s["if"], context) for s in (opener, apply_)) == expected
+        # pull's edits go to its pull request, never committed to the default branch
+        assert evaluate(commit["if"], context) is (changes == "false")
     assert opener["with"]["branch"].startswith("resumesync/pull")
 
 

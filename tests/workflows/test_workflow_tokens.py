@@ -23,7 +23,7 @@ from resumesync.auth.pair import TokenPair
 from resumesync.auth.store import StoredPair, TokenStore, store_key
 from resumesync.sandbox import Account, ManualClock, RunningSandbox, SandboxConfig, running_sandbox
 
-from .runner import RENEW_CRON, REPO, SINGLE, Event, JobResult, Runner, load
+from .runner import MATRIX, RENEW_CRON, REPO, SINGLE, Event, JobResult, Runner, load
 
 STATIC = "USERworkflowstatic00000000000000000000000000000000000000000000000000"
 SECRETS_TOKEN = "github_pat_workflowtests0000000000000000000000000000000000000000"
@@ -144,7 +144,11 @@ def test_the_apply_job_refreshes_once_uses_the_new_pair_and_writes_it_back(make_
     world = make_world(expired=True)
     job = world.runner.run_job("apply", DISPATCH)
     assert job.ok, job.output
-    assert [s.name for s in job.steps] == ["Apply and check for drift", "Save the refreshed token"]
+    assert [s.name for s in job.steps] == [
+        "Apply and check for drift",
+        "Commit the new resume ids and resumesync.lock",
+        "Save the refreshed token",
+    ]
     assert len(world.refreshes()) == 1  # apply refreshed; its drift re-read used the new pair
     assert "Saved the refreshed hh.ru token pair to the secret HH_TOKEN_STORE" in job.output
     assert (world.tools / "gh-args").read_text().split() == ["secret", "set", "HH_TOKEN_STORE"]
@@ -227,3 +231,55 @@ def test_a_store_secret_that_is_not_a_store_is_named(make_world) -> None:
     assert not job.ok
     assert "HH_TOKEN_STORE is not a resumesync token store" in job.output
     assert "USERoops" not in job.output
+
+
+def test_a_matrix_profile_refreshes_its_own_pair_and_saves_it_to_its_own_secret(
+    tmp_path: Path,
+) -> None:
+    workspace = tmp_path / "workspace"
+    shutil.copytree(REPO / "examples" / "team", workspace)
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "gh").write_text(FAKE_GH.format(log=tools), encoding="utf-8")
+    (tools / "gh").chmod(0o755)
+    clock = ManualClock(time.time())
+    anna, boris = "USERworkflowanna" + "0" * 50, "USERworkflowboris" + "0" * 50
+    config = SandboxConfig(
+        accounts={anna: Account.example(), boris: Account.example()}, clock=clock
+    )
+    with running_sandbox(config) as sandbox:
+        pair = sandbox.issue_tokens(anna)
+        clock.advance(FOURTEEN_DAYS + 60)
+        store = TokenStore(tmp_path / "anna.json")
+        store.save(
+            store_key("anna", sandbox.url),
+            StoredPair(TokenPair(pair["access_token"], pair["refresh_token"], time.time() - 60)),
+        )
+        runner = Runner(
+            workflow=load(MATRIX),
+            workspace=workspace,
+            temp=tmp_path / "runner",
+            expressions={
+                "vars.HH_USER_AGENT": "resumesync-workflow-tests/1.0 (tests@example.com)",
+                "vars.HH_API_URL": sandbox.url,
+                "matrix.profile": "anna",
+                "secrets[format('HH_TOKEN_{0}', matrix.profile)]": "",
+                "secrets[format('HH_TOKEN_STORE_{0}', matrix.profile)]": store.path.read_text(),
+                "secrets.RESUMESYNC_SECRETS_TOKEN": SECRETS_TOKEN,
+                "secrets.HH_EMAIL": EMAIL,
+                "secrets.HH_PHONE_NUMBER": PHONE,
+                "github.repository": "someone/resumes",
+            },
+            overrides={"RESUMESYNC_MAX_RPS": "1000"},
+            tools=tools,
+        )
+        job = runner.run_job("apply", Event("workflow_dispatch"))
+        assert job.ok, job.output
+        refreshes = [r for r in sandbox.requests if r.path == "/token"]
+        assert len(refreshes) == 1
+        assert {r.account_index for r in sandbox.requests if r.path.startswith("/resumes")} == {0}
+        assert (tools / "gh-args").read_text().split() == ["secret", "set", "HH_TOKEN_STORE_ANNA"]
+        saved = json.loads((tools / "gh-stdin").read_text())
+        assert list(saved["pairs"]) == [store_key("anna", sandbox.url)]
+        printed = job.output + job.summary
+        assert all(secret not in printed for secret in sandbox.issued_secrets())
