@@ -187,7 +187,7 @@ def validate(console: Console, directory: Path, profile: tuple[str, ...]) -> Non
         profiles = resolve_profiles(
             directory, files.load_config(directory), console.env, selected=profile
         )
-        loaded = load_profiles(console, profiles)
+        loaded = load_profiles(console, profiles, rules=True)
     count = sum(len(desired.resumes) for _, desired in loaded)
     console.out(f"{count} {'resume' if count == 1 else 'resumes'} valid.")
 
@@ -676,23 +676,29 @@ def sandbox_rps(connection: dict[str, Any]) -> float:
     return connection.get("max_rps") or 0.0  # 0: no limit
 
 
-def load_profiles(console: Console, profiles: list[Any]) -> list[tuple[Any, Any]]:
+def load_profiles(
+    console: Console, profiles: list[Any], *, rules: bool = False
+) -> list[tuple[Any, Any]]:
     """Every profile's files, all checked before anything else happens: (profile, desired
-    state) pairs, or one ProblemsError with the problems of every profile."""
+    state) pairs, or one ProblemsError with the problems of every profile. `rules`: show the
+    documented rules' warnings too (validate; plan judges them on what it sends)."""
     from resumesync import files
-    from resumesync.problems import ProblemsError
+    from resumesync.problems import ProblemsError, RuleWarning
     from resumesync.profiles import from_root
+
+    def shown(warnings: list[Any], prefix: str) -> list[Any]:
+        kept = [item for item in warnings if rules or not isinstance(item, RuleWarning)]
+        return [from_root(item, prefix) for item in kept]
 
     loaded, problems = [], []
     for profile in profiles:
         try:
             repository = files.read_repository(profile.directory, console.env)
         except ProblemsError as error:
-            warnings = getattr(error, "warnings", [])
-            print_warnings(console, [from_root(item, profile.prefix) for item in warnings])
+            print_warnings(console, shown(getattr(error, "warnings", []), profile.prefix))
             problems.extend(from_root(problem, profile.prefix) for problem in error.problems)
             continue
-        print_warnings(console, [from_root(item, profile.prefix) for item in repository.warnings])
+        print_warnings(console, shown(repository.warnings, profile.prefix))
         loaded.append((profile, repository.state))
     if problems:
         raise ProblemsError(problems)

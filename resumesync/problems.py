@@ -33,6 +33,13 @@ class Problem:
         return f"{where}{what}{self.message}"
 
 
+@dataclass(frozen=True)
+class RuleWarning(Problem):
+    """A documented rule broken in the files, found offline: `validate` shows it; `plan`
+    judges the rule itself on what it sends (preflight.rule_problems), so it does not repeat
+    this one."""
+
+
 class ProblemsError(Exception):
     """Raised with every problem of one run, so that all are reported at once."""
 

@@ -17,7 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from resumesync.model import ACCESS_TYPES, LIST_KINDS, JsonPath, Location, SourceMap
-from resumesync.problems import Problem, dotted
+from resumesync.problems import Problem, RuleWarning, dotted
 from resumesync.resources import load_schema
 from resumesync.resume_rules import documented_rules
 
@@ -78,7 +78,7 @@ class _Report:
         self.error(path, message, handled=True)
 
     def rule(self, path: JsonPath, message: str) -> None:
-        self.warn(path, message)
+        self.warnings.append(RuleWarning(message, self.where(path), dotted(path)))
 
     def note(self, path: JsonPath, message: str) -> None:
         self.warn(path, message)

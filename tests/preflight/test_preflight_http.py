@@ -326,6 +326,7 @@ def test_a_documented_rule_is_a_warning_offline_and_an_error_for_what_the_plan_s
     assert f"warning: {problem}" in validated.output.splitlines()
     assert planned.exit_code == 1, planned.output
     assert f"{problem} (documented rule)" in planned.output.splitlines()
+    assert f"warning: {problem}" not in planned.output  # said once, as the error it is here
     assert cli.writes() == []
 
 
