@@ -67,6 +67,7 @@ from resumesync.model import DesiredResume, DesiredState, JsonPath, LiveResume, 
 from resumesync.normalize import metro_to_check
 from resumesync.planner import planned_body
 from resumesync.problems import Problem, ProblemsError, dotted
+from resumesync.resume_rules import documented_rules
 from resumesync.validation import sort_problems
 
 if TYPE_CHECKING:
@@ -395,6 +396,47 @@ def resume_problems(
     ]
 
 
+RULE_SUFFIX = " (documented rule)"
+
+
+class _SentRules:
+    """resume_rules.Report for a plan: a documented rule broken by a field the plan sends is
+    an error at its line; one the live resume breaks in a field it keeps is not ours."""
+
+    def __init__(self, resume: DesiredResume, body: Mapping[str, Any]) -> None:
+        self._resume = resume
+        self._body = body
+        self.problems: list[Problem] = []
+
+    def rule(self, path: JsonPath, message: str) -> None:
+        if path and path[0] in self._body:
+            where = self._resume.source.locate(path)
+            self.problems.append(Problem(message + RULE_SUFFIX, where, dotted(path)))
+
+    def shape(self, path: JsonPath, message: str) -> None:
+        self.rule(path, message)  # validate refused it already; a live value is not ours
+
+    def note(self, path: JsonPath, message: str) -> None:
+        pass  # validate said it; the normaliser keeps it from being a diff
+
+    def line_of(self, path: JsonPath) -> str:
+        location = self._resume.source.locate(path)
+        return str(location.line) if location else "?"
+
+
+def rule_problems(
+    resume: DesiredResume, body: Mapping[str, Any], document: Mapping[str, Any]
+) -> list[Problem]:
+    """The documented rules (resume_rules.py) broken by what the plan sends: judged on the
+    resume as the PUT leaves it (the live document with the body over it), reported only for
+    the fields of the body."""
+    if not body:
+        return []
+    report = _SentRules(resume, body)
+    documented_rules({**document, **body}, report)
+    return report.problems
+
+
 def sent_fields(resume: DesiredResume, document: dict[str, Any]) -> dict[str, Any]:
     """What the plan's PUT of `resume` carries against the live `document` (may be empty).
 
@@ -472,6 +514,7 @@ class Preflight:
                 self.check(live_resume)
             problems.extend(self._found[index])
             body = sent_fields(resume, live_resume.document)
+            problems.extend(rule_problems(resume, body, live_resume.document))
             problems.extend(dictionaries.problems(resume, body, live.dictionaries))
             problems.extend(metro_problems(resume, live_resume, live.metro))
         return sort_problems(problems)

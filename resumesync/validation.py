@@ -7,7 +7,6 @@ field and what is expected.
 
 from __future__ import annotations
 
-import datetime
 import difflib
 import json
 import math
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from resumesync.model import ACCESS_TYPES, LIST_KINDS, JsonPath, Location, SourceMap
 from resumesync.problems import Problem, dotted
 from resumesync.resources import load_schema
+from resumesync.resume_rules import documented_rules
 
 if TYPE_CHECKING:  # jsonschema is imported only when jsonschema-rs refuses a document
     from jsonschema import Draft202012Validator
@@ -38,10 +38,6 @@ TOP_LEVEL_MESSAGES = {
 }
 # Dictionary entries ({id: ...}) may carry these for humans: the server uses only the id.
 INFORMATIONAL = ("name", "url")
-NATIVE_LEVEL = "l1"
-PHONE_PARTS = ("country", "city", "number")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_DIGITS = re.compile(r"[0-9]+")
 _EMPLOYER_ID = re.compile(r"[1-9][0-9]*")
 
 
@@ -77,6 +73,16 @@ class _Report:
     def warn(self, path: JsonPath, message: str) -> None:
         self.warnings.append(Problem(message, self.where(path), dotted(path)))
 
+    # resume_rules.Report: what `validate` makes of the documented rules
+    def shape(self, path: JsonPath, message: str) -> None:
+        self.error(path, message, handled=True)
+
+    def rule(self, path: JsonPath, message: str) -> None:
+        self.warn(path, message)
+
+    def note(self, path: JsonPath, message: str) -> None:
+        self.warn(path, message)
+
     def is_handled(self, path: JsonPath) -> bool:
         return any(path[: len(done)] == done for done in self.handled)
 
@@ -107,11 +113,7 @@ def check_resume_document(doc: Any, source: SourceMap) -> Findings:
     if isinstance(doc, dict):
         _top_level_keys(doc, schema, report)
         _unknown_nested(doc, schema, report)
-        _contact_rules(doc, report)
-        _experience_rules(doc, report)
-        _language_rules(doc, report)
-        _skill_set_rules(doc, report)
-        _metro_rules(doc, report)
+        documented_rules(doc, report)  # warnings here: plan judges them on what it sends
     _finite_numbers(doc, (), report)
     _schema_errors(RESUME_SCHEMA, doc, report)
     return report.findings()
@@ -137,8 +139,10 @@ def _did_you_mean(key: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
-# Nested objects of the API's shapes are open (the spec sets no additionalProperties), so a typo
-# there would be sent and ignored: warn, naming the closest declared field.
+# Nested objects of the API's shapes list their properties; the server ignores any other key, so
+# a typo there would be sent (the whole field with it) and dropped: the live value of the field
+# the user meant is lost and the plan shows the typo forever. An error, naming the closest
+# declared field, wherever the schema lists properties and does not allow others explicitly.
 def _unknown_nested(doc: dict[str, Any], schema: dict[str, Any], report: _Report) -> None:
     for key, value in doc.items():
         sub = schema["properties"].get(key)
@@ -152,7 +156,7 @@ def _walk_unknown(
     shape = _shape(_Same(schemas), _Same([root]))
     if isinstance(value, dict):
         declared = shape.declared
-        if not declared:
+        if not declared or shape.open:
             return
         for key, item in value.items():
             if "id" in declared and key in INFORMATIONAL:
@@ -161,7 +165,8 @@ def _walk_unknown(
                 _walk_unknown(item, declared[key], root, (*path, key), report)
             else:
                 hint = _did_you_mean(key, declared)
-                report.warn((*path, key), "unknown field: not part of the API's shape" + hint)
+                message = "unknown field: not part of the API's shape" + hint
+                report.error((*path, key), message, handled=True)
     elif isinstance(value, list):
         items = shape.items
         if items:
@@ -190,6 +195,7 @@ class _Same:
 class _Shape:
     declared: dict[str, list[Any]]  # property -> the schemas that declare it
     items: list[Any]  # the schemas of a list's items
+    open: bool = False  # a schema allows other keys (additionalProperties true or a schema)
 
 
 @cache
@@ -201,7 +207,9 @@ def _shape(schemas: _Same, root: _Same) -> _Shape:
     for leaf in leaves:
         for name, sub in leaf.get("properties", {}).items():
             declared.setdefault(name, []).append(sub)
-    return _Shape(declared, [leaf["items"] for leaf in leaves if "items" in leaf])
+    items = [leaf["items"] for leaf in leaves if "items" in leaf]
+    is_open = any(leaf.get("additionalProperties") not in (None, False) for leaf in leaves)
+    return _Shape(declared, items, is_open)
 
 
 def _expand(schemas: list[Any], root: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
@@ -217,132 +225,6 @@ def _expand(schemas: list[Any], root: dict[str, Any], depth: int = 0) -> list[di
         for keyword in ("allOf", "oneOf", "anyOf"):
             result.extend(_expand(schema.get(keyword, []), root, depth + 1))
     return result
-
-
-def _entry_id(value: Any) -> str | None:
-    """The id of a dictionary entry ({id: ..., name: ...})."""
-    if isinstance(value, dict) and isinstance(value.get("id"), str):
-        return value["id"]
-    return None
-
-
-def _contact_rules(doc: dict[str, Any], report: _Report) -> None:
-    """The documented contact rules ("Conditions for contacts in a resume")."""
-    if "contact" not in doc or not isinstance(doc["contact"], list | None):
-        return
-    contacts = doc["contact"] or []
-    emails: list[int] = []
-    phone_types: dict[str, int] = {}
-    preferred: list[int] = []
-    for index, contact in enumerate(contacts):
-        path: JsonPath = ("contact", index)
-        kind = _entry_id(contact.get("type")) if isinstance(contact, dict) else None
-        if kind is None:
-            continue  # the schema reports the missing type
-        if contact.get("preferred") is True:
-            preferred.append(index)
-        value = contact.get("value")
-        if kind == "email":
-            emails.append(index)
-            if len(emails) == 2:
-                report.error((*path, "type"), "a resume has exactly one email contact")
-            if contact.get("comment") not in (None, ""):
-                report.warn((*path, "comment"), "a comment on an email contact is not saved")
-            if value is not None and not isinstance(value, str):
-                report.error((*path, "value"), "an email's value is a string", handled=True)
-            continue
-        if kind in phone_types:
-            first = report.line_of(("contact", phone_types[kind]))
-            report.error(
-                (*path, "type"), f"only one phone of type `{kind}` (another at line {first})"
-            )
-        phone_types.setdefault(kind, index)
-        _phone_value(value, (*path, "value"), report)
-    if not emails:
-        report.error(("contact",), "a resume needs an email contact")
-    if not phone_types:
-        report.error(("contact",), "a resume needs at least one phone contact")
-    if len(preferred) > 1:
-        report.error(("contact", preferred[1], "preferred"), "only one contact can be preferred")
-
-
-def _phone_value(value: Any, path: JsonPath, report: _Report) -> None:
-    if not isinstance(value, dict):
-        report.error(
-            path,
-            "a phone's value is a mapping: `formatted`, or `country`, `city` and `number`",
-            handled=True,
-        )
-        return
-    given = [part for part in PHONE_PARTS if value.get(part) not in (None, "")]
-    if given and len(given) < len(PHONE_PARTS):
-        missing = ", ".join(f"`{part}`" for part in PHONE_PARTS if part not in given)
-        report.error(path, f"`country`, `city` and `number` go together: missing {missing}")
-    elif not given and value.get("formatted") in (None, ""):
-        report.error(path, "a phone needs `formatted` or all of `country`, `city` and `number`")
-    for part in given:
-        text = value[part]
-        if isinstance(text, str) and not _DIGITS.fullmatch(text):
-            report.error((*path, part), "digits only", handled=True)
-
-
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, str) and _DATE.fullmatch(value):
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _experience_rules(doc: dict[str, Any], report: _Report) -> None:
-    experience = doc.get("experience")
-    if not isinstance(experience, list):
-        return
-    for index, job in enumerate(experience):
-        if not isinstance(job, dict):
-            continue
-        start, end = _date(job.get("start")), _date(job.get("end"))
-        if start and end and end < start:
-            report.error(("experience", index, "end"), "`end` is before `start`")
-
-
-def _language_rules(doc: dict[str, Any], report: _Report) -> None:
-    languages = doc.get("language")
-    if not isinstance(languages, list):
-        return
-    native = [
-        index
-        for index, language in enumerate(languages)
-        if isinstance(language, dict) and _entry_id(language.get("level")) == NATIVE_LEVEL
-    ]
-    for index in native[1:]:
-        report.error(
-            ("language", index, "level"), f"only one native language (level `{NATIVE_LEVEL}`)"
-        )
-
-
-def _skill_set_rules(doc: dict[str, Any], report: _Report) -> None:
-    skills = doc.get("skill_set")
-    if not isinstance(skills, list):
-        return
-    seen: dict[str, int] = {}
-    for index, skill in enumerate(skills):
-        if not isinstance(skill, str):
-            continue
-        if skill.strip() in seen:
-            report.error(
-                ("skill_set", index), f"duplicate skill (also at position {seen[skill.strip()]})"
-            )
-        seen.setdefault(skill.strip(), index)
-
-
-def _metro_rules(doc: dict[str, Any], report: _Report) -> None:
-    if doc.get("metro") is not None and doc.get("area") is None:
-        report.error(
-            ("metro",),
-            "declare `area` with `metro`: the server drops a station outside the given area",
-        )
 
 
 def _finite_numbers(value: Any, path: JsonPath, report: _Report) -> None:

@@ -130,15 +130,16 @@ def test_messages_never_repeat_personal_values(tmp_path: Path) -> None:
     assert not any("1990" in line or "Ivan" in line for line in found)
 
 
-def test_nested_unknown_fields_are_warnings_but_dictionary_names_are_fine() -> None:
+def test_nested_unknown_fields_are_errors_but_dictionary_names_are_fine() -> None:
+    """A typo inside a field would be sent with the whole field and dropped by the server."""
     errors, warnings = check(
         VALID_RESUME
         + "area: {id: '1', name: Moscow, url: https://api.hh.ru/areas/1}\n"
         + "salary: {amount: 1, currency: RUR, currnecy: x}\n"
         + "professional_roles: [{id: '96', name: Programmer, developer}]\n"
     )
-    assert errors == []
-    assert warnings == [
+    assert warnings == []
+    assert errors == [
         "resumes/a.yaml:9: salary.currnecy: unknown field: not part of the API's shape;"
         " did you mean `currency`?",
         "resumes/a.yaml:10: professional_roles[0].developer: unknown field: not part of the API's"
@@ -181,29 +182,33 @@ contact:
 """
 
 
-def test_contact_rules() -> None:
+def test_contact_rules_are_warnings_offline_and_shapes_are_errors() -> None:
+    """The documented rules judge what the plan sends (preflight.rule_problems): offline they
+    are warnings. A value the body cannot carry (a phone that is not a mapping, letters in a
+    number) is a shape error."""
     errors, warnings = check(CONTACTS)
     assert errors == [
-        "resumes/a.yaml:6: contact[1].type: a resume has exactly one email contact",
-        "resumes/a.yaml:10: contact[2].value: `country`, `city` and `number` go together:"
-        " missing `number`",
         "resumes/a.yaml:10: contact[2].value.city: digits only",
-        "resumes/a.yaml:11: contact[2].preferred: only one contact can be preferred",
-        "resumes/a.yaml:12: contact[3].type: only one phone of type `cell` (another at line 9)",
-        "resumes/a.yaml:15: contact[4].value: a phone needs `formatted` or all of `country`,"
-        " `city` and `number`",
         "resumes/a.yaml:17: contact[5].value: a phone's value is a mapping: `formatted`, or"
         " `country`, `city` and `number`",
     ]
     assert warnings == [
-        "resumes/a.yaml:5: contact[0].comment: a comment on an email contact is not saved"
+        "resumes/a.yaml:5: contact[0].comment: a comment on an email contact is not saved",
+        "resumes/a.yaml:6: contact[1].type: a resume has exactly one email contact",
+        "resumes/a.yaml:10: contact[2].value: `country`, `city` and `number` go together:"
+        " missing `number`",
+        "resumes/a.yaml:11: contact[2].preferred: only one contact can be preferred",
+        "resumes/a.yaml:12: contact[3].type: only one phone of type `cell` (another at line 9)",
+        "resumes/a.yaml:15: contact[4].value: a phone needs `formatted` or all of `country`,"
+        " `city` and `number`",
     ]
     assert not any("example.com" in line or "999" in line for line in errors + warnings)
 
 
 def test_contacts_need_an_email_and_a_phone() -> None:
-    errors, _ = check("id: r1\ncontact: []\n")
-    assert errors == [
+    errors, warnings = check("id: r1\ncontact: []\n")
+    assert errors == []
+    assert warnings == [
         "resumes/a.yaml:2: contact: a resume needs an email contact",
         "resumes/a.yaml:2: contact: a resume needs at least one phone contact",
     ]
@@ -214,7 +219,7 @@ def test_undeclared_fields_are_not_checked() -> None:
 
 
 def test_experience_end_before_start() -> None:
-    errors, _ = check(
+    _, warnings = check(
         """\
         id: r1
         experience:
@@ -223,11 +228,11 @@ def test_experience_end_before_start() -> None:
           - {position: C, industries: [], start: "2020-01-01", end: null}
         """
     )
-    assert errors == ["resumes/a.yaml:3: experience[0].end: `end` is before `start`"]
+    assert warnings == ["resumes/a.yaml:3: experience[0].end: `end` is before `start`"]
 
 
 def test_one_native_language_unique_skills_and_metro_needs_area() -> None:
-    errors, _ = check(
+    errors, warnings = check(
         """\
         id: r1
         language:
@@ -238,7 +243,8 @@ def test_one_native_language_unique_skills_and_metro_needs_area() -> None:
         metro: {id: "6.41"}
         """
     )
-    assert errors == [
+    assert errors == []
+    assert warnings == [
         "resumes/a.yaml:5: language[2].level: only one native language (level `l1`)",
         "resumes/a.yaml:6: skill_set[2]: duplicate skill (also at position 0)",
         "resumes/a.yaml:7: metro: declare `area` with `metro`: the server drops a station outside"
@@ -392,10 +398,10 @@ def test_errors_carry_the_warnings(tmp_path: Path) -> None:
     try:
         load_repository(tmp_path, {})
     except RepositoryError as error:
-        assert [str(p) for p in error.warnings] == [
-            "resumes/a.yaml:8: salary.x: unknown field: not part of the API's shape"
+        assert [str(p) for p in error.problems] == [
+            "resumes/a.yaml:8: salary.x: unknown field: not part of the API's shape",
+            "resumes/a.yaml:9: age: read-only field: the server sets it",
         ]
-        assert len(error.problems) == 1
     else:
         raise AssertionError("expected a RepositoryError")
 

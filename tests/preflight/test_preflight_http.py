@@ -9,12 +9,15 @@ from typing import Any
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
+from resumesync.cli import cli as cli_command
 from resumesync.sandbox import Account
 
 from .support import BACKEND, DATA_ENGINEER, TEAM_LEAD, TOKEN, Cli, line_of, replace_in
 
 BASE = "resumes/_base.yaml"
+NO_ENV = {"NO_COLOR": "1", "HH_TOKEN": None, "HH_API_URL": None}
 BACKEND_FILE = "resumes/backend.yaml"
 SKILLS = "skill_set: [Python, asyncio, PostgreSQL, Kafka, Docker, Kubernetes]"
 
@@ -288,3 +291,58 @@ def test_a_publish_whose_put_fills_the_mandatory_fields_goes_ahead(cli: Cli) -> 
     assert result.exit_code == 0, result.output
     assert cli.sandbox.account().resumes[TEAM_LEAD].state.status == "published"
     assert cli.run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_a_typo_inside_a_field_fails_validate_and_plan_and_drops_nothing(cli: Cli) -> None:
+    """`company_ulr` in an experience entry: sent, the whole `experience` would replace the
+    live one and the server would drop the live `company_url` (issue 11 §3)."""
+    replace_in(cli.repo / BASE, "    company_url: https://", "    company_ulr: https://")
+    line = line_of(cli.repo / BASE, "company_ulr:")
+    expected = (
+        f"{BASE}:{line}: experience[0].company_ulr: unknown field: not part of the API's "
+        "shape; did you mean `company_url`?"
+    )
+
+    validated = CliRunner().invoke(cli_command, ["validate", "--dir", str(cli.repo)], env=NO_ENV)
+    planned = cli.run("plan")
+
+    assert validated.exit_code == 1 and expected in validated.output.splitlines()
+    assert planned.exit_code == 1 and expected in planned.output.splitlines()
+    assert cli.sandbox.requests == []  # refused before any read, so before any write
+
+
+def test_a_documented_rule_is_a_warning_offline_and_an_error_for_what_the_plan_sends(
+    cli: Cli,
+) -> None:
+    skills = "skill_set: [Python, asyncio, PostgreSQL, Python]"
+    replace_in(cli.repo / BACKEND_FILE, SKILLS, skills)
+    line = line_of(cli.repo / BACKEND_FILE, skills)
+    problem = f"{BACKEND_FILE}:{line}: skill_set[3]: duplicate skill (also at position 0)"
+
+    validated = CliRunner().invoke(cli_command, ["validate", "--dir", str(cli.repo)], env=NO_ENV)
+    planned = cli.run("plan")
+
+    assert validated.exit_code == 0, validated.output
+    assert f"warning: {problem}" in validated.output.splitlines()
+    assert planned.exit_code == 1, planned.output
+    assert f"{problem} (documented rule)" in planned.output.splitlines()
+    assert cli.writes() == []
+
+
+def test_a_value_the_server_already_holds_is_not_refused_even_if_it_breaks_a_rule(
+    start: Callable[[Account], Cli],
+) -> None:
+    """hh.ru's rules change and old resumes keep old values: the file may declare the value
+    the server holds; it is not sent, so it is not judged."""
+    account = Account.example()
+    old = ["Python", "asyncio", "PostgreSQL", "Python"]  # saved before the rule existed
+    account.resumes[BACKEND].fields["skill_set"] = list(old)
+    cli = start(account)
+    replace_in(cli.repo / BACKEND_FILE, SKILLS, "skill_set: [Python, asyncio, PostgreSQL, Python]")
+
+    result = cli.run("apply", "--yes")
+
+    assert result.exit_code == 0, result.output
+    puts = [r for r in cli.writes() if r.method == "PUT" and r.path == f"/resumes/{BACKEND}"]
+    assert len(puts) == 1 and "skill_set" not in puts[0].body  # the title went, the skills stay
+    assert cli.sandbox.account().resumes[BACKEND].fields["skill_set"] == old
