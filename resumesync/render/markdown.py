@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from resumesync.model import Action, Change, Notice, Plan
+from resumesync.model import Action, Change, Notice, Plan, is_pending
 from resumesync.render.common import (
     SANDBOX_API,
     WIDENS,
@@ -91,6 +91,8 @@ def _section(
     plan: Plan, section: ResumeSection, show_sensitive: bool, cap: int | None, cuts: _Cuts
 ) -> str:
     sign = "~ " if section.changes else ""
+    if is_pending(section.resume_id):
+        sign = "+ "  # a resume this plan creates, as in the text plan
     key, resume_id = _escape(section.key), _escape(short_id(section.resume_id))
     parts = [f"### {sign}resume {key} ({resume_id})\n\n"]
     pending: list[str] = []  # lines of short runs, shown together in one diff block

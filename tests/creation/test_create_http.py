@@ -242,3 +242,12 @@ def test_a_new_resume_that_cannot_be_published_yet_is_saved_as_a_draft(tmp_path:
     (resume,) = account.resumes.values()
     assert resume.state.status == "not_published"
     assert backend.read_text(encoding="utf-8").count("\nid: ") == 1
+
+
+def test_the_markdown_plan_shows_a_new_resume_as_one_to_create(tmp_path: Path) -> None:
+    repo = repository_to_create(tmp_path / "repo")
+    with running_sandbox(SandboxConfig(accounts={TOKEN: Account()})) as sandbox:
+        planned = run(sandbox.url, "plan", repo, "--format", "markdown")
+    assert planned.exit_code == 0, planned.output
+    assert "### + resume backend (new)" in planned.output
+    assert "+ create resume backend" in planned.output
