@@ -46,6 +46,7 @@ from resumesync.model import (
     ResumeSummary,
 )
 from resumesync.normalize import metro_to_check
+from resumesync.preflight import new_resume_body
 from resumesync.problems import Problem, ProblemsError
 
 
@@ -110,6 +111,12 @@ async def read_live_state(
         # also without `conditions`: what a new resume lacks to be published decides the plan
         [client.get_creation_availability(), client.get_new_resume_conditions()] if creating else []
     )
+    # the dictionaries of the ids a new resume's POST sends (the preflight checks them)
+    new_ids = (
+        [gates.dictionaries.read_for(new_resume_body(r)) for r in desired.resumes if r.to_create]
+        if gates is not None
+        else []
+    )
     reads = await gather_or_cancel(
         [
             *creation_reads,
@@ -125,8 +132,10 @@ async def read_live_state(
                 )
                 for resume_id in ids
             ),
+            *new_ids,
         ]
     )
+    reads = reads[: len(reads) - len(new_ids)]
     creation, new_conditions = reads[: len(creation_reads)] or (None, None)
     reads = reads[len(creation_reads) :]
     artifact_answers, reads = reads[: len(artifact_reads)], reads[len(artifact_reads) :]

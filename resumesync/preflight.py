@@ -65,7 +65,7 @@ from typing import TYPE_CHECKING, Any
 from resumesync import dictionaries
 from resumesync.model import DesiredResume, DesiredState, JsonPath, LiveResume, LiveState
 from resumesync.normalize import metro_to_check
-from resumesync.planner import planned_body
+from resumesync.planner import json_safe, planned_body
 from resumesync.problems import Problem, ProblemsError, dotted
 from resumesync.resume_rules import documented_rules
 from resumesync.validation import sort_problems
@@ -437,6 +437,17 @@ def rule_problems(
     return report.problems
 
 
+def new_resume_body(resume: DesiredResume) -> dict[str, Any]:
+    """What the POST of a resume to create sends, as far as its dictionary ids go: the declared
+    fields, local images left out as in sent_fields. Nothing for a clone: its POST carries no
+    body, and the PUT after it only what differs from the source, known once that is read
+    (not checked here yet: the server still answers at apply time, at the same line)."""
+    if resume.clone is not None:
+        return {}
+    images = {image.artifact_type for image in resume.images}
+    return json_safe({k: v for k, v in resume.fields.items() if k not in images})
+
+
 def sent_fields(resume: DesiredResume, document: dict[str, Any]) -> dict[str, Any]:
     """What the plan's PUT of `resume` carries against the live `document` (may be empty).
 
@@ -507,6 +518,10 @@ class Preflight:
         read), the dictionaries and the metro directory, in file order."""
         problems: list[Problem] = []
         for index, resume in enumerate(self._desired.resumes):
+            if resume.to_create:  # its POST sends the declared fields
+                created = new_resume_body(resume)
+                problems.extend(dictionaries.problems(resume, created, live.dictionaries))
+                continue
             live_resume = live.resumes.get(resume.resume_id)
             if live_resume is None:
                 continue

@@ -347,3 +347,21 @@ def test_a_value_the_server_already_holds_is_not_refused_even_if_it_breaks_a_rul
     puts = [r for r in cli.writes() if r.method == "PUT" and r.path == f"/resumes/{BACKEND}"]
     assert len(puts) == 1 and "skill_set" not in puts[0].body  # the title went, the skills stay
     assert cli.sandbox.account().resumes[BACKEND].fields["skill_set"] == old
+
+
+def test_an_unknown_dictionary_id_of_a_resume_to_create_fails_the_plan(cli: Cli) -> None:
+    """data-analyst has no `id` yet (here not a clone): its POST sends every declared field,
+    whose ids are checked as well."""
+    analyst = cli.repo / "resumes/data-analyst.yaml"
+    replace_in(analyst, "clone: data-engineer\n", "")
+    replace_in(analyst, "currency: RUR", "currency: RUB")
+
+    result = cli.run("apply", "--yes")
+
+    assert result.exit_code == 1, result.output
+    line = line_of(analyst, "currency: RUB")
+    assert (
+        f"resumes/data-analyst.yaml:{line}: salary.currency: unknown id 'RUB': not in the "
+        "currency dictionary; did you mean 'RUR'? (server dictionaries)"
+    ) in result.output.splitlines()
+    assert cli.writes() == []
