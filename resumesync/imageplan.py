@@ -95,10 +95,18 @@ def plan_images(desired: DesiredState, live: LiveState) -> ImagePlan:
 
 def _existing(image: LocalImage, desired: DesiredState, live: LiveState) -> str | None:
     """The artifact this image already is: in the lock, and still on the account."""
+    return existing_artifact(image, desired, live.artifacts.get(image.artifact_type, {}))
+
+
+def existing_artifact(
+    image: LocalImage, desired: DesiredState, artifacts: dict[str, dict[str, Any]]
+) -> str | None:
+    """The artifact `image` already is, given the account's artifacts of its type (id ->
+    item); None when it is to be uploaded."""
     entry = desired.lock.get(image.key)
     if entry is None:
         return None
-    item = live.artifacts.get(image.artifact_type, {}).get(entry.artifact_id)
+    item = artifacts.get(entry.artifact_id)
     if item is None or ((item.get("state") or {}).get("id")) == "failed":
         return None
     return entry.artifact_id

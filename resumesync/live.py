@@ -34,6 +34,7 @@ from resumesync.client import (
     gather_or_cancel,
 )
 from resumesync.endpoints import list_path, resume_path
+from resumesync.imageplan import existing_artifact
 from resumesync.model import (
     LIST_KINDS,
     DesiredResume,
@@ -99,13 +100,7 @@ async def read_live_state(
     # the artifacts tell whether the lock's images are still there; their conditions are
     # for the plan's checks of new uploads only (like the resumes' conditions)
     artifact_reads = [
-        read
-        for kind in image_types
-        for read in (
-            (client.get_artifacts(kind), client.get_artifact_conditions(kind))
-            if conditions
-            else (client.get_artifacts(kind),)
-        )
+        _read_artifacts(client, desired, kind, with_conditions=conditions) for kind in image_types
     ]
     creation_reads = (
         # also without `conditions`: what a new resume lacks to be published decides the plan
@@ -139,20 +134,14 @@ async def read_live_state(
     creation, new_conditions = reads[: len(creation_reads)] or (None, None)
     reads = reads[len(creation_reads) :]
     artifact_answers, reads = reads[: len(artifact_reads)], reads[len(artifact_reads) :]
-    step = 2 if conditions else 1
     artifacts = {
-        kind: {
-            str(item.get("id")): item
-            for item in artifact_answers[step * n]
-            if isinstance(item, dict)
-        }
-        for n, kind in enumerate(image_types)
+        kind: items for kind, (items, _) in zip(image_types, artifact_answers, strict=True)
     }
-    artifact_conditions = (
-        {kind: artifact_answers[2 * n + 1] for n, kind in enumerate(image_types)}
-        if conditions
-        else {}
-    )
+    artifact_conditions = {
+        kind: found
+        for kind, (_, found) in zip(image_types, artifact_answers, strict=True)
+        if found is not None
+    }
     in_account = {summary.resume_id for summary in account}
     resumes = {
         resume_id: live
@@ -177,6 +166,31 @@ async def read_live_state(
         artifacts=artifacts,
         artifact_conditions=artifact_conditions,
     )
+
+
+async def _read_artifacts(
+    client: HHClient, desired: DesiredState, kind: str, *, with_conditions: bool
+) -> tuple[dict[str, dict[str, Any]], dict[str, Any] | None]:
+    """GET /artifacts/{kind} (id -> item) and, with `with_conditions`, its conditions, but
+    only when an image of that kind is to be uploaded: beside the list when an image is not in
+    the lock at all, after it when the lock names an artifact the account no longer has."""
+    images = [image for resume in desired.resumes for image in resume.images]
+    images = [image for image in images if image.artifact_type == kind]
+    unlocked = with_conditions and any(image.key not in desired.lock for image in images)
+    if unlocked:
+        listed, found = await gather_or_cancel(
+            [client.get_artifacts(kind), client.get_artifact_conditions(kind)]
+        )
+    else:
+        listed, found = await client.get_artifacts(kind), None
+    items = {str(item.get("id")): item for item in listed if isinstance(item, dict)}
+    if (
+        with_conditions
+        and found is None
+        and any(existing_artifact(image, desired, items) is None for image in images)
+    ):
+        found = await client.get_artifact_conditions(kind)
+    return items, found
 
 
 def summaries(mine: list[dict[str, Any]]) -> list[ResumeSummary]:

@@ -92,10 +92,20 @@ def test_an_image_whose_artifact_is_gone_is_uploaded_again(tmp_path: Path) -> No
             f"{sandbox.url}/artifacts/{old}",
             headers={"Authorization": f"Bearer {TOKEN}", "HH-User-Agent": "test"},
         ).raise_for_status()
+        before = len(sandbox.requests)
         planned = run(sandbox.url, "plan", repo)
+        # the lock names a photo the account no longer has: its upload conditions are read
+        # once the photos are in, to check the upload
+        plan_reads = [r.path for r in sandbox.requests[before:]]
         applied = run(sandbox.url, "apply", repo, "--yes")
         (new,) = sandbox.account(TOKEN).artifacts
+        before = len(sandbox.requests)
+        assert run(sandbox.url, "plan", repo).exit_code == 0
+        noop_reads = [r.path for r in sandbox.requests[before:]]
     assert "+ upload photo resumes/images/me.png" in planned.output
+    assert plan_reads.count("/artifacts/photo/conditions") == 1
+    # no upload, so no upload conditions
+    assert "/artifacts/photo" in noop_reads and "/artifacts/photo/conditions" not in noop_reads
     assert applied.exit_code == 0, applied.output
     assert new != old
     assert [entry["id"] for entry in lock(repo).values()] == [new]

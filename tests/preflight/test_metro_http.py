@@ -161,9 +161,9 @@ def test_no_metro_request_when_metro_is_not_declared_or_unchanged(cli: Cli) -> N
     assert cli.run("plan").exit_code == 0
     undeclared = read_counts(cli)
     # four resumes (data-analyst was created by converge), their five managed lists and the
-    # photos backend's photo file needs (with their conditions); a no-op plan reads no
-    # resume conditions and no metro directory (nothing is written)
-    assert undeclared == {"mine": 1, "resume": 4, "list": 5, "artifacts": 2}
+    # photos backend's photo file needs (not their upload conditions: it is uploaded); a
+    # no-op plan reads no conditions and no metro directory (nothing is written)
+    assert undeclared == {"mine": 1, "resume": 4, "list": 5, "artifacts": 1}
 
     add_metro(cli, BASE, "6.41")
     assert cli.run("apply", "--yes").exit_code == 0

@@ -191,12 +191,12 @@ def test_a_no_op_plan_reads_no_conditions_and_no_dictionaries(cli: Cli) -> None:
     assert result.exit_code == 0, result.output
     paths = [request.path for request in cli.sandbox.requests[before:]]
     # /resumes/mine, the four managed resumes (data-analyst was created) and their five
-    # declared lists; and the photos (with their conditions: imageplan.py) for backend's
-    # photo file. No resume conditions, no dictionary, no metro directory.
+    # declared lists; and the photos, for backend's photo file (its upload conditions only
+    # when an image is to be uploaded). No conditions, no dictionary, no metro directory.
     resumes = [path for path in paths if path.startswith("/resumes/")]
     assert len(resumes) == 1 + 4 + 5, paths
     assert not [path for path in resumes if path.endswith("/conditions")]
-    assert sorted(set(paths) - set(resumes)) == ["/artifacts/photo", "/artifacts/photo/conditions"]
+    assert sorted(set(paths) - set(resumes)) == ["/artifacts/photo"]
 
 
 def test_a_required_field_the_files_leave_out_is_fine_when_the_live_resume_has_it(
