@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -44,6 +44,9 @@ from resumesync.endpoints import (
 from resumesync.interrupt import CURRENT_CALL
 from resumesync.model import ListKind
 from resumesync.ratelimit import Clock, RateLimiter, Sleep, backoff_delay, parse_retry_after
+
+if TYPE_CHECKING:
+    from resumesync.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +144,32 @@ class ClientSettings:
     read_timeout: float = 30.0
     on_retry: Callable[[RetryEvent], None] | None = None
     api_name: str | None = None  # the API as plans name it; default: base_url
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        token: str | None,
+        token_provider: TokenProvider | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+    ) -> ClientSettings:
+        """The connection part of the resolved settings, with the credential the caller
+        chose (None for the public endpoints)."""
+        return cls(
+            base_url=settings.api_url,
+            api_name=settings.api_name,
+            token=token,
+            token_provider=token_provider,
+            user_agent=settings.user_agent,
+            parallelism=settings.parallelism,
+            max_rps=settings.max_rps,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            retries=settings.retries,
+            backoff_base=settings.backoff_base,
+            on_retry=on_retry,
+        )
 
 
 # --- errors -------------------------------------------------------------------------------

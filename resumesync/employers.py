@@ -35,19 +35,7 @@ class SearchResult:
 
 def public_client_settings(settings: Settings, on_retry: Any = None) -> ClientSettings:
     """Client settings without the token: employer search and lookup are public."""
-    return ClientSettings(
-        base_url=settings.api_url,
-        api_name=settings.api_name,
-        token=None,
-        user_agent=settings.user_agent,
-        parallelism=settings.parallelism,
-        max_rps=settings.max_rps,
-        connect_timeout=settings.connect_timeout,
-        read_timeout=settings.read_timeout,
-        retries=settings.retries,
-        backoff_base=settings.backoff_base,
-        on_retry=on_retry,
-    )
+    return ClientSettings.from_settings(settings, token=None, on_retry=on_retry)
 
 
 async def search_employers_async(

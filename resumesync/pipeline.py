@@ -67,19 +67,8 @@ def client_settings(
                 )
             ]
         )
-    return ClientSettings(
-        base_url=settings.api_url,
-        api_name=settings.api_name,
-        token=settings.token,
-        token_provider=provider,
-        user_agent=settings.user_agent,
-        parallelism=settings.parallelism,
-        max_rps=settings.max_rps,
-        connect_timeout=settings.connect_timeout,
-        read_timeout=settings.read_timeout,
-        retries=settings.retries,
-        backoff_base=settings.backoff_base,
-        on_retry=on_retry,
+    return ClientSettings.from_settings(
+        settings, token=settings.token, token_provider=provider, on_retry=on_retry
     )
 
 
