@@ -47,7 +47,7 @@ from resumesync.model import (
     ResumeSummary,
 )
 from resumesync.normalize import metro_to_check
-from resumesync.preflight import new_resume_body
+from resumesync.preflight import clone_put_body, new_resume_body
 from resumesync.problems import Problem, ProblemsError
 
 
@@ -155,6 +155,16 @@ async def read_live_state(
     ]
     if problems:
         raise NotInAccountError(problems, [summary.resume_id for summary in account])
+    if gates is not None:
+        # a clone's PUT is what differs from its source, known only now: its dictionaries
+        # (those not read already) cost one more round, and only when a file clones
+        await gather_or_cancel(
+            [
+                gates.dictionaries.read_for(clone_put_body(resume, desired, resumes))
+                for resume in desired.resumes
+                if resume.to_create and resume.clone is not None
+            ]
+        )
     return LiveState(
         api_url=client.api_name,
         resumes=resumes,

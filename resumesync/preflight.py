@@ -440,12 +440,23 @@ def rule_problems(
 def new_resume_body(resume: DesiredResume) -> dict[str, Any]:
     """What the POST of a resume to create sends, as far as its dictionary ids go: the declared
     fields, local images left out as in sent_fields. Nothing for a clone: its POST carries no
-    body, and the PUT after it only what differs from the source, known once that is read
-    (not checked here yet: the server still answers at apply time, at the same line)."""
+    body, and the PUT after it only what differs from the source (see clone_put_body)."""
     if resume.clone is not None:
         return {}
     images = {image.artifact_type for image in resume.images}
     return json_safe({k: v for k, v in resume.fields.items() if k not in images})
+
+
+def clone_put_body(
+    resume: DesiredResume, desired: DesiredState, resumes: Mapping[str, LiveResume]
+) -> dict[str, Any]:
+    """The PUT that brings a clone to its file: the fields that differ from the live source
+    (empty when the source is not read)."""
+    for other in desired.resumes:
+        if other.key == resume.clone and other.resume_id:
+            source = resumes.get(other.resume_id)
+            return sent_fields(resume, source.document) if source is not None else {}
+    return {}
 
 
 def sent_fields(resume: DesiredResume, document: dict[str, Any]) -> dict[str, Any]:
@@ -518,8 +529,10 @@ class Preflight:
         read), the dictionaries and the metro directory, in file order."""
         problems: list[Problem] = []
         for index, resume in enumerate(self._desired.resumes):
-            if resume.to_create:  # its POST sends the declared fields
+            if resume.to_create:  # its POST sends the declared fields; a clone's PUT some
                 created = new_resume_body(resume)
+                if resume.clone is not None:
+                    created = clone_put_body(resume, self._desired, live.resumes)
                 problems.extend(dictionaries.problems(resume, created, live.dictionaries))
                 continue
             live_resume = live.resumes.get(resume.resume_id)

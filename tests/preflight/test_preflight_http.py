@@ -365,3 +365,37 @@ def test_an_unknown_dictionary_id_of_a_resume_to_create_fails_the_plan(cli: Cli)
         "currency dictionary; did you mean 'RUR'? (server dictionaries)"
     ) in result.output.splitlines()
     assert cli.writes() == []
+
+
+def test_an_unknown_dictionary_id_the_put_after_a_clone_sends_fails_the_plan(cli: Cli) -> None:
+    """data-analyst is a clone of data-engineer: its POST sends nothing, the PUT after it the
+    fields that differ from the source, whose ids are checked before any write."""
+    analyst = cli.repo / "resumes/data-analyst.yaml"
+    replace_in(analyst, "currency: RUR", "currency: RUB")
+
+    result = cli.run("apply", "--yes")
+
+    assert result.exit_code == 1, result.output
+    line = line_of(analyst, "currency: RUB")
+    assert (
+        f"resumes/data-analyst.yaml:{line}: salary.currency: unknown id 'RUB': not in the "
+        "currency dictionary; did you mean 'RUR'? (server dictionaries)"
+    ) in result.output.splitlines()
+    assert cli.writes() == []
+
+
+def test_a_clone_is_not_judged_on_what_it_keeps_from_its_source(
+    start: Callable[[Account], Cli],
+) -> None:
+    """An old id the source holds and the clone's file repeats is not sent by the PUT: not
+    refused."""
+    account = Account.example()
+    account.resumes[DATA_ENGINEER].fields["salary"] = {"amount": 250000, "currency": "OLD"}
+    cli = start(account)
+    analyst = cli.repo / "resumes/data-analyst.yaml"
+    replace_in(analyst, "currency: RUR", "currency: OLD")
+
+    result = cli.run("plan")
+
+    assert result.exit_code == 0, result.output
+    assert "create resume data-analyst" in result.output
