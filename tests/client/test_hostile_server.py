@@ -196,21 +196,26 @@ def test_a_host_that_does_not_resolve_fails_at_once() -> None:
     assert transport.attempts == 1
 
 
-def test_when_resumes_mine_fails_no_other_read_starts() -> None:
-    def route(method: str, path: str) -> Any:
-        return lambda handler: json_body(handler, {"errors": [{"type": "oauth"}]}, 403)
-
-    desired = DesiredState(
+def one_managed_blacklist(employer: str) -> DesiredState:
+    """One resume whose blacklist (exact: just `employer`) the files manage."""
+    return DesiredState(
         root=".",
         resumes=[
             DesiredResume(
                 key="a",
                 resume_id=RESUME,
                 file="resumes/a.yaml",
-                lists={"blacklist": DesiredList("blacklist", ("1",), True)},
+                lists={"blacklist": DesiredList("blacklist", (employer,), True)},
             )
         ],
     )
+
+
+def test_when_resumes_mine_fails_no_other_read_starts() -> None:
+    def route(method: str, path: str) -> Any:
+        return lambda handler: json_body(handler, {"errors": [{"type": "oauth"}]}, 403)
+
+    desired = one_managed_blacklist("1")
     with hostile_server(route) as server:
 
         async def main() -> Any:
@@ -226,17 +231,7 @@ def test_when_resumes_mine_fails_no_other_read_starts() -> None:
 
 
 def _read(route: Any) -> str:
-    desired = DesiredState(
-        root=".",
-        resumes=[
-            DesiredResume(
-                key="a",
-                resume_id=RESUME,
-                file="resumes/a.yaml",
-                lists={"blacklist": DesiredList("blacklist", ("3529",), True)},
-            )
-        ],
-    )
+    desired = one_managed_blacklist("3529")
     with hostile_server(route) as server:
 
         async def main() -> Any:
