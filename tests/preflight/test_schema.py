@@ -338,6 +338,9 @@ AGREEMENT = settings(max_examples=150, deadline=None, derandomize=True)
 @example({"max_length": 1}, " a ")  # 1 character once trimmed
 @example({"required": True}, "")
 @example({"regexp": "b$"}, "ab")
+@example({"regexp": "^[a-z ]*$"}, "\n")  # `$` matches before a final newline
+@example({"regexp": "b$"}, "ab\n")
+@example({"regexp": "b$"}, "ab\r\n")
 def test_text_rules_agree_with_the_sandbox(field_rules: dict[str, Any], value: Any) -> None:
     agree(field_rules, value)
 
