@@ -82,8 +82,12 @@ class StoredTokenProvider:
 
     def _stored_instead(self, refused: str) -> str | None:
         """The stored access token when it is not `refused` and not expired: another process
-        refreshed the pair after this one read it (writes are atomic: no lock needed)."""
-        with self._thread_lock:
+        refreshed the pair after this one read it. Read under the store's lock: the server
+        spends the old pair when it answers the other process's refresh, and that process
+        saves the new pair only after reading the answer, all while holding the lock; without
+        waiting for it, this read could still find the old pair (the race that failed the
+        two-process test under load)."""
+        with self._thread_lock, self.store.locked():
             stored = self.store.load(self.key)
             if stored is None:
                 return None
