@@ -191,3 +191,13 @@ def test_the_plan_shows_the_adopted_artifact_where_the_resume_names_it() -> None
         "stopped before writing resumesync.lock; apply writes it into resumesync.lock"
     ]
     assert change_lines(plan, update) == ['~ photo: null -> {"id": "(artifact 3: resumes/me.png)"}']
+
+
+def test_an_artifact_another_record_names_is_never_adopted_by_matching() -> None:
+    """Two interrupted uploads of one type: Y's POST had answered (artifact 3), X's had not.
+    X must not take 3, whichever image the plan comes to first."""
+    y = UploadIntent("photo", "cd" * 32, "resumes/you.png", None, (), "3", API)
+    x = photo_intent()
+    desired = desired_with_photo(".", upload_intents={x.key: x, y.key: y})
+    (change,) = plan_images(desired, live_with({"3": item("processing")})).changes
+    assert change.action is Action.UPLOAD  # X: nothing new that is not claimed

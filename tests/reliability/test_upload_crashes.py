@@ -261,3 +261,51 @@ def test_a_portfolio_upload_killed_after_an_earlier_one_is_matched_by_its_descri
     lock = json.loads((repo / LOCK).read_text(encoding="utf-8"))["artifacts"]
     assert sorted(entry["id"] for entry in lock.values()) == sorted(killed)
     assert replan == 0, replan_output
+
+
+def test_no_upload_of_a_type_follows_one_whose_answer_was_lost(tmp_path: Path) -> None:
+    """Two photos: the first POST's answer is lost. The second is not sent in that apply (its
+    record could not list the first one's artifact among those before it, and two records
+    would then claim one artifact); the next apply adopts the first and uploads the second,
+    and each resume shows its own photo."""
+    repo = repository(tmp_path / "repo")
+    images = repo / "resumes" / "images"
+    (images / "other.png").write_bytes((images / "me.png").read_bytes() + b"other")
+    engineer = repo / "resumes" / "data-engineer.yaml"
+    text = engineer.read_text(encoding="utf-8")
+    engineer.write_text(text + "photo: {file: images/other.png}\n", encoding="utf-8")
+    with running_sandbox(SandboxConfig(accounts={TOKEN: Account.example()})) as sandbox:
+        hold = sandbox.hold(1, stage="after", match=is_upload)
+        hold.drop()  # the first upload is made, then its connection closes without an answer
+        failed = invoke(sandbox.url, *apply_args(repo))
+        first_posts = [r for r in sandbox.requests if r.method == "POST" and r.path == "/artifacts"]
+        records = json.loads((repo / INTENTS).read_text(encoding="utf-8"))["uploading"]
+        (first,) = sandbox.account(TOKEN).artifacts
+        planned = invoke(sandbox.url, "plan", "--dir", str(repo), "--max-rps", "1000")
+        again = invoke(sandbox.url, *apply_args(repo))
+        account = sandbox.account(TOKEN)
+        replan, replan_output = replan_exit_code(sandbox.url, repo)
+    assert failed.exit_code == 1, failed.output
+    assert len(first_posts) == 1, failed.output
+    assert "was not uploaded: an earlier photo upload of this apply got no answer" in (
+        failed.output
+    )
+    (record,) = records.values()  # the one whose outcome is unknown
+    assert planned.output.count("+ adopt photo") == 1 and planned.output.count("+ upload") == 1
+    assert again.exit_code == 0, again.output
+    assert len(account.artifacts) == 2
+    shown = {
+        key: account.resumes[resume_id].fields["photo"]["id"]
+        for key, resume_id in (
+            ("backend", BACKEND),
+            ("data-engineer", "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"),
+        )
+    }
+    lock = json.loads((repo / LOCK).read_text(encoding="utf-8"))["artifacts"]
+    by_file = {entry["file"]: entry["id"] for entry in lock.values()}
+    assert by_file[record["file"]] == first
+    assert shown == {
+        "backend": by_file["resumes/images/me.png"],
+        "data-engineer": by_file["resumes/images/other.png"],
+    }
+    assert replan == 0, replan_output
