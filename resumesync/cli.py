@@ -108,39 +108,44 @@ def main() -> None:
     cli()  # the Console (streams, environment) is made when a command runs
 
 
-# Names this module held before the commands moved out, and their modules now: scripts and
-# tests that read them here (or monkeypatch them) reach the moved object itself.
-MOVED = {
-    **dict.fromkeys(
-        ["ExitCode", "Console", "Failure", "reported_problems", "print_warnings"],
-        "resumesync.commands.console",
-    ),
-    **dict.fromkeys(["directory_option", "connection_options"], "resumesync.commands.options"),
-    **dict.fromkeys(
-        ["Target", "accounts", "sandbox_rps", "load_profiles", "report_each", "plan_targets"],
-        "resumesync.commands.accounts",
-    ),
-    "heading": "resumesync.commands.accounts",
-    **dict.fromkeys(["render", "RetryLog", "retry_summary"], "resumesync.commands.output"),
-    **dict.fromkeys(
-        [
-            "apply",
-            "MAX_PLAN_FILE_BYTES",
-            "read_text",
-            "confirm_or_refuse",
-            "progress_reporter",
-            "apply_summary",
-            "interrupted_notice",
-            "interruption_lines",
-        ],
-        "resumesync.commands.apply",
-    ),
-    **dict.fromkeys(["sandbox", "reset_sandbox_state"], "resumesync.commands.sandbox"),
-    "validate": "resumesync.commands.validate",
-    "plan": "resumesync.commands.plan",
-    "import_command": "resumesync.commands.import_account",
-    "profiles": "resumesync.commands.profiles",
+# Names this module held before the commands moved out, by the module that holds each now:
+# scripts and tests that read them here (or monkeypatch them) reach the moved object itself.
+MOVED_TO = {
+    "resumesync.commands.console": [
+        "ExitCode",
+        "Console",
+        "Failure",
+        "reported_problems",
+        "print_warnings",
+    ],
+    "resumesync.commands.options": ["directory_option", "connection_options"],
+    "resumesync.commands.accounts": [
+        "Target",
+        "accounts",
+        "sandbox_rps",
+        "load_profiles",
+        "report_each",
+        "plan_targets",
+        "heading",
+    ],
+    "resumesync.commands.output": ["render", "RetryLog", "retry_summary"],
+    "resumesync.commands.apply": [
+        "apply",
+        "MAX_PLAN_FILE_BYTES",
+        "read_text",
+        "confirm_or_refuse",
+        "progress_reporter",
+        "apply_summary",
+        "interrupted_notice",
+        "interruption_lines",
+    ],
+    "resumesync.commands.sandbox": ["sandbox", "reset_sandbox_state"],
+    "resumesync.commands.validate": ["validate"],
+    "resumesync.commands.plan": ["plan"],
+    "resumesync.commands.import_account": ["import_command"],
+    "resumesync.commands.profiles": ["profiles"],
 }
+MOVED = {name: home for home, names in MOVED_TO.items() for name in names}
 
 
 def _moved(name: str, home: str) -> property:
@@ -159,9 +164,8 @@ def _moved(name: str, home: str) -> property:
 
 # Reads and writes of a moved name go to the module that holds it now (a monkeypatched limit
 # must be the one the command reads); a property, so that undoing a patch writes there too.
-ModuleType = type(sys)  # types.ModuleType, without importing types
-_MovedNames = type(
-    "_MovedNames", (ModuleType,), {name: _moved(name, home) for name, home in MOVED.items()}
+_MovedNames = type(  # type(sys): types.ModuleType, without importing types
+    "_MovedNames", (type(sys),), {name: _moved(name, home) for name, home in MOVED.items()}
 )
 sys.modules[__name__].__class__ = _MovedNames
 

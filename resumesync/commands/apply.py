@@ -13,7 +13,7 @@ import click
 
 from resumesync.commands.accounts import accounts, heading, plan_targets, report_each
 from resumesync.commands.console import Console, ExitCode, Failure, reported_problems
-from resumesync.commands.options import connection_options
+from resumesync.commands.options import connection_options, force_option, show_sensitive_option
 from resumesync.commands.output import RetryLog, render, retry_summary
 from resumesync.hints import hint
 
@@ -22,8 +22,8 @@ from resumesync.hints import hint
 @connection_options
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", "-y", is_flag=True, help="Apply without asking.")
-@click.option("--force", is_flag=True, help="Allow removing more than 30 % of a large list.")
-@click.option("--show-sensitive", is_flag=True, help="Show contact values and birth date.")
+@force_option
+@show_sensitive_option
 @click.option(
     "--interrupt-grace",
     type=click.FloatRange(0, 600),

@@ -48,6 +48,13 @@ api_url_option = click.option(
 user_agent_option = click.option(
     "--user-agent", help="Sent as HH-User-Agent (default: $HH_USER_AGENT)."
 )
+# plan and apply: the safety threshold and the personal data in what they print
+force_option = click.option(
+    "--force", is_flag=True, help="Allow removing more than 30 % of a large list."
+)
+show_sensitive_option = click.option(
+    "--show-sensitive", is_flag=True, help="Show contact values and birth date."
+)
 # Commands that read the repository's files work on every profile unless told otherwise.
 profiles_option = click.option(
     "--profile",

@@ -11,7 +11,7 @@ import click
 
 from resumesync.commands.accounts import accounts, heading, plan_targets
 from resumesync.commands.console import Console, ExitCode, Failure, reported_problems
-from resumesync.commands.options import connection_options
+from resumesync.commands.options import connection_options, force_option, show_sensitive_option
 from resumesync.commands.output import RetryLog, render, retry_summary
 from resumesync.hints import hint
 
@@ -38,8 +38,8 @@ from resumesync.hints import hint
     is_flag=True,
     help="Exit 0 when there are no changes, 1 on error, 2 when there are changes.",
 )
-@click.option("--force", is_flag=True, help="Allow removing more than 30 % of a large list.")
-@click.option("--show-sensitive", is_flag=True, help="Show contact values and birth date.")
+@force_option
+@show_sensitive_option
 @click.pass_obj
 def plan(
     console: Console,

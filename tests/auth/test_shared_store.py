@@ -100,19 +100,21 @@ def test_a_token_refused_while_another_process_refreshes_waits_for_that_refresh(
     old = stored_pair(oauth, store_path)
     oauth.clock.advance(FOURTEEN_DAYS + 1)
     key = store_key("default", oauth.url)
-    endpoint = TokenEndpoint(f"{oauth.url}/token", AGENT, timeout=30)
+    endpoint = TokenEndpoint(f"{oauth.url}/token", AGENT, timeout=120)  # a bound, not a wait
     # The refresh is applied on the server (the old pair is spent), its answer waits.
     answer = oauth.sandbox.hold(stage="after", match=lambda arrival: arrival.path == "/token")
     first = StoredTokenProvider(TokenStore(store_path), key, endpoint)
     decided = threading.Event()  # B went for the lock, or B gave its answer
     second = StoredTokenProvider(WatchedStore(store_path, decided), key, endpoint)
     with ThreadPoolExecutor(2) as pool:
-        refreshed = pool.submit(asyncio.run, first.expired(old["access_token"]))
-        assert answer.wait(timeout=60)  # A holds the lock; the store still has the old pair
-        replaced = pool.submit(asyncio.run, second.replaced(old["access_token"]))
-        replaced.add_done_callback(lambda _: decided.set())
-        assert decided.wait(timeout=60)
-        answer.release()
+        try:
+            refreshed = pool.submit(asyncio.run, first.expired(old["access_token"]))
+            assert answer.wait(timeout=60)  # A holds the lock; the store has the old pair
+            replaced = pool.submit(asyncio.run, second.replaced(old["access_token"]))
+            replaced.add_done_callback(lambda _: decided.set())
+            assert decided.wait(timeout=60)
+        finally:
+            answer.release()  # also when an assertion failed: no thread is left waiting
         new_token = refreshed.result(timeout=60)
         assert replaced.result(timeout=60) == new_token != old["access_token"]
     assert len(oauth.refresh_requests()) == 1
