@@ -42,6 +42,7 @@ from resumesync.endpoints import (
     segment,
 )
 from resumesync.interrupt import CURRENT_CALL
+from resumesync.lead import may_retry
 from resumesync.model import ListKind
 from resumesync.ratelimit import Clock, RateLimiter, Sleep, backoff_delay, parse_retry_after
 
@@ -640,8 +641,12 @@ class HHClient:
             except RETRY_EXCEPTIONS as exc:
                 # A read error or a remote close means the request may have been applied.
                 sent = not isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout))
-                if attempt > retries or (sent and not idempotent) or _is_permanent(exc):
-                    # _is_permanent: a name that does not resolve will not resolve later
+                if (
+                    attempt > retries
+                    or (sent and not idempotent)
+                    or _is_permanent(exc)  # a name that does not resolve will not later
+                    or not await may_retry()  # the run's first read failed (lead.py)
+                ):
                     raise self._transport_error(method, path, attempt, exc) from None
                 dropped_after_send = dropped_after_send or sent
                 reason = self._timeout_reason(exc) or f"connection error ({type(exc).__name__})"
@@ -665,6 +670,7 @@ class HHClient:
                     status not in (RETRY_STATUSES if idempotent else NOT_APPLIED_STATUSES)
                     or attempt > retries
                     or publish_not_yet(status, method, path, body)
+                    or not await may_retry()
                 ):
                     error = error_from_response(status, method, path, body, attempts=attempt)
                     if isinstance(error, PublishNotYet):

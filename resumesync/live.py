@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from resumesync import dictionaries
@@ -35,6 +36,7 @@ from resumesync.client import (
 )
 from resumesync.endpoints import list_path, resume_path
 from resumesync.imageplan import existing_artifact
+from resumesync.lead import Lead
 from resumesync.model import (
     LIST_KINDS,
     DesiredResume,
@@ -92,43 +94,55 @@ async def read_live_state(
     gates = None if sent is None else WriteGates(client, sent)
     conditions = sent is not None  # the plan's reads, not a saved plan's re-read
 
-    mine = await client.get_mine()  # first: a bad token fails once, not once per read
-    account = summaries(mine)
+    # /resumes/mine leads: a bad token or a dead server fails it, and its error is the run's.
+    # The reads the files name need not wait for it: as many as the client runs at once go
+    # out beside it (their retries wait for it: lead.py), the others once it is in.
+    lead = Lead(_account(client))
+    room = client.settings.parallelism - 1
+    resume_reads = []
+    for resume_id in ids:
+        read = partial(
+            _read_resume,
+            client,
+            resume_id,
+            kinds_by_id[resume_id],
+            files_by_id[resume_id],
+            gates,
+            on_resume,
+        )
+        cost = 1 + len(kinds_by_id[resume_id])  # the document and each list's page 0
+        if cost <= room:
+            room -= cost
+            resume_reads.append(lead.beside(read))
+        else:
+            resume_reads.append(lead.after(read))
     image_types = sorted(
         {image.artifact_type for resume in desired.resumes for image in resume.images}
     )
     # the artifacts tell whether the lock's images are still there; their conditions are
     # for the plan's checks of new uploads only (like the resumes' conditions)
     artifact_reads = [
-        _read_artifacts(client, desired, kind, with_conditions=conditions) for kind in image_types
+        lead.after(partial(_read_artifacts, client, desired, kind, with_conditions=conditions))
+        for kind in image_types
     ]
     creation_reads = (
         # also without `conditions`: what a new resume lacks to be published decides the plan
-        [client.get_creation_availability(), client.get_new_resume_conditions()] if creating else []
+        [lead.after(client.get_creation_availability), lead.after(client.get_new_resume_conditions)]
+        if creating
+        else []
     )
     # the dictionaries of the ids a new resume's POST sends (the preflight checks them)
     new_ids = (
-        [gates.dictionaries.read_for(new_resume_body(r)) for r in desired.resumes if r.to_create]
+        [
+            lead.after(partial(gates.dictionaries.read_for, new_resume_body(r)))
+            for r in desired.resumes
+            if r.to_create
+        ]
         if gates is not None
         else []
     )
-    reads = await gather_or_cancel(
-        [
-            *creation_reads,
-            *artifact_reads,
-            *(
-                _read_resume(
-                    client,
-                    resume_id,
-                    kinds_by_id[resume_id],
-                    files_by_id[resume_id],
-                    gates,
-                    on_resume,
-                )
-                for resume_id in ids
-            ),
-            *new_ids,
-        ]
+    account, *reads = await gather_or_cancel(
+        [lead.task, *creation_reads, *artifact_reads, *resume_reads, *new_ids]
     )
     reads = reads[: len(reads) - len(new_ids)]
     creation, new_conditions = reads[: len(creation_reads)] or (None, None)
@@ -201,6 +215,10 @@ async def _read_artifacts(
     ):
         found = await client.get_artifact_conditions(kind)
     return items, found
+
+
+async def _account(client: HHClient) -> list[ResumeSummary]:
+    return summaries(await client.get_mine())
 
 
 def summaries(mine: list[dict[str, Any]]) -> list[ResumeSummary]:
