@@ -132,7 +132,7 @@ def meanings(plan: Plan) -> Counter[tuple[object, ...]]:
         elif change.action is Action.CREATE:
             created = (canonical_json(change.body), change.clone_of, change.path, change.file)
             found[(*head, *created)] += 1
-        elif change.action in (Action.UPLOAD, Action.DESCRIBE):
+        elif change.action in (Action.UPLOAD, Action.ADOPT_UPLOAD, Action.DESCRIBE):
             image = (change.path, canonical_json(change.body), change.file, change.sha256)
             found[(*head, change.artifact_type, *image)] += 1
         else:  # publish, adopt

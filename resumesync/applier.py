@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any, Protocol
 
-from resumesync.artifacts import image_type, is_pending_artifact, pending_artifact_id
+from resumesync.apply_errors import ImageError, LocalWriteError, RefusedCallError
+from resumesync.artifacts import is_pending_artifact
 from resumesync.client import (
     ApiError,
     BadJsonDataError,
@@ -34,13 +35,15 @@ from resumesync.client import (
     gather_or_cancel,
 )
 from resumesync.endpoints import resume_path
+from resumesync.image_steps import ImageHooks, ImageSteps
 from resumesync.interrupt import AbandonedInFlight, CallProbe, Interrupt
 from resumesync.model import LIST_KINDS, Action, Change, JsonPath, Plan, is_pending
 from resumesync.problems import dotted
 
 
-class CreationHooks(Protocol):
-    """What happens around a create besides the HTTP call (pipeline.py: files, `.resumesync/`).
+class CreationHooks(ImageHooks, Protocol):
+    """What happens around a create besides the HTTP call (pipeline.py: files, `.resumesync/`),
+    and around an upload (ImageHooks, image_steps.py).
 
     `before_create` runs before the POST (it records the intent: an exception there means
     no POST); `created` runs once the new id is known (it writes the id into the file and
@@ -53,30 +56,11 @@ class CreationHooks(Protocol):
 
     def adopted(self, change: Change) -> None: ...
 
-    def read_image(self, change: Change) -> bytes:
-        """The bytes of an upload's image, checked against the plan's sha256 (OSError,
-        ValueError when the file is gone or changed)."""
-        ...
-
-    def uploaded(self, change: Change, artifact_id: str) -> None:
-        """An image is `ok` on hh.ru as `artifact_id`: resumesync.lock records it."""
-        ...
-
-
-class LocalWriteError(ClientError):
-    """A file of the repository could not be written (nothing was sent)."""
-
-
-class RefusedCallError(ClientError):
-    """A change that is not one of the calls resumesync makes (nothing was sent)."""
-
-
-class ImageError(ClientError):
-    """An image could not be uploaded or used (read, processing failed, never ready)."""
-
 
 _INDEX = re.compile(r"0|[1-9][0-9]*")
-_ARTIFACT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+
+
+IMAGE_ACTIONS = (Action.UPLOAD, Action.ADOPT_UPLOAD, Action.DESCRIBE)
 
 
 class Outcome(enum.Enum):
@@ -254,60 +238,20 @@ async def apply_plan(
     total = len(plan.changes)
     outcomes: dict[int, ChangeOutcome] = {}
     ids: dict[str, str] = {}  # pending id of a resume to create -> the id the POST gave it
-    uploads: dict[str, str] = {}  # pending artifact id (upload:TYPE:SHA) -> its artifact id
+    images = ImageSteps(client, plan, hooks)  # uploads: stand-in id -> artifact id
     created: list[CreatedResume] = []
-    uploaded: list[tuple[str, str, str]] = []
-
-    async def upload(change: Change) -> None:
-        where = f"{change.reason}: " if change.reason else ""
-        if hooks is None:
-            raise ImageError(f"{where}no repository to read {change.file} from")
-        try:
-            content = hooks.read_image(change)
-        except (OSError, ValueError) as error:
-            raise ImageError(f"{where}{error}") from None
-        kind = change.artifact_type or "photo"
-        description = (change.body or {}).get("description")
-        item = await client.upload_artifact(
-            kind,
-            content,
-            filename=(change.file or "image").rsplit("/", 1)[-1],
-            mime=image_type(content) or "application/octet-stream",
-            description=description if isinstance(description, str) else None,
-        )
-        artifact_id = str(item.get("id") or "")
-        if not _ARTIFACT_ID.fullmatch(artifact_id):
-            raise ImageError(f"{where}the server's answer to the upload names no valid id")
-        state = (item.get("state") or {}).get("id")
-        if state != "ok":
-            state = await client.wait_for_artifact(kind, artifact_id)
-        if state == "failed":
-            raise ImageError(
-                f"{where}hh.ru could not process {change.file} (state `failed`: most likely "
-                "a format it does not support)"
-            )
-        if state != "ok":
-            raise ImageError(
-                f"{where}{change.file} is still being processed by hh.ru (state `{state}`); "
-                "run apply again later"
-            )
-        uploads[pending_artifact_id(kind, change.sha256 or "")] = artifact_id
-        uploaded.append((change.file or "", kind, artifact_id))
-        try:
-            hooks.uploaded(change, artifact_id)
-        except OSError as error:
-            raise LocalWriteError(f"uploaded as {artifact_id}, but the lock: {error}") from None
 
     async def call(change: Change) -> None:
         if change.action is Action.UPLOAD:
-            await upload(change)
+            await images.upload(change)
+            return
+        if change.action is Action.ADOPT_UPLOAD:
+            await images.adopt(change)
             return
         if change.action is Action.DESCRIBE:
-            await client.describe_artifact(
-                described_artifact(change), str((change.body or {}).get("description"))
-            )
+            await images.describe(change)
             return
-        change = bind_uploads(change, uploads)
+        change = bind_uploads(change, images.uploads)
         if change.action is Action.CREATE:
             if hooks is not None:
                 try:
@@ -406,11 +350,11 @@ async def apply_plan(
 
     retried_before = len(client.retry_events)
     # Images first, all of them: resumes of any file may show them (one upload per content).
-    images = [i for i, c in enumerate(plan.changes) if c.action in (Action.UPLOAD, Action.DESCRIBE)]
-    await gather_or_cancel(run(index) for index in images)
+    image_changes = [i for i, c in enumerate(plan.changes) if c.action in IMAGE_ACTIONS]
+    await gather_or_cancel(run(index) for index in image_changes)
     by_resume: dict[str, list[int]] = {}
     for index, change in enumerate(plan.changes):
-        if change.action not in (Action.UPLOAD, Action.DESCRIBE):
+        if change.action not in IMAGE_ACTIONS:
             by_resume.setdefault(change.resume_id, []).append(index)
     resumes = [list(phases(plan.changes, indexes)) for indexes in by_resume.values()]
     # Longest chain first: a resume's later phases wait for its earlier ones, so the first
@@ -422,7 +366,7 @@ async def apply_plan(
         retries=client.retry_events[retried_before:],
         created=created,
         interrupted=interrupt.reason if interrupt is not None else None,
-        uploaded=uploaded,
+        uploaded=images.uploaded,
     )
 
 
@@ -540,17 +484,6 @@ async def send(client: HHClient, change: Change) -> None:
 
 
 _CREATE_PATH = re.compile(r"/resumes(?:\?source_resume_id=[0-9A-Za-z]+)?")
-
-
-_DESCRIBE_PATH = re.compile(r"/artifacts/([0-9A-Za-z_-]{1,64})")
-
-
-def described_artifact(change: Change) -> str:
-    """The artifact a describe change names (PUT /artifacts/{id}); anything else is refused."""
-    match = _DESCRIBE_PATH.fullmatch(change.path)
-    if match is None:
-        raise RefusedCallError(f"describe {change.resume}: not an artifact: not sent")
-    return match.group(1)
 
 
 def create_path(change: Change) -> str:

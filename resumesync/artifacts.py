@@ -93,6 +93,28 @@ class LockEntry:
         return lock_key(self.artifact_type, self.sha256)
 
 
+@dataclass(frozen=True)
+class UploadIntent:
+    """What an apply wrote in `.resumesync/` just before it POSTed an image (upload_intents.py):
+    enough to recognise the artifact on the next run if the apply died before resumesync.lock
+    had it. The artifact list shows no hash and no file name (artifacts.ru.md: id, state,
+    image URLs, and for portfolio the description), so the record keeps what can be matched:
+    the type, the description sent, and the account's artifacts of that type before the POST;
+    once the POST answers, the new artifact's id itself."""
+
+    artifact_type: str
+    sha256: str
+    file: str = ""
+    description: str | None = None  # portfolio: the description the POST sent
+    known_ids: tuple[str, ...] = ()  # the account's artifacts of this type before the POST
+    artifact_id: str = ""  # the POST's answer, once it came (processing may not be over)
+    api: str = ""
+
+    @property
+    def key(self) -> str:
+        return lock_key(self.artifact_type, self.sha256)
+
+
 def parse_lock(text: str) -> dict[str, LockEntry]:
     """The entries of a lock file's text; ValueError with a reason for anything else."""
     data = json.loads(text)

@@ -42,6 +42,7 @@ from resumesync.model import (
 )
 from resumesync.problems import Problem, ProblemsError, dotted
 from resumesync.safefs import UnsafePathError, confine, read_confined
+from resumesync.upload_intents import read_upload_intents
 from resumesync.validation import (
     OUR_KEYS,
     check_resume_document,
@@ -140,6 +141,7 @@ def read_repository(directory: Path, env: Mapping[str, str]) -> LoadedRepository
             root=str(directory),
             resumes=[item.resume for item in resumes],
             intents=read_intents(Path(directory)),
+            upload_intents=read_upload_intents(Path(directory)),
             lock=run.lock(),
             protect=protect,
         ),

@@ -47,7 +47,9 @@ def hint(
 ) -> str:
     """`resumesync COMMAND [extra] [the user's options it accepts] [arguments]`, shell-quoted."""
     root = ctx.find_root()
-    target = root.command.commands.get(command) if isinstance(root.command, click.Group) else None
+    target = (
+        root.command.get_command(root, command) if isinstance(root.command, click.Group) else None
+    )
     accepted = {param.name for param in target.params if param.name} if target else set()
     words = ["resumesync", command, *extra, *given_options(ctx, accepted, drop=drop)]
     words.extend(str(argument) for argument in arguments)

@@ -7,6 +7,14 @@ done the stand-in `upload:TYPE:SHA256`, which the applier replaces. A portfolio 
 description differs from its artifact's is one `describe` change (PUT /artifacts/{id}); the
 resume's own portfolio entry shows the artifact's description, so it is compared as such.
 Nothing here deletes an artifact: images in the lock that no file uses are notices.
+
+An image that an interrupted apply was uploading (its intent record, upload_intents.py) and
+that the account now has is adopted (`adopt_upload`: no call, apply waits for `ok` and writes
+the lock) instead of uploaded again: by the artifact id the record holds when the POST had
+answered, else by what the artifact list lets us match (artifacts.ru.md shows no hash or file
+name): the one artifact of that type that is new since the record, in no lock entry, not
+`failed`, and for portfolio with the description the POST sent. Several such artifacts
+cannot be told apart: the image is then uploaded again, with a notice.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from resumesync.artifacts import LocalImage, human_size, pending_artifact_id
+from resumesync.artifacts import LocalImage, UploadIntent, human_size, pending_artifact_id
 from resumesync.endpoints import artifact_path, artifacts_path
 from resumesync.model import (
     Action,
@@ -43,6 +51,8 @@ def plan_images(desired: DesiredState, live: LiveState) -> ImagePlan:
     uploads: dict[str, Change] = {}  # image key -> its upload
     described: dict[str, tuple[str, LocalImage]] = {}  # artifact id -> (description, where)
     used: set[str] = set()
+    adoptions: dict[str, Change] = {}  # image key -> the adoption of its interrupted upload
+    taken: set[str] = set()  # artifacts adopted already (one image each)
     for resume in desired.resumes:
         if not resume.images:
             continue
@@ -53,8 +63,15 @@ def plan_images(desired: DesiredState, live: LiveState) -> ImagePlan:
             artifact_id = _existing(image, desired, live)
             if artifact_id is None:
                 artifact_id = pending_artifact_id(image.artifact_type, image.sha256)
-                if image.key not in uploads:
-                    uploads[image.key] = _upload(resume, resume_id, image)
+                if image.key not in uploads and image.key not in adoptions:
+                    found, notice = _adoption(image, desired, live, taken)
+                    if found is not None:
+                        taken.add(found)
+                        adoptions[image.key] = _adopt(resume, resume_id, image, found)
+                    else:
+                        uploads[image.key] = _upload(resume, resume_id, image)
+                    if notice is not None:
+                        result.notices.append(notice)
             elif image.artifact_type == "portfolio" and image.description is not None:
                 item = live.artifacts.get("portfolio", {}).get(artifact_id) or {}
                 old = item.get("description")
@@ -78,7 +95,8 @@ def plan_images(desired: DesiredState, live: LiveState) -> ImagePlan:
         result.resumes[resume.key] = dataclasses.replace(
             resume, fields=_with_ids(resume.fields, ids, live)
         )
-    result.changes[:0] = list(uploads.values())  # uploads first: the rest may name them
+    # adoptions and uploads first: the rest may name them
+    result.changes[:0] = [*adoptions.values(), *uploads.values()]
     result.problems.extend(_condition_problems(list(uploads.values()), desired, live))
     for key, entry in sorted(desired.lock.items()):
         if key not in used:
@@ -110,6 +128,55 @@ def existing_artifact(
     if item is None or ((item.get("state") or {}).get("id")) == "failed":
         return None
     return entry.artifact_id
+
+
+def _adoption(
+    image: LocalImage, desired: DesiredState, live: LiveState, taken: set[str]
+) -> tuple[str | None, Notice | None]:
+    """The artifact an interrupted upload of `image` made, if the account has it (see the
+    module doc), and a notice when several could be it."""
+    intent = desired.upload_intents.get(image.key)
+    # a lock entry means the record outlived a finished upload: it proves nothing any more
+    if intent is None or image.key in desired.lock or intent.api not in ("", live.api_url):
+        return None, None
+    items = live.artifacts.get(image.artifact_type, {})
+    found = adopted_artifact(intent, items, {e.artifact_id for e in desired.lock.values()} | taken)
+    if isinstance(found, str):
+        return found, None
+    if not found:
+        return None, None
+    return None, Notice(
+        NoticeKind.UNCERTAIN_UPLOAD,
+        f"an earlier apply was uploading {image.file} when it stopped; the account has "
+        f"{len(found)} {image.artifact_type} images since ({', '.join(found)}) that could be "
+        "it and resumesync cannot tell them apart, so it uploads the image again: delete the "
+        "extra one on hh.ru",
+    )
+
+
+def adopted_artifact(
+    intent: UploadIntent, items: dict[str, dict[str, Any]], locked: set[str]
+) -> str | list[str]:
+    """The artifact (id) an interrupted upload made, given the account's artifacts of its
+    type (id -> item) and the ids already bound to other images; otherwise the candidates
+    (empty: none, the POST never went out or was refused)."""
+
+    def usable(artifact_id: str) -> bool:
+        item = items.get(artifact_id)
+        return item is not None and ((item.get("state") or {}).get("id")) != "failed"
+
+    if intent.artifact_id:  # the POST had answered: no guessing
+        return intent.artifact_id if usable(intent.artifact_id) else []
+    known = set(intent.known_ids)
+    candidates = [
+        artifact_id
+        for artifact_id, item in items.items()
+        if artifact_id not in known
+        and artifact_id not in locked
+        and usable(artifact_id)
+        and (intent.description is None or (item.get("description") or "") == intent.description)
+    ]
+    return candidates[0] if len(candidates) == 1 else sorted(candidates)
 
 
 def _with_ids(
@@ -145,6 +212,21 @@ def _upload(resume: DesiredResume, resume_id: str, image: LocalImage) -> Change:
         method="POST",
         path=artifacts_path(),
         body=body,
+        file=image.file,
+        artifact_type=image.artifact_type,
+        sha256=image.sha256,
+        size=image.size,
+        reason=str(image.location),
+    )
+
+
+def _adopt(resume: DesiredResume, resume_id: str, image: LocalImage, artifact_id: str) -> Change:
+    return Change(
+        action=Action.ADOPT_UPLOAD,
+        resume=resume.key,
+        resume_id=resume_id,
+        method="",
+        path=artifact_path(artifact_id),
         file=image.file,
         artifact_type=image.artifact_type,
         sha256=image.sha256,

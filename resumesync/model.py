@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from resumesync.artifacts import LocalImage, LockEntry
+    from resumesync.artifacts import LocalImage, LockEntry, UploadIntent
 
 ListKind = Literal["whitelist", "blacklist"]
 LIST_KINDS: tuple[ListKind, ...] = ("blacklist", "whitelist")
@@ -132,6 +132,8 @@ class DesiredState:
     intents: dict[str, CreateIntent] = field(default_factory=dict)
     # resumesync.lock: "type:sha256" -> the artifact an image became
     lock: dict[str, LockEntry] = field(default_factory=dict)
+    # "type:sha256" -> the upload an interrupted apply left behind (.resumesync/uploading.json)
+    upload_intents: dict[str, UploadIntent] = field(default_factory=dict)
     protect: Protect = field(default_factory=Protect)
 
     def by_id(self) -> dict[str, DesiredResume]:
@@ -216,6 +218,8 @@ class Action(enum.Enum):
     CREATE = "create"  # POST /resumes (?source_resume_id= for a clone)
     ADOPT = "adopt"  # no call: write the id of a resume an interrupted apply created
     UPLOAD = "upload"  # POST /artifacts (multipart): a local image, once per content
+    # no call: an interrupted apply uploaded this image; wait for `ok`, write resumesync.lock
+    ADOPT_UPLOAD = "adopt_upload"
     DESCRIBE = "describe"  # PUT /artifacts/{id}: a portfolio image's new description
     UPDATE = "update"
     LIST_ADD = "list_add"
@@ -253,6 +257,8 @@ class NoticeKind(enum.Enum):
     PUBLISH_SKIPPED = "publish_skipped"
     PUBLISH_NOT_YET = "publish_not_yet"
     UNUSED_IMAGE = "unused_image"  # in resumesync.lock, used by no file (never deleted)
+    # an interrupted upload left artifacts that cannot be told apart: uploaded again
+    UNCERTAIN_UPLOAD = "uncertain_upload"
 
 
 @dataclass(frozen=True)
@@ -275,6 +281,9 @@ class Plan:
     # the account's resume ids when the plan was made (not saved: a saved plan's apply reads
     # them again); a create's intent record keeps them to recognise the new resume later
     account_ids: tuple[str, ...] = field(default=(), compare=False)
+    # likewise the account's artifact ids per type (of the types the files show images of):
+    # an upload's intent record keeps them to recognise the new artifact later
+    artifact_ids: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     @property
     def has_changes(self) -> bool:

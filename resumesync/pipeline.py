@@ -9,6 +9,7 @@ outcome = pipeline.apply(result.plan, desired, settings)
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import ssl
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import Any, TypeVar
 from resumesync import files
 from resumesync.applied import StalePlanError as StalePlanError  # re-exported
 from resumesync.applied import checked_plan, replan_saved
-from resumesync.applier import ApplyEvent, ApplyResult, apply_plan
+from resumesync.applier import ApplyEvent, ApplyResult, CreatedResume, apply_plan
 from resumesync.artifacts import LockEntry
 from resumesync.client import ClientSettings, HHClient, RetryEvent, new_ssl_context
 from resumesync.creations import adopt
@@ -122,18 +123,29 @@ async def apply_async(
 
 
 async def remaining_async(
-    applied: Plan, desired: DesiredState, client: HHClient, *, now: datetime | None = None
+    applied: Plan,
+    desired: DesiredState,
+    client: HHClient,
+    *,
+    now: datetime | None = None,
+    created: Sequence[CreatedResume] = (),
 ) -> Plan:
     """What would still change after `applied` was applied: drift, as a second plan would
     see it, without a second full read. Only the resumes the plan changed can differ from
     what the first read saw (the plan was made from it), so only they are read again, with
-    their declared lists, and planned again. A plan with no changes leaves nothing to read."""
+    their declared lists, and planned again. A plan with no changes leaves nothing to read.
+    The resumes the apply `created` (or adopted) are read again under their new ids."""
     changed = {change.resume for change in applied.changes}
-    touched = [
-        resume
-        for resume in desired.resumes
-        if resume.key in changed and resume.resume_id and not resume.to_create
-    ]
+    new_ids = {resume.key: resume.resume_id for resume in created}
+    touched = []
+    for resume in desired.resumes:
+        if resume.key not in changed:
+            continue
+        if resume.key in new_ids:  # now a resume like any other
+            resume = dataclasses.replace(resume, resume_id=new_ids[resume.key], adopted=False)
+        elif resume.to_create:
+            continue  # its create failed: nothing on the account to read
+        touched.append(resume)
     if not touched:
         return Plan(api_url=applied.api_url)
     # the apply recorded its uploads in resumesync.lock: the files as they are now say so
@@ -230,6 +242,8 @@ class Session:
         self._on_retry = on_retry
         self._runner: asyncio.Runner | None = None
         self._clients: dict[Settings, HHClient] = {}
+        # each account's last apply: `remaining` reads again the resumes it created
+        self._created: dict[Settings, list[CreatedResume]] = {}
         self._ssl_context: ssl.SSLContext | None = None  # one for every https client
 
     def __enter__(self) -> Session:
@@ -276,7 +290,7 @@ class Session:
         interrupt: Interrupt | None = None,
     ) -> list[ApplyResult | Exception]:
         async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> ApplyResult:
-            return await apply_async(
+            result = await apply_async(
                 plan_,
                 desired,
                 self.client(settings),
@@ -286,16 +300,20 @@ class Session:
                 secrets=settings.secrets,
                 interrupt=interrupt,
             )
+            self._created[settings] = list(result.created)
+            return result
 
         return self._run([one(*job) for job in jobs])
 
     def remaining(
         self, jobs: Sequence[tuple[Plan, DesiredState, Settings]]
     ) -> list[Plan | Exception]:
-        """After `apply`: what would still change, per account (see remaining_async)."""
+        """After `apply`: what would still change, per account (see remaining_async),
+        including the resumes that apply created or adopted."""
 
         async def one(plan_: Plan, desired: DesiredState, settings: Settings) -> Plan:
-            return await remaining_async(plan_, desired, self.client(settings))
+            created = self._created.get(settings, ())
+            return await remaining_async(plan_, desired, self.client(settings), created=created)
 
         return self._run([one(*job) for job in jobs])
 

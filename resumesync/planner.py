@@ -146,6 +146,7 @@ def build_plan(
         _collect_names(result.employer_names, resume, live_resume, part)
     result.notices.extend(images.notices)
     result.account_ids = tuple(summary.resume_id for summary in live.account)
+    result.artifact_ids = {kind: tuple(items) for kind, items in live.artifacts.items()}
     managed = {resume.resume_id for resume in desired.resumes}
     for summary in live.account:
         if summary.resume_id not in managed:

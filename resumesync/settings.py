@@ -11,12 +11,12 @@ loopback), and a profile's `token_env` must pass `credentials.token_env_problem`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from resumesync import __version__
-from resumesync.credentials import Secrets, token_env_problem
+from resumesync.credentials import RunTokens, Secrets, token_env_problem
 from resumesync.hosts import repository_url_problem
 from resumesync.problems import Problem, ProblemsError
 
@@ -50,7 +50,8 @@ class Settings:
     refresh_env: str = "HH_REFRESH_TOKEN"
     token_url: str | None = None  # default: {api_url}/token
     may_refresh: bool = True  # RESUMESYNC_NO_REFRESH: plans in pull requests keep the pair as is
-    # Every credential value of the environment (and the token): never printed, saved or sent.
+    # Every credential value of the environment (and the token), and every token of the token
+    # store and of a refresh during the run (secrets.run): never printed, saved or sent.
     secrets: Secrets = field(default_factory=Secrets, repr=False)
 
     def __repr__(self) -> str:
@@ -129,8 +130,30 @@ def resolve_settings(
         retries=retries,
         backoff_base=backoff_base,
         token_env=token_env,
-        secrets=Secrets.of(env, [(token_source, token)], extra=[token_env]),
+        secrets=Secrets.of(
+            env,
+            [(token_source, token)],
+            extra=[token_env],
+            run=RunTokens(load=_stored_tokens(env, token_file)),
+        ),
     )
+
+
+def _stored_tokens(
+    env: Mapping[str, str], token_file: str | Path | None
+) -> Callable[[], list[tuple[str, str]]]:
+    """Reads, when a check first needs them, the tokens of the store this run would use (also
+    when HH_TOKEN wins: the store's tokens are the user's credentials all the same)."""
+    where = ("HH_TOKEN_FILE", "RESUMESYNC_CONFIG_DIR")  # what store_path reads of env
+    chosen = {name: env[name] for name in where if env.get(name)}
+
+    def load() -> list[tuple[str, str]]:
+        from resumesync.auth.paths import store_path
+        from resumesync.auth.store import token_values
+
+        return token_values(store_path(chosen, token_file))
+
+    return load
 
 
 def _set(env: Mapping[str, str], name: str) -> str | None:

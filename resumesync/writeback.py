@@ -1,23 +1,30 @@
-"""What apply writes into the repository around creating a resume (applier.CreationHooks).
+"""What apply writes into the repository around creating a resume or uploading an image
+(applier.CreationHooks).
 
     before the POST   .resumesync/creating.json records the intent (intents.py)
     after the 201     the `id:` line goes into the resume file (yamlwrite.py), then the
                       record is removed
 
 A crash between the two leaves the record: the next plan adopts the new resume instead of
-creating another (creations.adopt).
+creating another (creations.adopt). Uploads likewise, with .resumesync/uploading.json and
+resumesync.lock (image_steps.py, imageplan.adopted_artifact).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from resumesync.artifacts import MAX_IMAGE_BYTES, LockEntry, sha256_hex
+from resumesync.artifacts import MAX_IMAGE_BYTES, LockEntry, UploadIntent, lock_key, sha256_hex
 from resumesync.intents import clear_intent, record_intent
 from resumesync.lockfile import add_lock_entry
 from resumesync.model import Change, CreateIntent
 from resumesync.safefs import UnsafePathError, read_confined
+from resumesync.upload_intents import (
+    clear_upload_intent,
+    read_upload_intents,
+    record_upload_intent,
+)
 
 
 @dataclass(frozen=True)
@@ -53,12 +60,46 @@ class RepositoryHooks:
             raise ValueError(f"{change.file} changed since the plan: run `resumesync plan` again")
         return content
 
+    def before_upload(self, change: Change, known_ids: tuple[str, ...]) -> None:
+        description = (change.body or {}).get("description")
+        intent = UploadIntent(
+            artifact_type=change.artifact_type or "",
+            sha256=change.sha256 or "",
+            file=change.file or "",
+            description=description if isinstance(description, str) else None,
+            known_ids=known_ids,
+            api=self.api,
+        )
+        try:
+            record_upload_intent(self.root, intent)
+        except UnsafePathError as error:
+            raise OSError(str(error)) from None
+
+    def upload_answered(self, change: Change, artifact_id: str) -> None:
+        intent = read_upload_intents(self.root).get(
+            lock_key(change.artifact_type or "", change.sha256 or "")
+        )
+        if intent is None:
+            return
+        try:
+            record_upload_intent(self.root, replace(intent, artifact_id=artifact_id))
+        except UnsafePathError as error:
+            raise OSError(str(error)) from None
+
+    def upload_abandoned(self, change: Change) -> None:
+        try:
+            clear_upload_intent(self.root, change.artifact_type or "", change.sha256 or "")
+        except UnsafePathError as error:
+            raise OSError(str(error)) from None
+
     def uploaded(self, change: Change, artifact_id: str) -> None:
+        """The lock entry, then (the upload is complete) its intent record goes."""
         entry = LockEntry(
             change.artifact_type or "", change.sha256 or "", artifact_id, change.file or ""
         )
         try:
             add_lock_entry(self.root, entry)
+            clear_upload_intent(self.root, entry.artifact_type, entry.sha256)
         except UnsafePathError as error:
             raise OSError(str(error)) from None
 

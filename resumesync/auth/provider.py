@@ -23,6 +23,7 @@ from resumesync.auth.endpoint import TokenEndpoint, default_token_url
 from resumesync.auth.errors import LOGIN_AGAIN, LoginRequired, OAuthError, TokenError
 from resumesync.auth.pair import TokenPair
 from resumesync.auth.store import StoredPair, TokenStore
+from resumesync.credentials import RunTokens
 from resumesync.settings import Settings
 
 
@@ -34,6 +35,9 @@ class StoredTokenProvider:
     env_refresh_token: str | None = field(default=None, repr=False)
     env_refresh_name: str = "HH_REFRESH_TOKEN"
     may_refresh: bool = True  # False: a run that must not spend the refresh token (PR plans)
+    # Where every token this provider hands out or saves is recorded for the secret guard
+    # (the settings' secrets.run): a refreshed token is as secret as a stored one.
+    known: RunTokens | None = field(default=None, repr=False)
     clock: Callable[[], float] = time.time
     refreshes: int = 0  # refresh requests this provider sent
     _current: TokenPair | None = field(default=None, repr=False)
@@ -74,6 +78,7 @@ class StoredTokenProvider:
                     "login`, or set HH_TOKEN"
                 )
             pair = stored.pair
+            self._learn(pair)
             usable = pair.access_token and not pair.expired(self.clock())
             if usable and pair.access_token != rejected:
                 self._current = pair  # fresh, or refreshed by another process meanwhile
@@ -82,12 +87,17 @@ class StoredTokenProvider:
 
     def _stored_instead(self, refused: str) -> str | None:
         """The stored access token when it is not `refused` and not expired: another process
-        refreshed the pair after this one read it (writes are atomic: no lock needed)."""
-        with self._thread_lock:
+        refreshed the pair after this one read it. Read under the store's lock: the server
+        spends the old pair when it answers the other process's refresh, and that process
+        saves the new pair only after reading the answer, all while holding the lock; without
+        waiting for it, this read could still find the old pair (the race that failed the
+        two-process test under load)."""
+        with self._thread_lock, self.store.locked():
             stored = self.store.load(self.key)
             if stored is None:
                 return None
             pair = stored.pair
+            self._learn(pair)
             if not pair.access_token or pair.access_token == refused or pair.expired(self.clock()):
                 return None
             self._current = pair
@@ -122,9 +132,16 @@ class StoredTokenProvider:
                 )
             self._failure = error
             raise error from None
+        self._learn(pair)  # known to the secret guard before anything can print it
         self.store.save(self.key, StoredPair(pair, stored.account_id))  # saved before used
         self._current = pair
         return pair.access_token  # type: ignore[return-value]
+
+    def _learn(self, pair: TokenPair) -> None:
+        if self.known is not None:
+            where = f"the token store {self.store.path}"  # named as the store's own read
+            self.known.add(f"the access token in {where}", pair.access_token)
+            self.known.add(f"the refresh token in {where}", pair.refresh_token)
 
 
 def provider_for(settings: Settings) -> StoredTokenProvider | None:
@@ -150,4 +167,5 @@ def provider_for(settings: Settings) -> StoredTokenProvider | None:
         env_refresh_token=settings.refresh_token,
         env_refresh_name=settings.refresh_env,
         may_refresh=settings.may_refresh,
+        known=settings.secrets.run,
     )

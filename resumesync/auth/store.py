@@ -151,6 +151,18 @@ class TokenStore:
             raise TokenStoreError(f"{self.path.parent}: cannot create it: {error}") from None
 
 
+def token_values(path: Path) -> list[tuple[str, str]]:
+    """(name, value) of every token the store at `path` holds, for the secret guard
+    (credentials.RunTokens); [] when there is no readable store (using it says why)."""
+    from resumesync.credentials import pair_tokens
+
+    try:
+        pairs = TokenStore(path)._read()
+    except TokenStoreError:
+        return []
+    return pair_tokens(pairs, f"the token store {path}")
+
+
 def restore_store(path: Path, text: str, source: str) -> int:
     """Writes a store kept elsewhere (a CI secret named `source`) to `path`, mode 0600, after
     checking that it is one; returns how many pairs it holds."""

@@ -1,5 +1,8 @@
-"""Commands that live outside cli.py, each registered there with one line.
+"""The commands, one module per command or group, each registered with one line of cli.py's
+command table and imported only when it runs or shows its help (lazy.py).
 
-Each module imports only click at the top and is a factory taking cli.py's shared options; the
-library and cli.py's helpers are imported when the command runs.
+Shared by them: console.py (streams, exit codes, failures), options.py (each shared option's
+one definition), accounts.py (profiles to validated targets, per-account results) and
+output.py (a plan in the chosen format, retries). The library is imported inside the
+commands' bodies, when they run.
 """

@@ -12,50 +12,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from resumesync import __version__
+from resumesync.commands.options import account_options
 
-if TYPE_CHECKING:  # cli.py imports this module to register its commands
-    from resumesync.cli import Console
+if TYPE_CHECKING:
+    from resumesync.commands.console import Console
 
 EMAIL = re.compile(r"^[^\s@()<>]+@[^\s@()<>]+\.[^\s@()<>]+$")
-
-
-def _options(command: Any) -> Any:
-    """What every auth command takes: where the account's pair is and which API."""
-    for option in reversed(
-        [
-            click.option(
-                "--dir",
-                "directory",
-                type=click.Path(file_okay=False, path_type=Path),
-                default=Path("."),
-                show_default=True,
-                help="The repository directory (for its resumesync.yaml).",
-            ),
-            click.option(
-                "--profile",
-                default="default",
-                show_default=True,
-                help="The profile whose pair this is (each profile has its own).",
-            ),
-            click.option(
-                "--api-url", help="API base URL (default: $HH_API_URL or https://api.hh.ru)."
-            ),
-            click.option(
-                "--token-file",
-                type=click.Path(dir_okay=False, path_type=Path),
-                help="The token store to use (default: $HH_TOKEN_FILE, else the user's "
-                "config directory).",
-            ),
-            click.option("--user-agent", help="Sent as HH-User-Agent (default: $HH_USER_AGENT)."),
-            click.option(
-                "--timeout",
-                type=click.FloatRange(0.1),
-                help="Read timeout of each request in seconds (default 30).",
-            ),
-        ]
-    ):
-        command = option(command)
-    return command
 
 
 def _settings(console: Console, options: dict[str, Any]) -> Any:
@@ -89,7 +51,7 @@ def _store_and_key(console: Console, settings: Any, token_file: Path | None) -> 
 
 
 @click.command()
-@_options
+@account_options
 @click.option(
     "--no-browser",
     is_flag=True,
@@ -109,7 +71,7 @@ def login(console: Console, no_browser: bool, redirect_uri: str | None, **option
     """
     from resumesync.auth import login as flow
     from resumesync.auth.endpoint import TokenEndpoint, default_token_url
-    from resumesync.cli import reported_problems
+    from resumesync.commands.console import reported_problems
 
     env = console.env
     with reported_problems(console):
@@ -171,7 +133,7 @@ def _user_agent(console: Console, options: dict[str, Any], settings: Any) -> str
     """HH-User-Agent: --user-agent / HH_USER_AGENT when set, else the one stored by an
     earlier login, else asked for once (a contact email, as hh.ru asks) and stored."""
     from resumesync.auth.paths import settings_path, stored_user_agent
-    from resumesync.cli import Failure
+    from resumesync.commands.console import Failure
     from resumesync.settings import DEFAULT_USER_AGENT
 
     given = options.get("user_agent") or console.env.get("HH_USER_AGENT")
@@ -207,12 +169,12 @@ def _store_user_agent(path: Path, agent: str) -> None:
 
 
 @click.command()
-@_options
+@account_options
 @click.pass_obj
 def logout(console: Console, **options: Any) -> None:
     """Revoke the stored token on hh.ru (DELETE /oauth/token) and forget the pair."""
-    from resumesync.cli import reported_problems
     from resumesync.client import AuthError, ClientError, TransportError
+    from resumesync.commands.console import reported_problems
 
     with reported_problems(console):
         settings = _settings(console, options)
@@ -241,7 +203,7 @@ def auth_group() -> None:
 
 
 @auth_group.command()
-@_options
+@account_options
 @click.option(
     "--offline",
     is_flag=True,
@@ -254,7 +216,7 @@ def status(console: Console, offline: bool, **options: Any) -> None:
     import time
 
     from resumesync.auth.login import expiry_text
-    from resumesync.cli import ExitCode, Failure, reported_problems
+    from resumesync.commands.console import ExitCode, Failure, reported_problems
 
     with reported_problems(console):
         settings = _settings(console, options)
@@ -326,7 +288,7 @@ def restore(console: Console, token_file: Path, variable: str) -> None:
     The secret is read from the environment, never from the command line, and not printed.
     """
     from resumesync.auth.store import restore_store
-    from resumesync.cli import Failure, reported_problems
+    from resumesync.commands.console import Failure, reported_problems
 
     text = console.env.get(variable, "")
     if not text.strip():

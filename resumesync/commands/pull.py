@@ -3,50 +3,47 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
+from resumesync.commands.accounts import accounts, heading
+from resumesync.commands.console import ExitCode, reported_problems
+from resumesync.commands.options import connection_options
+from resumesync.commands.output import RetryLog
 
-def pull_command(connection_options: Callable[[Any], Any]) -> click.Command:
-    """The `pull` command, with cli.py's shared connection options (this module never imports
-    cli.py at import time: `python -m resumesync.cli` must load one copy of it)."""
 
-    @click.command()
-    @connection_options
-    @click.option(
-        "--detailed-exitcode",
-        is_flag=True,
-        help="Exit 0 when no file changed, 1 on error, 2 when files changed.",
-    )
-    @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
-    @click.pass_obj
-    def pull(console: Any, detailed_exitcode: bool, dry_run: bool, **connection: Any) -> None:
-        """Write the live values of the fields your files declare back into the files, where
-        they differ (edits made on hh.ru), keeping comments and layout. Then `plan` is empty
-        for them. Values from ${VAR} are reported, never overwritten."""
-        _pull(console, connection, detailed_exitcode=detailed_exitcode, dry_run=dry_run)
-
-    return pull
+@click.command()
+@connection_options
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when no file changed, 1 on error, 2 when files changed.",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.pass_obj
+def pull(console: Any, detailed_exitcode: bool, dry_run: bool, **connection: Any) -> None:
+    """Write the live values of the fields your files declare back into the files, where
+    they differ (edits made on hh.ru), keeping comments and layout. Then `plan` is empty
+    for them. Values from ${VAR} are reported, never overwritten."""
+    _pull(console, connection, detailed_exitcode=detailed_exitcode, dry_run=dry_run)
 
 
 def _pull(
     console: Any, connection: dict[str, Any], *, detailed_exitcode: bool, dry_run: bool
 ) -> None:
-    from resumesync import cli
     from resumesync.pull import pull as pull_files
 
     changed = False
-    with cli.reported_problems(console), cli.accounts(console, connection) as targets:
+    with reported_problems(console), accounts(console, connection) as targets:
         for target in targets:
-            cli.heading(console, target, len(targets))
+            heading(console, target, len(targets))
             result = pull_files(
                 target.settings.directory,
                 console.env,
                 target.settings,
                 write=not dry_run,
-                on_retry=cli.RetryLog(console),
+                on_retry=RetryLog(console),
             )
             for report in result.reports:
                 console.err(f"not pulled: {report}")
@@ -57,4 +54,4 @@ def _pull(
                 console.out("The files already hold the live values.")
             changed = changed or result.changed
     if detailed_exitcode and changed:
-        sys.exit(cli.ExitCode.CHANGES)
+        sys.exit(ExitCode.CHANGES)

@@ -3,41 +3,38 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
+from resumesync.commands.accounts import accounts, heading
+from resumesync.commands.console import ExitCode, reported_problems
+from resumesync.commands.options import connection_options
+from resumesync.commands.output import RetryLog
 
-def renew_command(connection_options: Callable[[Any], Any]) -> click.Command:
-    """The `renew` command, with cli.py's shared connection options (this module never imports
-    cli.py at import time: `python -m resumesync.cli` must load one copy of it)."""
 
-    @click.command()
-    @connection_options
-    @click.pass_obj
-    def renew(console: Any, **connection: Any) -> None:
-        """Raise in search the `publish: renew` resumes that hh.ru allows to raise now, and say
-        when each is next due. One read of /resumes/mine, a publish per due resume: cheap
-        enough for an hourly schedule."""
-        _renew(console, connection)
-
-    return renew
+@click.command()
+@connection_options
+@click.pass_obj
+def renew(console: Any, **connection: Any) -> None:
+    """Raise in search the `publish: renew` resumes that hh.ru allows to raise now, and say
+    when each is next due. One read of /resumes/mine, a publish per due resume: cheap
+    enough for an hourly schedule."""
+    _renew(console, connection)
 
 
 def _renew(console: Any, connection: dict[str, Any]) -> None:
     import datetime as dt
 
-    from resumesync import cli
     from resumesync.renew import renew as renew_resumes
 
     now = dt.datetime.now(dt.UTC)
     all_ok = True
-    with cli.reported_problems(console), cli.accounts(console, connection) as targets:
+    with reported_problems(console), accounts(console, connection) as targets:
         for target in targets:
-            cli.heading(console, target, len(targets))
+            heading(console, target, len(targets))
             result = renew_resumes(
-                target.desired, target.settings, now=now, on_retry=cli.RetryLog(console)
+                target.desired, target.settings, now=now, on_retry=RetryLog(console)
             )
             if not result.renewals:
                 console.out("No resume says `publish: renew`: nothing to raise.")
@@ -54,4 +51,4 @@ def _renew(console: Any, connection: dict[str, Any]) -> None:
             console.out(f"Raised {len(result.renewed)} of {len(result.renewals)} resumes.")
             all_ok = all_ok and result.ok
     if not all_ok:
-        sys.exit(cli.ExitCode.ERROR)
+        sys.exit(ExitCode.ERROR)

@@ -74,6 +74,13 @@ def change_lines(plan: Plan, change: Change, *, show_sensitive: bool = False) ->
         return lines
     if change.action is Action.UPLOAD:
         return [f"+ upload {change.artifact_type} {change.file} ({human_size(change.size or 0)})"]
+    if change.action is Action.ADOPT_UPLOAD:
+        artifact_id = change.path.rsplit("/", 1)[-1]
+        return [
+            f"+ adopt {change.artifact_type} {change.file} (artifact {artifact_id}): an "
+            "earlier apply uploaded this image and stopped before writing resumesync.lock; "
+            "apply writes it into resumesync.lock"
+        ]
     if change.action is Action.DESCRIBE:
         values = (change.diff or {}).get("description") or {}
         old, new = format_value(values.get("old")), format_value(values.get("new"))
@@ -113,7 +120,7 @@ def _with_upload_names(plan: Plan, diff: dict[str, dict[str, Any]]) -> dict[str,
     names = {
         pending_artifact_id(c.artifact_type or "", c.sha256 or ""): f"(upload of {c.file})"
         for c in plan.changes
-        if c.action is Action.UPLOAD
+        if c.action in (Action.UPLOAD, Action.ADOPT_UPLOAD)
     }
     if not names:
         return diff
@@ -151,7 +158,7 @@ class Totals:
 
 def totals(plan: Plan) -> Totals:
     created = {c.resume_id for c in plan.changes if c.action in (Action.CREATE, Action.ADOPT)}
-    images = (Action.UPLOAD, Action.DESCRIBE)
+    images = (Action.UPLOAD, Action.ADOPT_UPLOAD, Action.DESCRIBE)
     updated = {
         change.resume_id
         for change in plan.changes

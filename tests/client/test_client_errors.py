@@ -19,8 +19,8 @@ from resumesync.client import (
     describe_errors,
     error_from_response,
     publish_not_yet,
-    resume_write_call,
 )
+from resumesync.endpoints import resume_write_call
 
 
 def _oauth(value: str) -> dict[str, object]:

@@ -14,13 +14,14 @@ from typing import Any
 import httpx
 import pytest
 
-from resumesync import client as client_module
 from resumesync.client import (
     ClientError,
     SettingsError,
     TransportError,
     UnexpectedAnswerError,
 )
+from resumesync.client import body as client_body
+from resumesync.client.concurrency import bounded_map
 from resumesync.live import read_live_state
 from resumesync.model import DesiredList, DesiredResume, DesiredState
 
@@ -47,7 +48,7 @@ async def get(url: str, path: str, **settings: Any) -> Any:
 
 
 def test_a_huge_body_is_refused_while_streaming(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(client_body, "MAX_RESPONSE_BYTES", 1024 * 1024)
     total = 64 * 1024 * 1024
     with hostile_server(lambda m, p: None) as server:
         respond = streaming(server.sent, "/big", b"x" * 65536, total, {})
@@ -59,7 +60,7 @@ def test_a_huge_body_is_refused_while_streaming(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_a_gzip_bomb_is_refused_after_decompression(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(client_body, "MAX_RESPONSE_BYTES", 1024 * 1024)
     bomb = gzip.compress(b"\0" * (32 * 1024 * 1024), compresslevel=9)  # ~32 KB on the wire
 
     def respond(handler: BaseHTTPRequestHandler) -> None:
@@ -77,7 +78,7 @@ def test_a_gzip_bomb_is_refused_after_decompression(monkeypatch: pytest.MonkeyPa
 
 
 def test_the_default_cap_is_generous_and_finite() -> None:
-    assert 1024 * 1024 <= client_module.MAX_RESPONSE_BYTES <= 64 * 1024 * 1024
+    assert 1024 * 1024 <= client_body.MAX_RESPONSE_BYTES <= 64 * 1024 * 1024
 
 
 # --- §6: page counts ---------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def test_bounded_map_creates_no_work_ahead_of_its_workers() -> None:
         return number * 2
 
     async def main() -> list[int]:
-        return await client_module._bounded_map(one, range(10_000_000), 3)
+        return await bounded_map(one, range(10_000_000), 3)
 
     async def first_few() -> None:
         task = asyncio.ensure_future(main())
@@ -141,7 +142,7 @@ def test_bounded_map_creates_no_work_ahead_of_its_workers() -> None:
 
     run(first_few())
     assert 0 < len(started) <= 20  # not ten million coroutines made up front
-    assert run(client_module._bounded_map(one, range(7), 3)) == [0, 2, 4, 6, 8, 10, 12]
+    assert run(bounded_map(one, range(7), 3)) == [0, 2, 4, 6, 8, 10, 12]
 
 
 # --- §6: the whole request is bounded by --timeout -------------------------------------------
@@ -365,7 +366,7 @@ def test_a_gzip_bomb_never_expands_past_the_cap_in_memory(
     inflates it itself, never more than the cap at a time."""
     import tracemalloc
 
-    monkeypatch.setattr(client_module, "MAX_RESPONSE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(client_body, "MAX_RESPONSE_BYTES", 1024 * 1024)
     bomb = gzip.compress(b"\0" * (256 * 1024 * 1024), compresslevel=9)
 
     def respond(handler: BaseHTTPRequestHandler) -> None:

@@ -9,6 +9,8 @@ import threading
 
 import httpx
 
+from resumesync.sandbox import Account
+
 from .conftest import TOKEN, Harness
 
 BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
@@ -29,9 +31,12 @@ def test_after_applying_only_the_changed_resumes_are_read_again(harness: Harness
     assert after  # the changed resumes, read again
     assert not any(path.endswith("/conditions") for path in after)
     assert len(after) < len(first_pass)
+    # the resumes the plan read, and the one the apply created (the example's clone)
+    (created,) = set(harness.account().resumes) - set(Account.example().resumes)
     assert {path for path in after if path.count("/") == 2} <= {
         path for path in first_pass if path.count("/") == 2
-    }
+    } | {f"/resumes/{created}"}
+    assert f"/resumes/{created}" in after
 
     # Nothing left to apply: the plan was the drift check, no second read at all.
     harness.sandbox.clear_requests()

@@ -127,7 +127,7 @@ def test_the_jobs_run_the_action_with_the_documented_commands(workflow) -> None:
     # 2nd: drift "true"; then the commit of new resume ids and resumesync.lock
     assert commands(workflow, "apply") == ["apply", "apply", "commit", "save-token"]
     assert commands(workflow, "reconcile") == ["pull", "apply", "commit", "save-token"]
-    assert commands(workflow, "renew") == ["renew"]
+    assert commands(workflow, "renew") == ["renew", "save-token"]
     first_job = "profiles" if "profiles" in workflow["jobs"] else "plan"
     assert commands(workflow, first_job)[0] in {"validate", "plan"}
     for _, step in steps(workflow):
@@ -178,15 +178,16 @@ def test_permissions_are_read_only_except_the_comment_and_the_pull_request(workf
 
 @both
 def test_applies_never_overlap_and_are_never_cancelled(workflow) -> None:
-    for job in ("apply", "reconcile"):
+    # renew refreshes an expired pair too (a refresh token works once): the same group, so it
+    # never runs beside an apply, and none of them is cancelled half-way.
+    for job in ("apply", "reconcile", "renew"):
         concurrency = workflow["jobs"][job]["concurrency"]
         assert concurrency["group"] == workflow["jobs"]["apply"]["concurrency"]["group"]
         assert concurrency["group"].startswith("resumesync-apply")
         assert concurrency["cancel-in-progress"] is False
-    # A queued renewal must never replace a queued apply: another group.
-    renew = workflow["jobs"]["renew"]["concurrency"]
-    assert renew["group"].startswith("resumesync-renew")
-    assert renew["cancel-in-progress"] is False
+    # Pull-request plans are in groups of their own (a newer push cancels them): never there.
+    plan = workflow["jobs"]["plan"]["concurrency"]
+    assert plan["group"].startswith("resumesync-plan-")
 
 
 def test_matrix_applies_are_serialised_per_profile() -> None:
@@ -347,15 +348,15 @@ def test_the_daily_run_pulls_and_opens_a_pull_request_instead_of_applying(workfl
 
 
 @both
-def test_only_the_apply_job_saves_a_refreshed_pair_and_only_it_gets_the_secrets_token(
+def test_only_the_apply_group_saves_a_refreshed_pair_and_only_it_gets_the_secrets_token(
     workflow,
 ) -> None:
     """A refresh token works once: only the jobs in the apply concurrency group may refresh
-    (apply, drift and the daily run's pull), and they save the new pair even when a step
-    failed after refreshing; the token that writes secrets reaches those steps and nothing
-    else."""
+    (apply, drift, the daily run's pull, the hourly renew), and they save the new pair even
+    when a step failed after refreshing; the token that writes secrets reaches those steps and
+    nothing else."""
     saves = []
-    for job in ("apply", "reconcile"):
+    for job in ("apply", "reconcile", "renew"):
         (save,) = [s for s in action_uses(workflow, job) if s["with"]["command"] == "save-token"]
         assert save["if"] == "always()"
         assert save["env"] == {"GH_TOKEN": "${{ secrets.RESUMESYNC_SECRETS_TOKEN }}"}
@@ -368,8 +369,8 @@ def test_only_the_apply_job_saves_a_refreshed_pair_and_only_it_gets_the_secrets_
     refresh = ACTION_DOC["inputs"]["refresh"]["default"]
     assert refresh == "auto"
     run = next(s for s in action_steps() if s.get("id") == "run")["run"]
-    assert "auto:apply | auto:drift | auto:pull | true:*) ;;" in run
+    assert "auto:apply | auto:drift | auto:pull | auto:renew | true:*) ;;" in run
     assert "export RESUMESYNC_NO_REFRESH=1" in run
-    for job in ("plan", "renew"):
+    for job in workflow["jobs"]:
         for step in action_uses(workflow, job):
-            assert step["with"].get("refresh", "auto") == "auto"  # so these never refresh
+            assert step["with"].get("refresh", "auto") == "auto"  # so plan never refreshes

@@ -2,9 +2,10 @@
 whose access tokens expire.
 
 The secret HH_TOKEN_STORE holds the store `resumesync login --token-file` writes. The apply
-job (the apply concurrency group) refreshes an expired pair once, uses the new pair for the
-drift check too, and writes it back with `gh secret set` (a stand-in that records what it was
-given); every other run reuses the access token; jobs outside the apply group never refresh.
+job and the hourly renew (the apply concurrency group) refresh an expired pair once, use the new
+pair for the rest of the job (the drift check), and write it back with `gh secret set` (a
+stand-in that records what it was given); every other run reuses the access token; pull-request
+plans never refresh.
 """
 
 from __future__ import annotations
@@ -212,16 +213,71 @@ def test_a_refreshed_pair_that_cannot_be_saved_fails_the_run_and_says_what_to_do
     assert world.leaked(job) == []
 
 
-def test_jobs_outside_the_apply_group_never_refresh(make_world) -> None:
+def test_the_hourly_renew_refreshes_an_expired_pair_raises_and_writes_it_back(
+    make_world,
+) -> None:
+    """renew runs in the apply concurrency group on the default branch (trusted), so it may
+    spend the refresh token: it refreshes once, raises what is due with the new pair, and its
+    last step saves that pair to the secret, as the apply job does."""
     world = make_world(expired=True)
-    renew = world.runner.run_job("renew", HOURLY)
-    assert renew.ok, renew.output  # an expired token pauses renewal: a warning, not a failure
-    assert "::warning title=resumesync renew::The hh.ru access token has expired" in renew.output
+    job = world.runner.run_job("renew", HOURLY)
+    assert job.ok, job.output
+    assert [s.name for s in job.steps] == ["Renew", "Save the refreshed token"]
+    assert len(world.refreshes()) == 1
+    assert "backend: renewed; next due" in job.output
+    saved = json.loads((world.tools / "gh-stdin").read_text())
+    (entry,) = saved["pairs"].values()
+    assert entry["refresh_token"] != world.pair["refresh_token"]
+    assert (world.tools / "gh-args").read_text().split() == ["secret", "set", "HH_TOKEN_STORE"]
+    published = [r for r in world.sandbox.requests if r.path.endswith("/publish")]
+    assert published and {r.token for r in published} == {entry["access_token"]}
+    assert "Saved the refreshed hh.ru token pair to the secret HH_TOKEN_STORE" in job.output
+    assert world.leaked(job) == []
+
+
+def test_an_hourly_renew_with_a_live_pair_refreshes_nothing_and_saves_nothing(
+    make_world,
+) -> None:
+    world = make_world()
+    job = world.runner.run_job("renew", HOURLY)
+    assert job.ok, job.output
+    assert world.refreshes() == []
+    assert "nothing to save" in job.step("Save the refreshed token").stdout
+    assert not world.gh_called()
+    assert world.leaked(job) == []
+
+
+def test_a_pull_request_plan_never_refreshes(make_world) -> None:
+    """A pull request's plan runs on content anyone can propose, in a group that a newer push
+    cancels (a cancelled refresh loses the new pair after the old one is spent), beside the
+    apply group, and without the token that writes secrets: it must not spend the pair."""
+    world = make_world(expired=True)
     plan = world.runner.run_job("plan", PULL_REQUEST)
     assert not plan.ok
     assert "may not refresh it" in plan.output
     assert world.refreshes() == []
-    assert world.leaked(renew) == [] and world.leaked(plan) == []
+    assert world.leaked(plan) == []
+
+
+def test_a_renew_step_that_may_not_refresh_skips_with_a_warning(make_world) -> None:
+    world = make_world(expired=True)
+    jobs = world.runner.workflow["jobs"]
+    renew = jobs["renew"]
+    steps = [
+        {**step, "with": {**step["with"], "refresh": "false"}}
+        if (step.get("with") or {}).get("command") == "renew"
+        else step
+        for step in renew["steps"]
+    ]
+    world.runner.workflow = {
+        **world.runner.workflow,
+        "jobs": {**jobs, "renew": {**renew, "steps": steps}},
+    }
+    job = world.runner.run_job("renew", HOURLY)
+    assert job.ok, job.output  # an expired token pauses renewal: a warning, not a failure
+    assert "::warning title=resumesync renew::The hh.ru access token has expired" in job.output
+    assert world.refreshes() == [] and not world.gh_called()
+    assert world.leaked(job) == []
 
 
 def test_a_store_secret_that_is_not_a_store_is_named(make_world) -> None:
@@ -233,8 +289,9 @@ def test_a_store_secret_that_is_not_a_store_is_named(make_world) -> None:
     assert "USERoops" not in job.output
 
 
+@pytest.mark.parametrize("job_name", ["apply", "renew"])
 def test_a_matrix_profile_refreshes_its_own_pair_and_saves_it_to_its_own_secret(
-    tmp_path: Path,
+    tmp_path: Path, job_name: str
 ) -> None:
     workspace = tmp_path / "workspace"
     shutil.copytree(REPO / "examples" / "team", workspace)
@@ -273,7 +330,7 @@ def test_a_matrix_profile_refreshes_its_own_pair_and_saves_it_to_its_own_secret(
             overrides={"RESUMESYNC_MAX_RPS": "1000"},
             tools=tools,
         )
-        job = runner.run_job("apply", Event("workflow_dispatch"))
+        job = runner.run_job(job_name, DISPATCH if job_name == "apply" else HOURLY)
         assert job.ok, job.output
         refreshes = [r for r in sandbox.requests if r.path == "/token"]
         assert len(refreshes) == 1
