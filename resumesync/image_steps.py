@@ -10,7 +10,9 @@ An upload is crash-safe like a resume's creation (writeback.py, upload_intents.p
 A crash anywhere in between leaves the record, and the next plan adopts the artifact
 (`adopt_upload`, imageplan.py) instead of uploading the image again. So that a record's
 "artifacts before it" are exact, the POSTs of one type go out one at a time (each record
-knows every artifact the ones before it made); waiting for `ok` overlaps.
+knows every artifact the ones before it made), and none follows one whose outcome is unknown
+(no answer): that one's record is then the only one that can claim the artifacts the account
+gained. Waiting for `ok` overlaps.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Protocol
 
 from resumesync.apply_errors import ImageError, LocalWriteError, RefusedCallError
 from resumesync.artifacts import image_type, pending_artifact_id
-from resumesync.client import ApiError, HHClient
+from resumesync.client import ApiError, HaltedError, HHClient
 from resumesync.model import Change, Plan
 
 _ARTIFACT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
@@ -65,6 +67,9 @@ class ImageSteps:
         self._hooks = hooks
         self._known = {kind: list(ids) for kind, ids in plan.artifact_ids.items()}
         self._posting: dict[str, asyncio.Lock] = {}  # one POST of a type at a time
+        # types whose last POST may or may not have made an artifact: a later record of that
+        # type could not list it among the artifacts before it, so no more POSTs of the type
+        self._uncertain: set[str] = set()
         self.uploads: dict[str, str] = {}
         self.uploaded: list[tuple[str, str, str]] = []  # (file, type, artifact id)
 
@@ -79,6 +84,12 @@ class ImageSteps:
         description = (change.body or {}).get("description")
         lock = self._posting.setdefault(kind, asyncio.Lock())
         async with lock:
+            if kind in self._uncertain:
+                raise ImageError(
+                    f"{where}{change.file} was not uploaded: an earlier {kind} upload of this "
+                    "apply got no answer, and hh.ru may have it; run apply again (it adopts "
+                    "that one)"
+                )
             known = self._known.setdefault(kind, [])
             try:
                 hooks.before_upload(change, tuple(known))
@@ -92,12 +103,21 @@ class ImageSteps:
                     mime=image_type(content) or "application/octet-stream",
                     description=description if isinstance(description, str) else None,
                 )
+            except HaltedError:
+                self._abandon(change)  # interrupted before it was sent: nothing was made
+                raise
             except ApiError as error:
                 if 400 <= error.status < 500:  # refused: nothing was made
                     self._abandon(change)
+                else:
+                    self._uncertain.add(kind)
                 raise  # anything else may have made it: the record stays for the next plan
+            except BaseException:
+                self._uncertain.add(kind)  # a lost answer, or cancelled in flight
+                raise
             artifact_id = str(item.get("id") or "")
             if not _ARTIFACT_ID.fullmatch(artifact_id):
+                self._uncertain.add(kind)
                 raise ImageError(f"{where}the server's answer to the upload names no valid id")
             known.append(artifact_id)
             # a record without the id still leads the next plan to the new artifact

@@ -140,7 +140,15 @@ def _adoption(
     if intent is None or image.key in desired.lock or intent.api not in ("", live.api_url):
         return None, None
     items = live.artifacts.get(image.artifact_type, {})
-    found = adopted_artifact(intent, items, {e.artifact_id for e in desired.lock.values()} | taken)
+    # bound elsewhere: the lock's artifacts, those adopted already, and those other records
+    # name as their own POST's answer (whichever image the plan comes to first)
+    bound = {entry.artifact_id for entry in desired.lock.values()} | taken
+    bound |= {
+        other.artifact_id
+        for key, other in desired.upload_intents.items()
+        if key != image.key and other.artifact_id
+    }
+    found = adopted_artifact(intent, items, bound)
     if isinstance(found, str):
         return found, None
     if not found:

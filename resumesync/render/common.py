@@ -116,9 +116,14 @@ def change_lines(plan: Plan, change: Change, *, show_sensitive: bool = False) ->
 
 def _with_upload_names(plan: Plan, diff: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """A diff whose stand-in ids of images still to upload (`upload:photo:<sha256>`) read as
-    the image files: the id exists only once the upload is done."""
+    the image files: the id exists only once the upload is done (or, for an adopted upload,
+    once the artifact is ready)."""
     names = {
-        pending_artifact_id(c.artifact_type or "", c.sha256 or ""): f"(upload of {c.file})"
+        pending_artifact_id(c.artifact_type or "", c.sha256 or ""): (
+            f"(upload of {c.file})"
+            if c.action is Action.UPLOAD
+            else f"(artifact {c.path.rsplit('/', 1)[-1]}: {c.file})"
+        )
         for c in plan.changes
         if c.action in (Action.UPLOAD, Action.ADOPT_UPLOAD)
     }

@@ -86,3 +86,23 @@ def test_a_change_made_elsewhere_to_a_new_resume_during_the_apply_is_drift(
     drift = applied.output[applied.output.index("Changes remain after the apply (drift):") :]
     assert "+ resume backend" in drift or "~ resume backend" in drift
     assert '~ title: "Edited on hh.ru" -> "Senior Python developer"' in drift
+
+
+def test_a_resume_adopted_by_the_apply_is_read_again_after_the_writes(tmp_path: Path) -> None:
+    """An earlier apply created the resume and lost the answer; this one adopts it (and
+    makes its list changes and publish): the drift pass reads it too."""
+    repo = repository(tmp_path / "repo")
+    with running_sandbox(SandboxConfig(accounts={TOKEN: Account()})) as sandbox:
+        hold = sandbox.hold(1, stage="after", match=lambda a: a.path == "/resumes")
+        hold.drop()  # created, then the connection closes without an answer
+        failed = run(sandbox.url, "apply", repo, "--yes")
+        sandbox.clear_requests()
+        applied = run(sandbox.url, "apply", repo, "--yes", "--detailed-exitcode")
+        log = sandbox.requests
+        (resume_id,) = sandbox.account(TOKEN).resumes
+    assert failed.exit_code == 1, failed.output
+    assert "+ adopt resume backend" in applied.output
+    assert applied.exit_code == 0, applied.output
+    last_write = max(i for i, entry in enumerate(log) if entry.method != "GET")
+    after = [entry.path for entry in log[last_write + 1 :] if entry.method == "GET"]
+    assert f"/resumes/{resume_id}" in after

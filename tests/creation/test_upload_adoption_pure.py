@@ -159,3 +159,45 @@ def test_a_broken_record_file_is_no_record(tmp_path: Path) -> None:
     for text in ("{", "[]", '{"uploading": {"photo:xyz": {"known_ids": []}}}'):
         path.write_text(text, encoding="utf-8")
         assert read_upload_intents(tmp_path) == {}
+
+
+def test_the_plan_shows_the_adopted_artifact_where_the_resume_names_it() -> None:
+    from resumesync.model import Change, Plan
+    from resumesync.render.common import change_lines
+
+    stand_in = {"id": pending_artifact_id("photo", SHA)}
+    adopt = Change(
+        action=Action.ADOPT_UPLOAD,
+        resume="backend",
+        resume_id="r1",
+        method="",
+        path="/artifacts/3",
+        file="resumes/me.png",
+        artifact_type="photo",
+        sha256=SHA,
+    )
+    update = Change(
+        action=Action.UPDATE,
+        resume="backend",
+        resume_id="r1",
+        method="PUT",
+        path="/resumes/r1",
+        body={"photo": stand_in},
+        diff={"photo": {"old": None, "new": stand_in}},
+    )
+    plan = Plan(changes=[adopt, update])
+    assert change_lines(plan, adopt) == [
+        "+ adopt photo resumes/me.png (artifact 3): an earlier apply uploaded this image and "
+        "stopped before writing resumesync.lock; apply writes it into resumesync.lock"
+    ]
+    assert change_lines(plan, update) == ['~ photo: null -> {"id": "(artifact 3: resumes/me.png)"}']
+
+
+def test_an_artifact_another_record_names_is_never_adopted_by_matching() -> None:
+    """Two interrupted uploads of one type: Y's POST had answered (artifact 3), X's had not.
+    X must not take 3, whichever image the plan comes to first."""
+    y = UploadIntent("photo", "cd" * 32, "resumes/you.png", None, (), "3", API)
+    x = photo_intent()
+    desired = desired_with_photo(".", upload_intents={x.key: x, y.key: y})
+    (change,) = plan_images(desired, live_with({"3": item("processing")})).changes
+    assert change.action is Action.UPLOAD  # X: nothing new that is not claimed

@@ -184,3 +184,128 @@ def test_a_refused_upload_leaves_no_record(tmp_path: Path) -> None:
     assert process.returncode == 1, out + err
     assert "HTTP 400" in out + err, out + err
     assert not (repo / INTENTS).exists()
+
+
+def test_a_saved_plan_adopts_what_an_interrupted_apply_uploaded(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    plan_file = tmp_path / "plan.json"
+    with running_sandbox(SandboxConfig(accounts={TOKEN: Account.example()})) as sandbox:
+        kill_at(sandbox, repo, "after-post-before-answer")
+        (artifact_id,) = sandbox.account(TOKEN).artifacts
+        saved = invoke(sandbox.url, "plan", "--dir", str(repo), "--out", str(plan_file))
+        sandbox.clear_requests()
+        applied = invoke(sandbox.url, "apply", "--dir", str(repo), str(plan_file))
+        uploads = [r for r in sandbox.requests if r.method == "POST" and r.path == "/artifacts"]
+        account = sandbox.account(TOKEN)
+    assert saved.exit_code == 0, saved.output
+    (adopt,) = [c for c in json.loads(plan_file.read_text())["changes"] if c["method"] == ""]
+    assert adopt["action"] == "adopt_upload" and adopt["path"] == f"/artifacts/{artifact_id}"
+    assert applied.exit_code == 0, applied.output
+    assert uploads == []
+    assert list(account.artifacts) == [artifact_id]
+    assert account.resumes[BACKEND].fields["photo"]["id"] == artifact_id
+
+
+def test_a_portfolio_upload_killed_after_an_earlier_one_is_matched_by_its_description(
+    tmp_path: Path,
+) -> None:
+    """Two portfolio images in one apply: the second POST is applied and the apply killed.
+    Its record knows the first one's artifact (POSTs of a type go one at a time), and the
+    description it sent: the next plan adopts exactly the second artifact."""
+    repo = repository(tmp_path / "repo")
+    images = repo / "resumes" / "images"
+    (images / "board.png").write_bytes((images / "me.png").read_bytes() + b"board")
+    (images / "chart.png").write_bytes((images / "me.png").read_bytes() + b"chart")
+    engineer = repo / "resumes" / "data-engineer.yaml"
+    engineer.write_text(
+        engineer.read_text(encoding="utf-8")
+        + "portfolio:\n"
+        + "  - {file: images/board.png, description: A Grafana board}\n"
+        + "  - {file: images/chart.png, description: A ClickHouse chart}\n",
+        encoding="utf-8",
+    )
+
+    # no photo: every upload is a portfolio one, so the second POST is the chart's
+    backend = repo / "resumes" / "backend.yaml"
+    text = backend.read_text(encoding="utf-8")
+    backend.write_text(text.replace("photo: {file: images/me.png}", "photo: null"), "utf-8")
+    with running_sandbox(SandboxConfig(accounts={TOKEN: Account.example()})) as sandbox:
+        hold = sandbox.hold(2, stage="after", match=is_upload)
+        process = start_cli(sandbox.url, *apply_args(repo))
+        try:
+            reached = hold.wait(WAIT)
+            process.send_signal(signal.SIGKILL)
+            process.communicate(timeout=PROCESS_TIMEOUT)
+        finally:
+            hold.drop()
+        assert reached and hold.settled(WAIT)
+        killed = dict(sandbox.account(TOKEN).artifacts)
+        planned = invoke(sandbox.url, "plan", "--dir", str(repo), "--max-rps", "1000")
+        sandbox.clear_requests()
+        again = invoke(sandbox.url, *apply_args(repo))
+        uploads = [r for r in sandbox.requests if r.method == "POST" and r.path == "/artifacts"]
+        account = sandbox.account(TOKEN)
+        replan, replan_output = replan_exit_code(sandbox.url, repo)
+
+    assert len(killed) == 2  # both portfolio images: the second one unanswered
+    assert planned.output.count("+ adopt ") == 1, planned.output
+    assert "+ upload" not in planned.output, planned.output
+    assert again.exit_code == 0, again.output
+    assert uploads == []
+    assert set(account.artifacts) == set(killed)  # no second artifact of anything
+    portfolio = account.resumes["2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"].fields["portfolio"]
+    assert [entry["description"] for entry in portfolio] == [
+        "A Grafana board",
+        "A ClickHouse chart",
+    ]
+    lock = json.loads((repo / LOCK).read_text(encoding="utf-8"))["artifacts"]
+    assert sorted(entry["id"] for entry in lock.values()) == sorted(killed)
+    assert replan == 0, replan_output
+
+
+def test_no_upload_of_a_type_follows_one_whose_answer_was_lost(tmp_path: Path) -> None:
+    """Two photos: the first POST's answer is lost. The second is not sent in that apply (its
+    record could not list the first one's artifact among those before it, and two records
+    would then claim one artifact); the next apply adopts the first and uploads the second,
+    and each resume shows its own photo."""
+    repo = repository(tmp_path / "repo")
+    images = repo / "resumes" / "images"
+    (images / "other.png").write_bytes((images / "me.png").read_bytes() + b"other")
+    engineer = repo / "resumes" / "data-engineer.yaml"
+    text = engineer.read_text(encoding="utf-8")
+    engineer.write_text(text + "photo: {file: images/other.png}\n", encoding="utf-8")
+    with running_sandbox(SandboxConfig(accounts={TOKEN: Account.example()})) as sandbox:
+        hold = sandbox.hold(1, stage="after", match=is_upload)
+        hold.drop()  # the first upload is made, then its connection closes without an answer
+        failed = invoke(sandbox.url, *apply_args(repo))
+        first_posts = [r for r in sandbox.requests if r.method == "POST" and r.path == "/artifacts"]
+        records = json.loads((repo / INTENTS).read_text(encoding="utf-8"))["uploading"]
+        (first,) = sandbox.account(TOKEN).artifacts
+        planned = invoke(sandbox.url, "plan", "--dir", str(repo), "--max-rps", "1000")
+        again = invoke(sandbox.url, *apply_args(repo))
+        account = sandbox.account(TOKEN)
+        replan, replan_output = replan_exit_code(sandbox.url, repo)
+    assert failed.exit_code == 1, failed.output
+    assert len(first_posts) == 1, failed.output
+    assert "was not uploaded: an earlier photo upload of this apply got no answer" in (
+        failed.output
+    )
+    (record,) = records.values()  # the one whose outcome is unknown
+    assert planned.output.count("+ adopt photo") == 1 and planned.output.count("+ upload") == 1
+    assert again.exit_code == 0, again.output
+    assert len(account.artifacts) == 2
+    shown = {
+        key: account.resumes[resume_id].fields["photo"]["id"]
+        for key, resume_id in (
+            ("backend", BACKEND),
+            ("data-engineer", "2b4d6f8a0c1e3a5c7e9b1d3f5a7c9e1b3d5f7a"),
+        )
+    }
+    lock = json.loads((repo / LOCK).read_text(encoding="utf-8"))["artifacts"]
+    by_file = {entry["file"]: entry["id"] for entry in lock.values()}
+    assert by_file[record["file"]] == first
+    assert shown == {
+        "backend": by_file["resumes/images/me.png"],
+        "data-engineer": by_file["resumes/images/other.png"],
+    }
+    assert replan == 0, replan_output
