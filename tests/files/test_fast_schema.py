@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from resumesync import validation
-from resumesync.validation import CONFIG_SCHEMA, RESUME_SCHEMA, VISIBILITY_SCHEMA
+from resumesync.validation import CONFIG_SCHEMA, RESUME_SCHEMA, VISIBILITY_SCHEMA, schema_check
 from resumesync.yamlfile import interpolate, parse_yaml
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -82,8 +82,8 @@ def _replace(document: Any, path: tuple[Any, ...], value: Any) -> Any:
 
 
 def _agree(name: str, document: Any) -> tuple[bool, bool]:
-    fast = validation._fast_says_valid(name, document)
-    slow = not list(validation._validator(name).iter_errors(document))
+    fast = schema_check._fast_says_valid(name, document)
+    slow = not list(schema_check._validator(name).iter_errors(document))
     assert slow or not fast, f"jsonschema-rs passed what jsonschema refuses: {document!r}"
     return fast, slow
 

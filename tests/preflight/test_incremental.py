@@ -54,7 +54,7 @@ def live_state(conditions: dict[str, dict[str, Any]]) -> LiveState:
 
 @pytest.fixture
 def compilations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts conditions_schema calls (one per compilation)."""
+    """Counts conditions_schema calls (one per compilation), where the validator calls it."""
     calls: list[int] = []
     original = preflight.conditions_schema
 
@@ -62,7 +62,7 @@ def compilations(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(1)
         return original(conditions)
 
-    monkeypatch.setattr(preflight, "conditions_schema", counted)
+    monkeypatch.setattr(preflight.validator, "conditions_schema", counted)
     return calls
 
 

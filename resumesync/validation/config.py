@@ -1,0 +1,18 @@
+"""resumesync.yaml: its schema."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from resumesync.model import SourceMap
+from resumesync.problems import Problem
+from resumesync.validation.report import _Report
+from resumesync.validation.schema_check import _schema_errors
+
+CONFIG_SCHEMA = "config.schema.json"
+
+
+def validate_config(doc: Any, source: SourceMap) -> list[Problem]:
+    report = _Report(source)
+    _schema_errors(CONFIG_SCHEMA, doc, report)
+    return report.findings().errors
