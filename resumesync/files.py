@@ -235,6 +235,7 @@ class _Run:
         self.documents: dict[Path, YamlDocument | None] = {}
         self.unreadable: set[str] = set()  # keys of resume files that could not be parsed
         self.token_envs: tuple[str, ...] = ()  # the profiles' token variables, once read
+        self.shared: dict[Any, Any] = {}  # the files' path tuples and keys (yamlfile.parse_yaml)
 
     def refused_variable(self, name: str) -> str | None:
         """Why `${name}` may not be read: it holds a credential (credentials.py)."""
@@ -261,7 +262,7 @@ class _Run:
         document: YamlDocument | None = None
         try:
             raw = read_confined(self.root, path, limit=MAX_YAML_FILE_BYTES)
-            document = parse_yaml(read_yaml_text(raw, file), file)
+            document = parse_yaml(read_yaml_text(raw, file), file, shared=self.shared)
             if env is not None:
                 document = interpolate(document, env, refuse=self.refused_variable)
         except UnsafePathError as error:

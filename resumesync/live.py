@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from resumesync import dictionaries
@@ -35,6 +36,7 @@ from resumesync.client import (
 )
 from resumesync.endpoints import list_path, resume_path
 from resumesync.imageplan import existing_artifact
+from resumesync.lead import Lead
 from resumesync.model import (
     LIST_KINDS,
     DesiredResume,
@@ -49,6 +51,8 @@ from resumesync.model import (
 from resumesync.normalize import metro_to_check
 from resumesync.preflight import clone_put_body, new_resume_body
 from resumesync.problems import Problem, ProblemsError
+
+READ_AHEAD = 4  # resumes read at once, per request the client runs at once
 
 
 class NotInAccountError(ProblemsError):
@@ -92,43 +96,59 @@ async def read_live_state(
     gates = None if sent is None else WriteGates(client, sent)
     conditions = sent is not None  # the plan's reads, not a saved plan's re-read
 
-    mine = await client.get_mine()  # first: a bad token fails once, not once per read
-    account = summaries(mine)
+    # /resumes/mine leads: a bad token or a dead server fails it, and its error is the run's.
+    # The reads the files name need not wait for it: as many as the client runs at once go
+    # out beside it (their retries wait for it: lead.py), the others once it is in.
+    lead = Lead(_account(client))
+    room = client.settings.parallelism - 1
+    # Resumes read at once: enough to keep every connection busy, few enough that the page 0s
+    # of a thousand lists are not all held while their other pages wait (memory).
+    reading = asyncio.Semaphore(READ_AHEAD * client.settings.parallelism)
+    resume_reads = []
+    for resume_id in ids:
+        read = partial(
+            _read_resume,
+            reading,
+            client,
+            resume_id,
+            kinds_by_id[resume_id],
+            files_by_id[resume_id],
+            gates,
+            on_resume,
+        )
+        cost = 1 + len(kinds_by_id[resume_id])  # the document and each list's page 0
+        if cost <= room:
+            room -= cost
+            resume_reads.append(lead.beside(read))
+        else:
+            resume_reads.append(lead.after(read))
     image_types = sorted(
         {image.artifact_type for resume in desired.resumes for image in resume.images}
     )
     # the artifacts tell whether the lock's images are still there; their conditions are
     # for the plan's checks of new uploads only (like the resumes' conditions)
     artifact_reads = [
-        _read_artifacts(client, desired, kind, with_conditions=conditions) for kind in image_types
+        lead.after(partial(_read_artifacts, client, desired, kind, with_conditions=conditions))
+        for kind in image_types
     ]
     creation_reads = (
         # also without `conditions`: what a new resume lacks to be published decides the plan
-        [client.get_creation_availability(), client.get_new_resume_conditions()] if creating else []
+        [lead.after(client.get_creation_availability), lead.after(client.get_new_resume_conditions)]
+        if creating
+        else []
     )
     # the dictionaries of the ids a new resume's POST sends (the preflight checks them)
     new_ids = (
-        [gates.dictionaries.read_for(new_resume_body(r)) for r in desired.resumes if r.to_create]
+        [
+            lead.after(partial(gates.dictionaries.read_for, new_resume_body(r)))
+            for r in desired.resumes
+            if r.to_create
+        ]
         if gates is not None
         else []
     )
-    reads = await gather_or_cancel(
-        [
-            *creation_reads,
-            *artifact_reads,
-            *(
-                _read_resume(
-                    client,
-                    resume_id,
-                    kinds_by_id[resume_id],
-                    files_by_id[resume_id],
-                    gates,
-                    on_resume,
-                )
-                for resume_id in ids
-            ),
-            *new_ids,
-        ]
+    account, *reads = await gather_or_cancel(
+        [lead.task, *creation_reads, *artifact_reads, *resume_reads, *new_ids]
     )
     reads = reads[: len(reads) - len(new_ids)]
     creation, new_conditions = reads[: len(creation_reads)] or (None, None)
@@ -203,12 +223,17 @@ async def _read_artifacts(
     return items, found
 
 
+async def _account(client: HHClient) -> list[ResumeSummary]:
+    return summaries(await client.get_mine())
+
+
 def summaries(mine: list[dict[str, Any]]) -> list[ResumeSummary]:
     """The account's resumes (GET /resumes/mine items) as id and title, each checked."""
     return [_summary(item, index) for index, item in enumerate(mine)]
 
 
 async def _read_resume(
+    reading: asyncio.Semaphore,
     client: HHClient,
     resume_id: str,
     kinds: set[ListKind],
@@ -216,9 +241,9 @@ async def _read_resume(
     gates: WriteGates | None,
     on_resume: OnResume | None,
 ) -> LiveResume | None:
-    """The resume and its lists, all at once, then (with `gates`) what gates its writes as
-    soon as the document is in, and `on_resume` once everything is; None when the account
-    has no such resume (404)."""
+    """The resume and its lists, all at once (once `reading` lets it start), then (with
+    `gates`) what gates its writes as soon as the document is in, and `on_resume` once
+    everything is; None when the account has no such resume (404)."""
     ordered = [kind for kind in LIST_KINDS if kind in kinds]
 
     async def document_then_gates() -> tuple[dict[str, Any], dict[str, Any] | None]:
@@ -231,16 +256,17 @@ async def _read_resume(
         return document, _object(conditions, f"{resume_path(resume_id)}/conditions")
 
     try:
-        (document, conditions), *lists = await gather_or_cancel(
-            [document_then_gates(), *(client.get_list(resume_id, k) for k in ordered)]
-        )
+        async with reading:
+            (document, conditions), *lists = await gather_or_cancel(
+                [document_then_gates(), *(client.get_list(resume_id, k) for k in ordered)]
+            )
     except NotFoundError:
         return None
     live = LiveResume(
         resume_id=resume_id,
         document=document,
         lists={
-            kind: _live_list(kind, body, list_path(resume_id, kind))
+            kind: _live_list(kind, body, list_path(resume_id, kind), _declared(files, kind))
             for kind, body in zip(ordered, lists, strict=True)
         },
         conditions=conditions,
@@ -395,8 +421,18 @@ def _summary(item: dict[str, Any], index: int) -> ResumeSummary:
     return ResumeSummary(resume_id=resume_id, title=title if isinstance(title, str) else "")
 
 
-def _live_list(kind: ListKind, body: dict[str, Any], path: str) -> LiveList:
+def _declared(files: list[DesiredResume], kind: ListKind) -> dict[str, str]:
+    """The employer ids the files declare for a list, each its own key and value."""
+    return {e: e for resume in files if kind in resume.lists for e in resume.lists[kind].employers}
+
+
+def _live_list(
+    kind: ListKind, body: dict[str, Any], path: str, declared: Mapping[str, str] | None = None
+) -> LiveList:
+    """`declared`: the files' ids for this list; a live id they hold is kept as their string
+    object, not a second copy (200,000 employers at agency scale: about 10 MB)."""
     employers: dict[str, str] = {}
+    declared = declared or {}
     for index, item in enumerate(body["items"]):
         employer = item.get("id")
         if not (isinstance(employer, str) and _EMPLOYER_ID.fullmatch(employer)):
@@ -404,7 +440,7 @@ def _live_list(kind: ListKind, body: dict[str, Any], path: str) -> LiveList:
                 "GET", path, f"items[{index}].id is not a string of digits ({_kind(employer)})"
             )
         name = item.get("name")
-        employers[employer] = name if isinstance(name, str) else ""
+        employers[declared.get(employer, employer)] = name if isinstance(name, str) else ""
     return LiveList(
         kind=kind,
         employers=employers,

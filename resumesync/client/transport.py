@@ -41,6 +41,7 @@ from resumesync.client.retry import (
 )
 from resumesync.credentials import Secrets
 from resumesync.interrupt import CURRENT_CALL
+from resumesync.lead import may_retry
 from resumesync.ratelimit import Clock, RateLimiter, Sleep, backoff_delay, parse_retry_after
 
 logger = logging.getLogger(__name__)
@@ -212,8 +213,12 @@ class Transport:
                     )
             except RETRY_EXCEPTIONS as exc:
                 sent = may_have_been_sent(exc)
-                if attempt > retries or (sent and not idempotent) or is_permanent(exc):
-                    # is_permanent: a name that does not resolve will not resolve later
+                if (
+                    attempt > retries
+                    or (sent and not idempotent)
+                    or is_permanent(exc)  # a name that does not resolve will not later
+                    or not await may_retry()  # the run's first read failed (lead.py)
+                ):
                     raise self._transport_error(method, path, attempt, exc) from None
                 dropped_after_send = dropped_after_send or sent
                 reason = self._timeout_reason(exc) or f"connection error ({type(exc).__name__})"
@@ -237,6 +242,7 @@ class Transport:
                     status not in (RETRY_STATUSES if idempotent else NOT_APPLIED_STATUSES)
                     or attempt > retries
                     or publish_not_yet(status, method, path, body)
+                    or not await may_retry()
                 ):
                     error = error_from_response(status, method, path, body, attempts=attempt)
                     if isinstance(error, PublishNotYet):

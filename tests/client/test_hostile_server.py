@@ -213,6 +213,9 @@ def one_managed_blacklist(employer: str) -> DesiredState:
 
 
 def test_when_resumes_mine_fails_no_other_read_starts() -> None:
+    """Only the reads that went out beside it (the resume and its list's page 0: issue 16,
+    tests/client/test_first_round.py), each once; nothing after them (no conditions)."""
+
     def route(method: str, path: str) -> Any:
         return lambda handler: json_body(handler, {"errors": [{"type": "oauth"}]}, 403)
 
@@ -223,9 +226,13 @@ def test_when_resumes_mine_fails_no_other_read_starts() -> None:
             async with make_client(server.url, retries=0) as client:
                 return await read_live_state(desired, client, sent=lambda r, d: {"title": "x"})
 
-        with pytest.raises(ClientError):
+        with pytest.raises(ClientError, match=r"^GET /resumes/mine: HTTP 403"):
             bounded(main())
-    assert [path.split("?")[0] for _, path in server.requests] == ["/resumes/mine"]
+    sent = [path.split("?")[0] for _, path in server.requests]
+    beside = {f"/resumes/{RESUME}", f"/resumes/{RESUME}/blacklist"}  # may be cancelled unsent
+    assert "/resumes/mine" in sent
+    assert set(sent) - {"/resumes/mine"} <= beside
+    assert len(sent) == len(set(sent))
 
 
 # --- §6/§7: data from the server is checked before use -----------------------------------------
