@@ -17,7 +17,7 @@ def small_files(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def whole(text: str) -> yamlfile.YamlDocument:
-    return yamlfile._parse(text, "v.yaml", None)
+    return yamlfile.parse._parse(text, "v.yaml", None)
 
 
 def same(text: str) -> yamlfile.YamlDocument:
