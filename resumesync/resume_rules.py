@@ -5,7 +5,7 @@ before `start`, one native language, unique `skill_set`, `metro` only with `area
 
 They judge what the plan sends: hh.ru's rules change and old resumes keep old values, so a value
 the server already holds is never refused. `validate` (offline) reports a broken rule as a
-warning (validation.py); `plan` as an error, for the fields it sends (preflight.py). A Report
+warning (resumesync.validation); `plan` as an error, for the fields it sends (preflight). A Report
 receives three kinds of findings: `shape` (a type the body cannot carry: always an error),
 `rule` (a documented rule) and `note` (what the server would silently change).
 """

@@ -44,7 +44,7 @@ REF_PREFIX = "#/components/schemas/"
 
 # The spec reuses response shapes in requests. The server takes only ids from dictionary
 # entries and artifacts, and builds a phone from either `formatted` or its three parts
-# (validation.py checks that rule), so these are not required in what a user writes.
+# (resumesync.validation checks that rule), so these are not required in what a user writes.
 SERVER_FILLED: dict[str, set[str]] = {
     "_IncludesIdName": {"name"},
     "_IncludesArea": {"name", "url"},

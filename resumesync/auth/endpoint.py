@@ -19,6 +19,7 @@ import httpx
 
 from resumesync.auth.errors import LOGIN_AGAIN, LoginRequired, OAuthError, TokenError
 from resumesync.auth.pair import TokenPair
+from resumesync.auth.request import bounded_request
 from resumesync.hosts import hh_url_problem
 
 MAX_ANSWER_BYTES = 64 * 1024  # a token answer is a few hundred bytes
@@ -156,25 +157,26 @@ class TokenEndpoint:
         try:
             # One attempt: a refresh whose answer was lost may have spent the refresh token,
             # and a second one would then only get "token has already been refreshed".
-            with (
-                httpx.Client(
-                    timeout=self.timeout, verify=not self.url.startswith("http://")
-                ) as http,
-                http.stream("POST", self.url, data=form, headers=headers) as response,
-            ):
-                content = _read_capped(response)
+            answer = bounded_request(
+                "POST",
+                self.url,
+                timeout=self.timeout,
+                max_bytes=MAX_ANSWER_BYTES,
+                headers=headers,
+                data=form,
+            )
         except httpx.HTTPError as error:
             raise TokenError(
                 f"cannot reach the token endpoint {self.url}: {_redact(str(error), secrets)}"
             ) from None
         body: Any = None
-        if content is not None:
+        if answer.body is not None:
             try:
-                body = json.loads(content)
+                body = json.loads(answer.body)
             except ValueError:
                 body = None
-        if response.status_code != 200:
-            error = oauth_error(body, response.status_code)
+        if answer.status != 200:
+            error = oauth_error(body, answer.status)
             error.args = (_redact(str(error), secrets),)
             raise error
         if not isinstance(body, dict):
@@ -183,18 +185,6 @@ class TokenEndpoint:
             return TokenPair.from_response(body, self.clock())
         except ValueError as error:
             raise TokenError(f"{self.url}: {error}") from None
-
-
-def _read_capped(response: httpx.Response) -> bytes | None:
-    """The body, or None past MAX_ANSWER_BYTES (a token answer is a few hundred bytes; a
-    hostile endpoint's endless one is not read to its end)."""
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _redact(text: str, secrets: list[str]) -> str:

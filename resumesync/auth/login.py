@@ -13,6 +13,7 @@ open a browser and read a pasted line.
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 from collections.abc import Callable
@@ -25,11 +26,13 @@ from resumesync.auth.endpoint import TokenEndpoint
 from resumesync.auth.errors import OAuthError, TokenError
 from resumesync.auth.loopback import LoopbackListener, Redirect, redirect_from_query
 from resumesync.auth.pair import TokenPair
+from resumesync.auth.request import bounded_request
 from resumesync.auth.store import StoredPair, TokenStore
 
 DEFAULT_OAUTH_URL = "https://hh.ru"
 DEFAULT_REDIRECT_URI = "http://127.0.0.1:8765/callback"
 LISTEN_TIMEOUT = 300.0  # seconds for the user to log in and consent
+ME_MAX_BYTES = 1024 * 1024  # GET /me is a few kilobytes
 
 
 @dataclass(frozen=True)
@@ -127,9 +130,14 @@ def fetch_account(
         "Accept": "application/json",
     }
     try:
-        with httpx.Client(timeout=timeout, verify=not api_url.startswith("http://")) as http:
-            response = http.get(f"{api_url.rstrip('/')}/me", headers=headers)
-        body = response.json() if response.status_code == 200 else None
+        answer = bounded_request(
+            "GET",
+            f"{api_url.rstrip('/')}/me",
+            timeout=timeout,
+            max_bytes=ME_MAX_BYTES,
+            headers=headers,
+        )
+        body = json.loads(answer.body) if answer.status == 200 and answer.body else None
     except (httpx.HTTPError, ValueError):
         body = None
     if not isinstance(body, dict):

@@ -13,7 +13,7 @@ from resumesync.preflight.conditions import EMPTY, parse_date
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-_IF_EMPTY = {"enum": list(EMPTY)}  # every field's `if` (see _if_keyword)
+_IF_EMPTY = {"enum": list(EMPTY)}  # every field's `if` (see fast_if_keyword)
 
 
 def text_min_length(text: str) -> int:
@@ -26,7 +26,7 @@ def text_max_length(text: str) -> int:
     return len(text.strip())
 
 
-def _keyword(
+def keyword_from_check(
     check: Callable[[Any, Any], str | None],
 ) -> Callable[[Any, Any, Any, Any], Iterator[ValidationError]]:
     """A jsonschema keyword from `check(bound, instance) -> message or None`."""
@@ -80,7 +80,7 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str | list | tuple | dict) and not value)
 
 
-def _if_keyword(
+def fast_if_keyword(
     standard: Callable[[Any, Any, Any, Any], Iterator[ValidationError]],
 ) -> Callable[[Any, Any, Any, Any], Iterator[ValidationError]]:
     """`if` deciding every field's `if: {enum: EMPTY}` directly: the standard keyword runs a

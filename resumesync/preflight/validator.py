@@ -9,7 +9,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from resumesync.preflight.conditions import conditions_schema
-from resumesync.preflight.keywords import VOCABULARY, _if_keyword, _keyword
+from resumesync.preflight.keywords import VOCABULARY, fast_if_keyword, keyword_from_check
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 def _validator_class() -> type[Validator]:
     from jsonschema import Draft202012Validator, validators
 
-    keywords = {name: _keyword(check) for name, check in VOCABULARY.items()}
-    keywords["if"] = _if_keyword(Draft202012Validator.VALIDATORS["if"])
+    keywords = {name: keyword_from_check(check) for name, check in VOCABULARY.items()}
+    keywords["if"] = fast_if_keyword(Draft202012Validator.VALIDATORS["if"])
     return validators.extend(Draft202012Validator, keywords)
 
 

@@ -24,15 +24,10 @@ from resumesync.sandbox.persistence import (
     reset_persistent_sandbox,
     state_path,
 )
+from resumesync.sandbox.requestlog import LoggedRequest
 from resumesync.sandbox.schema import response_errors
-from resumesync.sandbox.server import (
-    DEFAULT_TOKEN,
-    LoggedRequest,
-    RunningSandbox,
-    connection_help,
-    running_sandbox,
-    serve,
-)
+from resumesync.sandbox.server import DEFAULT_TOKEN
+from resumesync.sandbox.serving import RunningSandbox, connection_help, running_sandbox, serve
 
 __all__ = [
     "DEFAULT_TOKEN",

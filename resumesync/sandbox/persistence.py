@@ -18,7 +18,7 @@ from pathlib import Path
 from resumesync.safefs import atomic_write
 from resumesync.sandbox.account import Account
 from resumesync.sandbox.config import SandboxConfig
-from resumesync.sandbox.server import RunningSandbox, running_sandbox
+from resumesync.sandbox.serving import RunningSandbox, running_sandbox
 
 SANDBOX_TOKEN = "USERsandbox"
 STATE_DIRECTORY = ".resumesync"

@@ -338,7 +338,8 @@ def employer_info(employer_id: str, account: Account, view: View) -> dict[str, A
 
 def artifact(item: Artifact) -> dict[str, Any]:
     shown = item.shown()
-    shown.update({"state": {"id": item.state, "name": item.state}, "type": item.type})
+    # The documented keys only (artifacts.ru.md): a listing is already of one type.
+    shown["state"] = {"id": item.state, "name": item.state}
     if item.state != "ok":  # no image sizes before processing is done (the spec: null)
         shown["small"] = shown["medium"] = None
     if item.type == "portfolio":

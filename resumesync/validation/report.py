@@ -19,7 +19,7 @@ class Findings:
 
 
 @dataclass
-class _Report:
+class Report:
     """Problems of one document, and the paths already explained by a specific message."""
 
     source: SourceMap

@@ -10,10 +10,10 @@ from resumesync.model import JsonPath, SourceMap
 from resumesync.problems import Problem
 from resumesync.resources import load_schema
 from resumesync.resume_rules import documented_rules
-from resumesync.validation.report import Findings, _Report
-from resumesync.validation.schema_check import _schema_errors
-from resumesync.validation.shapes import _Same, _shape
-from resumesync.validation.wording import READ_ONLY, _did_you_mean
+from resumesync.validation.report import Findings, Report
+from resumesync.validation.schema_check import check_schema
+from resumesync.validation.shapes import ByIdentity, shape_of
+from resumesync.validation.wording import READ_ONLY, did_you_mean
 
 RESUME_SCHEMA = "resume.schema.json"
 
@@ -33,18 +33,18 @@ def validate_resume_document(doc: Any, source: SourceMap) -> list[Problem]:
 
 def check_resume_document(doc: Any, source: SourceMap) -> Findings:
     """Errors and warnings of one resume document: schema, top-level keys, documented rules."""
-    report = _Report(source)
+    report = Report(source)
     schema = load_schema(RESUME_SCHEMA)
     if isinstance(doc, dict):
         _top_level_keys(doc, schema, report)
         _unknown_nested(doc, schema, report)
         documented_rules(doc, report)  # warnings here: plan judges them on what it sends
     _finite_numbers(doc, (), report)
-    _schema_errors(RESUME_SCHEMA, doc, report)
+    check_schema(RESUME_SCHEMA, doc, report)
     return report.findings()
 
 
-def _top_level_keys(doc: dict[str, Any], schema: dict[str, Any], report: _Report) -> None:
+def _top_level_keys(doc: dict[str, Any], schema: dict[str, Any], report: Report) -> None:
     properties: dict[str, Any] = schema["properties"]
     writable = [
         name for name, sub in properties.items() if not sub.get("readOnly") and name not in OUR_KEYS
@@ -54,16 +54,16 @@ def _top_level_keys(doc: dict[str, Any], schema: dict[str, Any], report: _Report
         if key in TOP_LEVEL_MESSAGES:
             report.error(path, TOP_LEVEL_MESSAGES[key], handled=True)
         elif key in properties and properties[key].get("readOnly"):
-            report.error(path, READ_ONLY + _did_you_mean(key, writable, cutoff=0.85), handled=True)
+            report.error(path, READ_ONLY + did_you_mean(key, writable, cutoff=0.85), handled=True)
         elif key not in properties:
-            report.error(path, "unknown field" + _did_you_mean(key, writable), handled=True)
+            report.error(path, "unknown field" + did_you_mean(key, writable), handled=True)
 
 
 # Nested objects of the API's shapes list their properties; the server ignores any other key, so
 # a typo there would be sent (the whole field with it) and dropped: the live value of the field
 # the user meant is lost and the plan shows the typo forever. An error, naming the closest
 # declared field, wherever the schema lists properties and does not allow others explicitly.
-def _unknown_nested(doc: dict[str, Any], schema: dict[str, Any], report: _Report) -> None:
+def _unknown_nested(doc: dict[str, Any], schema: dict[str, Any], report: Report) -> None:
     for key, value in doc.items():
         sub = schema["properties"].get(key)
         if key not in OUR_KEYS and isinstance(sub, dict) and not sub.get("readOnly"):
@@ -71,9 +71,9 @@ def _unknown_nested(doc: dict[str, Any], schema: dict[str, Any], report: _Report
 
 
 def _walk_unknown(
-    value: Any, schemas: list[Any], root: dict[str, Any], path: JsonPath, report: _Report
+    value: Any, schemas: list[Any], root: dict[str, Any], path: JsonPath, report: Report
 ) -> None:
-    shape = _shape(_Same(schemas), _Same([root]))
+    shape = shape_of(ByIdentity(schemas), ByIdentity([root]))
     if isinstance(value, dict):
         declared = shape.declared
         if not declared or shape.open:
@@ -84,7 +84,7 @@ def _walk_unknown(
             if key in declared:
                 _walk_unknown(item, declared[key], root, (*path, key), report)
             else:
-                hint = _did_you_mean(key, declared)
+                hint = did_you_mean(key, declared)
                 message = "unknown field: not part of the API's shape" + hint
                 report.error((*path, key), message, handled=True)
     elif isinstance(value, list):
@@ -94,7 +94,7 @@ def _walk_unknown(
                 _walk_unknown(item, items, root, (*path, index), report)
 
 
-def _finite_numbers(value: Any, path: JsonPath, report: _Report) -> None:
+def _finite_numbers(value: Any, path: JsonPath, report: Report) -> None:
     """JSON has no infinity or NaN (YAML's `.inf` / `.nan`): the request body could not carry it."""
     if isinstance(value, float) and not math.isfinite(value):
         report.error(path, "must be a finite number", handled=True)

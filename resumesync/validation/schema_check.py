@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 from resumesync.model import JsonPath
 from resumesync.resources import load_schema
 from resumesync.typehints import type_hint
-from resumesync.validation.report import _Report
-from resumesync.validation.wording import READ_ONLY, _did_you_mean, _json_type, _words
+from resumesync.validation.report import Report
+from resumesync.validation.wording import READ_ONLY, did_you_mean, either_of, json_type
 
 if TYPE_CHECKING:  # jsonschema is imported only when jsonschema-rs refuses a document
     from jsonschema import Draft202012Validator
@@ -46,7 +46,7 @@ def _fast_says_valid(name: str, instance: Any) -> bool:
         return False
 
 
-def _schema_errors(name: str, instance: Any, report: _Report) -> None:
+def check_schema(name: str, instance: Any, report: Report) -> None:
     if _fast_says_valid(name, instance):
         return
     validator = _validator(name)
@@ -75,11 +75,11 @@ def _explain(error: ValidationError) -> list[tuple[JsonPath, str]]:
     if keyword == "additionalProperties":
         declared = schema.get("properties", {})
         extra = [key for key in error.instance if key not in declared]
-        return [((*path, key), "unknown field" + _did_you_mean(key, declared)) for key in extra]
+        return [((*path, key), "unknown field" + did_you_mean(key, declared)) for key in extra]
     if keyword == "type":
         expected = value if isinstance(value, list) else [value]
         hint = type_hint(path, expected, error.instance)
-        return [(path, f"expected {_words(expected)}, got {_json_type(error.instance)}{hint}")]
+        return [(path, f"expected {either_of(expected)}, got {json_type(error.instance)}{hint}")]
     if keyword == "enum":
         return [(path, "must be one of: " + ", ".join(json.dumps(item) for item in value))]
     if keyword in ("pattern", "format") and schema.get("format") == "date":
@@ -136,7 +136,7 @@ def _explain_choice(error: ValidationError, path: JsonPath) -> list[tuple[JsonPa
         return [pair for sub in fitting[0] for pair in _explain(sub)]
     if not fitting and wrong_type:
         hint = type_hint(path, wrong_type, error.instance)
-        return [(path, f"expected {_words(wrong_type)}, got {_json_type(error.instance)}{hint}")]
+        return [(path, f"expected {either_of(wrong_type)}, got {json_type(error.instance)}{hint}")]
     deepest = max((sub for errors in fitting for sub in errors), key=lambda e: len(e.absolute_path))
     if len(deepest.absolute_path) > len(path):
         return _explain(deepest)

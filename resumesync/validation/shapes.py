@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 
-class _Same:
+class ByIdentity:
     """Schema objects as a cache key, by identity: the schemas come from load_schema's cache
     and live as long as the process (the key holds them, so their ids stay theirs)."""
 
@@ -22,7 +22,7 @@ class _Same:
         return hash(self.ids)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.ids == self.ids
+        return isinstance(other, ByIdentity) and other.ids == self.ids
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class _Shape:
 
 
 @cache
-def _shape(schemas: _Same, root: _Same) -> _Shape:
+def shape_of(schemas: ByIdentity, root: ByIdentity) -> _Shape:
     """What a value checked against `schemas` may hold, computed once per run and schema set
     (every list item and every file would otherwise expand the same $refs again)."""
     leaves = _expand(list(schemas.objects), root.objects[0])

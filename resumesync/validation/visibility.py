@@ -9,9 +9,9 @@ from typing import Any
 
 from resumesync.model import ACCESS_TYPES, LIST_KINDS, JsonPath, SourceMap
 from resumesync.problems import Problem
-from resumesync.validation.report import Findings, _Report
-from resumesync.validation.schema_check import _schema_errors
-from resumesync.validation.wording import _did_you_mean, _json_type
+from resumesync.validation.report import Findings, Report
+from resumesync.validation.schema_check import check_schema
+from resumesync.validation.wording import did_you_mean, json_type
 
 VISIBILITY_SCHEMA = "visibility.schema.json"
 _EMPLOYER_ID = re.compile(r"[1-9][0-9]*")
@@ -51,7 +51,7 @@ def validate_visibility(doc: Any, source: SourceMap, resumes: Mapping[str, str])
 
 
 def check_visibility(doc: Any, source: SourceMap, resumes: Mapping[str, str]) -> Findings:
-    report = _Report(source)
+    report = Report(source)
     if isinstance(doc, dict):
         defaults = doc.get("defaults") if isinstance(doc.get("defaults"), dict) else {}
         default_lists = _check_lists(defaults, ("defaults",), report)
@@ -75,7 +75,7 @@ def check_visibility(doc: Any, source: SourceMap, resumes: Mapping[str, str]) ->
         for entry_key, entry in entries.items():  # entries matching no resume: still check them
             if entry_key not in matched.values() and isinstance(entry, dict):
                 _check_lists(entry, ("resumes", entry_key), report)
-    _schema_errors(VISIBILITY_SCHEMA, _without_members(doc), report)
+    check_schema(VISIBILITY_SCHEMA, _without_members(doc), report)
     return report.findings()
 
 
@@ -107,7 +107,7 @@ def _without_members(doc: Any) -> Any:
 
 
 def _check_lists(
-    owner: dict[str, Any], path: JsonPath, report: _Report
+    owner: dict[str, Any], path: JsonPath, report: Report
 ) -> dict[str, dict[str, JsonPath]]:
     """Employer ids and duplicates of the lists in `owner` -> kind -> {employer id: path}."""
     lists: dict[str, dict[str, JsonPath]] = {}
@@ -139,21 +139,21 @@ def _check_lists(
     return lists
 
 
-def _employer_entry_problems(item: dict[str, Any], path: JsonPath, report: _Report) -> bool:
+def _employer_entry_problems(item: dict[str, Any], path: JsonPath, report: Report) -> bool:
     """{id: ..., name: ...}: only these two keys, and a string name."""
     found = False
     for key in item:
         if key not in ("id", "name"):
-            report.error((*path, key), "unknown field" + _did_you_mean(key, ("id", "name")))
+            report.error((*path, key), "unknown field" + did_you_mean(key, ("id", "name")))
             found = True
     if "name" in item and not isinstance(item["name"], str):
-        report.error((*path, "name"), f"expected string, got {_json_type(item['name'])}")
+        report.error((*path, "name"), f"expected string, got {json_type(item['name'])}")
         found = True
     return found
 
 
 def _match_keys(
-    entries: dict[str, Any], resumes: Mapping[str, str], report: _Report
+    entries: dict[str, Any], resumes: Mapping[str, str], report: Report
 ) -> dict[str, str]:
     """resume key -> the key of its entry under `resumes:` (a file stem or a resume id)."""
     by_id = {resume_id: key for key, resume_id in resumes.items()}
@@ -161,7 +161,7 @@ def _match_keys(
     for entry_key in entries:
         key = entry_key if entry_key in resumes else by_id.get(entry_key)
         if key is None:
-            hint = _did_you_mean(entry_key, resumes)
+            hint = did_you_mean(entry_key, resumes)
             report.error(
                 ("resumes", entry_key),
                 "no resume file has this key (file name) or id" + hint,
@@ -182,7 +182,7 @@ def _match_keys(
 def _check_conflicts(
     defaults: dict[str, dict[str, JsonPath]],
     entry: dict[str, dict[str, JsonPath]],
-    report: _Report,
+    report: Report,
 ) -> None:
     """An employer on both lists of one resume (defaults included) is an error."""
     merged = {kind: {**defaults.get(kind, {}), **entry.get(kind, {})} for kind in LIST_KINDS}

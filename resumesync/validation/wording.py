@@ -10,12 +10,12 @@ from typing import Any
 READ_ONLY = "read-only field: the server sets it"
 
 
-def _did_you_mean(key: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
+def did_you_mean(key: str, candidates: Iterable[str], cutoff: float = 0.6) -> str:
     close = difflib.get_close_matches(key, list(candidates), n=1, cutoff=cutoff)
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
-def _json_type(value: Any) -> str:
+def json_type(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -31,6 +31,6 @@ def _json_type(value: Any) -> str:
     return "object"
 
 
-def _words(types: Iterable[str]) -> str:
+def either_of(types: Iterable[str]) -> str:
     names = list(dict.fromkeys(types))
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]

@@ -1,5 +1,5 @@
 """The fast first pass (jsonschema-rs) never passes a document that jsonschema would refuse:
-validation.py trusts its "valid" and asks jsonschema (which writes the messages) otherwise."""
+schema_check trusts its "valid" and asks jsonschema (which writes the messages) otherwise."""
 
 from __future__ import annotations
 

@@ -49,6 +49,16 @@ def test_upload_list_edit_and_delete(client: httpx.Client, sandbox: RunningSandb
     assert client.delete(f"/artifacts/{work['id']}").status_code == 404
 
 
+def test_listed_images_carry_only_the_documented_keys(client: httpx.Client) -> None:
+    """artifacts.ru.md: id, state, small, medium, and a description only for portfolio."""
+    upload(client, "photo")
+    upload(client, "portfolio", description="Boards")
+    photo = client.get("/artifacts/photo").json()["items"][0]
+    work = client.get("/artifacts/portfolio").json()["items"][0]
+    assert sorted(photo) == ["id", "medium", "small", "state"]
+    assert sorted(work) == ["description", "id", "medium", "small", "state"]
+
+
 def test_resumes_use_uploaded_images_until_they_are_deleted(client: httpx.Client) -> None:
     photo_id = upload(client, "photo").json()["id"]
     assert client.put(f"/resumes/{BACKEND}", json={"photo": {"id": photo_id}}).status_code == 204

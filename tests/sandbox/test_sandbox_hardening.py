@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from resumesync.cli import cli
-from resumesync.sandbox import server as server_module
-from resumesync.sandbox.server import loopback_host
+from resumesync.sandbox import handler, requestlog
+from resumesync.sandbox.handler import loopback_host
 
 from .support import BACKEND, make_client
 
@@ -62,7 +62,7 @@ def test_loopback_names() -> None:
 def test_a_body_over_the_limit_is_refused_unread(
     start: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(server_module, "MAX_BODY_BYTES", 1000)
+    monkeypatch.setattr(handler, "MAX_BODY_BYTES", 1000)
     sandbox, client = start()
     url = httpx.URL(sandbox.url)
     head = (
@@ -83,7 +83,7 @@ def test_a_body_over_the_limit_is_refused_unread(
 def test_the_log_keeps_big_bodies_small(
     start: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(server_module, "MAX_LOGGED_BODY_BYTES", 100)
+    monkeypatch.setattr(requestlog, "MAX_LOGGED_BODY_BYTES", 100)
     sandbox, client = start()
     client.put(f"/resumes/{BACKEND}", json={"title": "x" * 500})
     assert sandbox.requests[-1].body == {"not_logged": "body too large", "size": 512}
