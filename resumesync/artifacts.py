@@ -1,6 +1,6 @@
 """Local images for photos and portfolios: content hashes, types, and the lock file's entries.
 
-Pure functions (no I/O): lockfile.py reads and writes `resumesync.lock`, files.py reads the
+Pure functions (no I/O): lockfile.py reads and writes `resumesync.lock`, files/images.py reads the
 images, imageplan.py plans the uploads.
 
 `resumesync.lock` (committed, at the repository root) maps each uploaded image's content to

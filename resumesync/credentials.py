@@ -3,7 +3,7 @@ everything resumesync prints, saves or sends.
 
 - A variable holds a credential when its name starts with `HH_TOKEN` (`HH_TOKEN` itself and
   every profile's `token_env`, which must start so) or is one of the OAuth secrets. A
-  repository file may not read one through `${VAR}` (files.py), nor name another variable as
+  repository file may not read one through `${VAR}` (files/run.py), nor name another variable as
   a profile's token (`token_env_problem`).
 - Second line of defence, for a value that got in anyway (pasted into a file, echoed by a
   server): `Secrets.find` says which credential a text or JSON value contains, and the plan,

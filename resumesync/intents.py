@@ -12,35 +12,25 @@ resume while an unmanaged resume with the same title is on the account (creation
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from resumesync.localstate import read_records, state_path, write_records
 from resumesync.model import CreateIntent
-from resumesync.safefs import atomic_write
 
-STATE_DIR = ".resumesync"
 INTENTS_FILE = "creating.json"
-MAX_BYTES = 1024 * 1024  # a record is a few hundred bytes; anything larger is not ours
+SECTION = "creating"
 
 
 def intents_path(root: Path) -> Path:
-    return Path(root) / STATE_DIR / INTENTS_FILE
+    return state_path(root, INTENTS_FILE)
 
 
 def read_intents(root: Path) -> dict[str, CreateIntent]:
     """The records left by interrupted applies; a missing or unreadable file is no record."""
-    path = intents_path(root)
-    try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_BYTES:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
     found: dict[str, CreateIntent] = {}
-    items = data.get("creating") if isinstance(data, dict) else None
-    for key, item in (items or {}).items() if isinstance(items, dict) else ():
+    for key, item in read_records(root, INTENTS_FILE, SECTION).items():
         intent = _intent(key, item)
         if intent is not None:
             found[key] = intent
@@ -72,26 +62,10 @@ def clear_intent(root: Path, key: str) -> None:
 
 
 def _write(root: Path, intents: dict[str, CreateIntent]) -> None:
-    path = intents_path(root)
-    if not intents:
-        path.unlink(missing_ok=True)  # nothing in flight: no record at all
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ignore = path.parent / ".gitignore"
-    if not ignore.exists():  # local state, never committed
-        ignore.write_text("*\n", encoding="utf-8")
-    data = {
-        "creating": {
-            key: {name: value for name, value in asdict(intent).items() if name != "key"}
-            for key, intent in sorted(intents.items())
-        }
+    records = {
+        key: {name: value for name, value in asdict(intent).items() if name != "key"}
+        for key, intent in sorted(intents.items())
     }
-    for item in data["creating"].values():
+    for item in records.values():
         item["known_ids"] = list(item["known_ids"])
-    atomic_write(
-        path,
-        json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-        keep_mode=True,
-        durable=True,
-        root=root,
-    )
+    write_records(root, INTENTS_FILE, SECTION, records)

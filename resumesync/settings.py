@@ -85,7 +85,7 @@ def resolve_settings(
     """Settings for one account: options win over the environment, which wins over the config.
 
     Raises ProblemsError for a `config_api_url` or `token_env` that repository files may not
-    name (files.py reports the same at their lines; this is the last check before use).
+    name (files/config.py reports the same at their lines; this is the last check before use).
     """
     problems = []
     why = token_env_problem(token_env)

@@ -13,35 +13,25 @@ lock write leaves one artifact that no lock names (never deleted; README says so
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from resumesync.artifacts import ARTIFACT_TYPES, UploadIntent, lock_key
-from resumesync.intents import STATE_DIR
-from resumesync.safefs import atomic_write
+from resumesync.localstate import read_records, state_path, write_records
 
 UPLOADS_FILE = "uploading.json"
-MAX_BYTES = 1024 * 1024  # a record is a few hundred bytes; anything larger is not ours
+SECTION = "uploading"
 
 
 def upload_intents_path(root: Path) -> Path:
-    return Path(root) / STATE_DIR / UPLOADS_FILE
+    return state_path(root, UPLOADS_FILE)
 
 
 def read_upload_intents(root: Path) -> dict[str, UploadIntent]:
     """The records left by interrupted uploads, by lock key ("type:sha256"); a missing or
     unreadable file is no record (the worst case is then one upload too many, as before)."""
-    path = upload_intents_path(root)
-    try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_BYTES:
-            return {}
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    items = data.get("uploading") if isinstance(data, dict) else None
     found: dict[str, UploadIntent] = {}
-    for key, item in items.items() if isinstance(items, dict) else ():
+    for key, item in read_records(root, UPLOADS_FILE, SECTION).items():
         intent = _intent(key, item)
         if intent is not None:
             found[intent.key] = intent
@@ -89,30 +79,14 @@ def clear_upload_intent(root: Path, artifact_type: str, sha256: str) -> None:
 
 
 def _write(root: Path, intents: dict[str, UploadIntent]) -> None:
-    path = upload_intents_path(root)
-    if not intents:
-        path.unlink(missing_ok=True)  # nothing in flight: no record at all
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ignore = path.parent / ".gitignore"
-    if not ignore.exists():  # local state, never committed
-        ignore.write_text("*\n", encoding="utf-8")
-    data = {
-        "uploading": {
-            key: {
-                "file": intent.file,
-                "description": intent.description,
-                "known_ids": list(intent.known_ids),
-                "artifact_id": intent.artifact_id,
-                "api": intent.api,
-            }
-            for key, intent in sorted(intents.items())
+    records = {
+        key: {
+            "file": intent.file,
+            "description": intent.description,
+            "known_ids": list(intent.known_ids),
+            "artifact_id": intent.artifact_id,
+            "api": intent.api,
         }
+        for key, intent in sorted(intents.items())
     }
-    atomic_write(
-        path,
-        json.dumps(data, indent=2, ensure_ascii=False) + "\n",
-        keep_mode=True,
-        durable=True,
-        root=root,
-    )
+    write_records(root, UPLOADS_FILE, SECTION, records)

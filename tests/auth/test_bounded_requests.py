@@ -14,7 +14,7 @@ import pytest
 from resumesync.auth.endpoint import TokenEndpoint
 from resumesync.auth.errors import TokenError
 from resumesync.auth.login import fetch_account
-from tests.client.hostile import hostile_server, streaming
+from tests.client.hostile import dripping, hostile_server, streaming
 
 BOUND = 20.0  # seconds: a call that ignored the timeout is still running here
 
@@ -43,19 +43,6 @@ def stop() -> Iterator[threading.Event]:
     event.set()  # a drip still going ends with the test
 
 
-def body_drip(stop: threading.Event) -> Callable[[BaseHTTPRequestHandler], None]:
-    def drip(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Length", "1000000")
-        handler.end_headers()
-        while not stop.is_set():
-            handler.wfile.write(b" ")
-            handler.wfile.flush()
-            stop.wait(0.05)  # every read succeeds well within the timeout
-
-    return drip
-
-
 def header_drip(stop: threading.Event) -> Callable[[BaseHTTPRequestHandler], None]:
     def drip(handler: BaseHTTPRequestHandler) -> None:
         handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
@@ -67,7 +54,7 @@ def header_drip(stop: threading.Event) -> Callable[[BaseHTTPRequestHandler], Non
     return drip
 
 
-@pytest.mark.parametrize("drip", [body_drip, header_drip])
+@pytest.mark.parametrize("drip", [dripping, header_drip])
 def test_a_token_endpoint_that_drips_its_answer_hits_the_timeout(
     stop: threading.Event, drip: Callable[[threading.Event], Any]
 ) -> None:
@@ -80,7 +67,7 @@ def test_a_token_endpoint_that_drips_its_answer_hits_the_timeout(
 
 
 def test_get_me_that_drips_its_answer_hits_the_timeout(stop: threading.Event) -> None:
-    with hostile_server(lambda method, path: body_drip(stop)) as server:
+    with hostile_server(lambda method, path: dripping(stop)) as server:
         account = outcome(lambda: fetch_account(server.url, "USERtoken", "agent", timeout=0.5))
     assert account.name == "(unknown: GET /me failed)"
 

@@ -101,3 +101,19 @@ def streaming(
             state_sent[key] = written
 
     return respond
+
+
+def dripping(stop: threading.Event) -> Respond:
+    """A 200 with a 1 MB Content-Length whose body comes one byte every 50 ms until `stop`:
+    every read succeeds well within any timeout, the whole answer never comes."""
+
+    def drip(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Length", "1000000")
+        handler.end_headers()
+        while not stop.is_set():
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            stop.wait(0.05)
+
+    return drip

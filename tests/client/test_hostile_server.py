@@ -25,7 +25,7 @@ from resumesync.client.concurrency import bounded_map
 from resumesync.live import read_live_state
 from resumesync.model import DesiredList, DesiredResume, DesiredState
 
-from .hostile import hostile_server, json_body, streaming
+from .hostile import dripping, hostile_server, json_body, streaming
 from .support import TOKEN, make_client, run
 
 RESUME = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
@@ -150,16 +150,7 @@ def test_bounded_map_creates_no_work_ahead_of_its_workers() -> None:
 
 def test_a_server_sending_one_byte_at_a_time_hits_the_timeout() -> None:
     stop = threading.Event()
-
-    def drip(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Length", "1000000")
-        handler.end_headers()
-        while not stop.is_set():
-            handler.wfile.write(b" ")
-            handler.wfile.flush()
-            stop.wait(0.05)  # the hostile pace: every read succeeds well within the timeout
-
+    drip = dripping(stop)
     try:
         with hostile_server(lambda m, p: drip) as server, pytest.raises(TransportError) as caught:
             bounded(get(server.url, "/resumes/mine", read_timeout=0.5))

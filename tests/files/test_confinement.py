@@ -105,7 +105,7 @@ def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
 
 
 def test_file_size_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "MAX_YAML_FILE_BYTES", 1000)
+    monkeypatch.setattr(files.run, "MAX_YAML_FILE_BYTES", 1000)  # where Run.read looks it up
     root = write_repo(tmp_path / "repo", {"resumes/a.yaml": VALID_RESUME + "#" * 1000 + "\n"})
     found = problems(lambda: load_repository(root, {}))
     assert found == ["resumes/a.yaml:1: resumes/a.yaml is larger than 1000 bytes: not read"]

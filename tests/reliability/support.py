@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +21,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from resumesync.cli import cli
-from resumesync.sandbox import Account
+from resumesync.sandbox import Account, RunningSandbox
+from resumesync.sandbox.holds import Arrival, Stage
 
 TOKEN = "USERreliability-token-0000000000000000000000000000000000000000000000000"
 OTHER_TOKEN = "USERreliability-other-1111111111111111111111111111111111111111111111111"
@@ -180,6 +183,27 @@ def start_cli(url: str, *args: str, token: str = TOKEN) -> subprocess.Popen[str]
 
 def apply_args(repo: Path, *extra: str) -> list[str]:
     return ["apply", "--yes", "--dir", str(repo), *QUICK, *extra]
+
+
+HOLD_WAIT = 30.0  # a bound on reaching a held request, never a timing
+
+
+def kill_apply_when_held(
+    sandbox: RunningSandbox, repo: Path, nth: int, stage: Stage, match: Callable[[Arrival], bool]
+) -> None:
+    """`resumesync apply` in a process of its own, SIGKILLed while the sandbox holds the
+    `nth` request that `match` picks, `before` or `after` the sandbox has handled it."""
+    hold = sandbox.hold(nth, stage=stage, match=match)
+    process = start_cli(sandbox.url, *apply_args(repo))
+    try:
+        reached = hold.wait(HOLD_WAIT)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=PROCESS_TIMEOUT)
+    finally:
+        hold.drop()
+    assert reached, "the held request never came"
+    assert hold.settled(HOLD_WAIT)
+    assert process.returncode == -signal.SIGKILL
 
 
 def invoke(url: str, *args: str, token: str = TOKEN) -> Result:

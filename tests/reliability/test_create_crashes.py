@@ -10,7 +10,6 @@ The kill points are exact: a hold in the sandbox stops the request inside the se
 from __future__ import annotations
 
 import shutil
-import signal
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,9 @@ import pytest
 from resumesync.sandbox import Account, SandboxConfig, running_sandbox
 from resumesync.sandbox.holds import Arrival
 
-from .support import PROCESS_TIMEOUT, TOKEN, apply_args, invoke, replan_exit_code, start_cli
+from .support import TOKEN, apply_args, invoke, kill_apply_when_held, replan_exit_code
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "basic"
-WAIT = 30.0  # a bound on reaching the hold, never a timing
 INTENTS = Path(".resumesync") / "creating.json"
 
 
@@ -57,17 +55,7 @@ POINTS = {
 
 def kill_at(sandbox, repo: Path, point: str) -> None:
     match, stage = POINTS[point]
-    hold = sandbox.hold(1, stage=stage, match=match)
-    process = start_cli(sandbox.url, *apply_args(repo))
-    try:
-        reached = hold.wait(WAIT)
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=PROCESS_TIMEOUT)
-    finally:
-        hold.drop()
-    assert reached, "the held request never came"
-    assert hold.settled(WAIT)
-    assert process.returncode == -signal.SIGKILL
+    kill_apply_when_held(sandbox, repo, 1, stage, match)
 
 
 @pytest.mark.parametrize("point", list(POINTS))

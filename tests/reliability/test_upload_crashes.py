@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import signal
 from pathlib import Path
 
 import httpx
@@ -21,11 +20,20 @@ import pytest
 from resumesync.sandbox import Account, SandboxConfig, running_sandbox
 from resumesync.sandbox.holds import Arrival
 
-from .support import PROCESS_TIMEOUT, TOKEN, apply_args, invoke, replan_exit_code, start_cli
+from .support import (
+    HOLD_WAIT,
+    PROCESS_TIMEOUT,
+    TOKEN,
+    apply_args,
+    invoke,
+    kill_apply_when_held,
+    replan_exit_code,
+    start_cli,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "basic"
 BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
-WAIT = 30.0  # a bound on reaching the hold, never a timing
+WAIT = HOLD_WAIT
 INTENTS = Path(".resumesync") / "uploading.json"
 LOCK = Path("resumesync.lock")
 ELSEWHERE = "elsewhere/1.0"  # another client of the account (hh.ru's own site)
@@ -62,17 +70,7 @@ POINTS = {
 
 def kill_at(sandbox, repo: Path, point: str) -> None:
     match, stage, nth = POINTS[point]
-    hold = sandbox.hold(nth, stage=stage, match=match)
-    process = start_cli(sandbox.url, *apply_args(repo))
-    try:
-        reached = hold.wait(WAIT)
-        process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=PROCESS_TIMEOUT)
-    finally:
-        hold.drop()
-    assert reached, "the held request never came"
-    assert hold.settled(WAIT)
-    assert process.returncode == -signal.SIGKILL
+    kill_apply_when_held(sandbox, repo, nth, stage, match)
 
 
 def intent(repo: Path) -> dict:
@@ -230,15 +228,7 @@ def test_a_portfolio_upload_killed_after_an_earlier_one_is_matched_by_its_descri
     text = backend.read_text(encoding="utf-8")
     backend.write_text(text.replace("photo: {file: images/me.png}", "photo: null"), "utf-8")
     with running_sandbox(SandboxConfig(accounts={TOKEN: Account.example()})) as sandbox:
-        hold = sandbox.hold(2, stage="after", match=is_upload)
-        process = start_cli(sandbox.url, *apply_args(repo))
-        try:
-            reached = hold.wait(WAIT)
-            process.send_signal(signal.SIGKILL)
-            process.communicate(timeout=PROCESS_TIMEOUT)
-        finally:
-            hold.drop()
-        assert reached and hold.settled(WAIT)
+        kill_apply_when_held(sandbox, repo, 2, "after", is_upload)
         killed = dict(sandbox.account(TOKEN).artifacts)
         planned = invoke(sandbox.url, "plan", "--dir", str(repo), "--max-rps", "1000")
         sandbox.clear_requests()
