@@ -97,6 +97,7 @@ def cli(ctx: click.Context) -> None:
 def main() -> None:
     # SIGTERM (what CI sends on cancel) is handled like Ctrl+C; an apply in progress
     # handles both itself (interrupt.py).
+    import gc
     import signal
 
     def interrupted(_number: int, _frame: Any) -> None:
@@ -105,7 +106,12 @@ def main() -> None:
         signal.raise_signal(signal.SIGINT)
 
     signal.signal(signal.SIGTERM, interrupted)
-    cli()  # the Console (streams, environment) is made when a command runs
+    try:
+        cli()  # the Console (streams, environment) is made when a command runs
+    finally:
+        # The run is over: the interpreter's last collections would walk every object the
+        # run made (20-40 ms for an apply, more at agency scale) to free what exit frees.
+        gc.freeze()
 
 
 # Names this module held before the commands moved out, by the module that holds each now:

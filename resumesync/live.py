@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -99,13 +99,15 @@ async def read_live_state(
     # /resumes/mine leads: a bad token or a dead server fails it, and its error is the run's.
     # The reads the files name need not wait for it: as many as the client runs at once go
     # out beside it (their retries wait for it: lead.py), the others once it is in.
-    lead = Lead(_account(client))
     room = client.settings.parallelism - 1
     # Resumes read at once: enough to keep every connection busy, few enough that the page 0s
     # of a thousand lists are not all held while their other pages wait (memory).
     reading = asyncio.Semaphore(READ_AHEAD * client.settings.parallelism)
-    resume_reads = []
+    resume_reads: list[tuple[bool, Callable[[], Awaitable[Any]]]] = []  # (beside the lead, read)
     for resume_id in ids:
+        cost = 1 + len(kinds_by_id[resume_id])  # the document and each list's page 0
+        beside = cost <= room
+        room -= cost if beside else 0
         read = partial(
             _read_resume,
             reading,
@@ -116,39 +118,38 @@ async def read_live_state(
             gates,
             on_resume,
         )
-        cost = 1 + len(kinds_by_id[resume_id])  # the document and each list's page 0
-        if cost <= room:
-            room -= cost
-            resume_reads.append(lead.beside(read))
-        else:
-            resume_reads.append(lead.after(read))
+        resume_reads.append((beside, read))
     image_types = sorted(
         {image.artifact_type for resume in desired.resumes for image in resume.images}
     )
     # the artifacts tell whether the lock's images are still there; their conditions are
     # for the plan's checks of new uploads only (like the resumes' conditions)
     artifact_reads = [
-        lead.after(partial(_read_artifacts, client, desired, kind, with_conditions=conditions))
+        partial(_read_artifacts, client, desired, kind, with_conditions=conditions)
         for kind in image_types
     ]
     creation_reads = (
         # also without `conditions`: what a new resume lacks to be published decides the plan
-        [lead.after(client.get_creation_availability), lead.after(client.get_new_resume_conditions)]
-        if creating
-        else []
+        [client.get_creation_availability, client.get_new_resume_conditions] if creating else []
     )
     # the dictionaries of the ids a new resume's POST sends (the preflight checks them)
     new_ids = (
         [
-            lead.after(partial(gates.dictionaries.read_for, new_resume_body(r)))
+            partial(gates.dictionaries.read_for, new_resume_body(r))
             for r in desired.resumes
             if r.to_create
         ]
         if gates is not None
         else []
     )
+    lead = Lead(_account(client))  # running from here: nothing may raise before the gather
     account, *reads = await gather_or_cancel(
-        [lead.task, *creation_reads, *artifact_reads, *resume_reads, *new_ids]
+        [
+            lead.task,
+            *(lead.after(read) for read in [*creation_reads, *artifact_reads]),
+            *(lead.beside(read) if beside else lead.after(read) for beside, read in resume_reads),
+            *(lead.after(read) for read in new_ids),
+        ]
     )
     reads = reads[: len(reads) - len(new_ids)]
     creation, new_conditions = reads[: len(creation_reads)] or (None, None)

@@ -101,8 +101,8 @@ def test_reads_past_the_first_round_wait_for_resumes_mine() -> None:
             return answer(method, path)
 
         def answered(handler: Any) -> None:
-            json_body(handler, answer(method, path))
-            log.append("mine answered")
+            log.append("mine answered")  # before the answer leaves: nothing it lets start
+            json_body(handler, answer(method, path))  # can be logged ahead of this line
 
         return answered
 
