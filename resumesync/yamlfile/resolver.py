@@ -27,7 +27,7 @@ _DIGITS = list("0123456789")
 
 
 class _Resolver(BaseResolver):
-    """The implicit types described in the module docstring, nothing else."""
+    """The implicit types the package docstring (resumesync.yamlfile) describes, nothing else."""
 
     yaml_implicit_resolvers: ClassVar[dict[Any, Any]] = {}
     yaml_path_resolvers: ClassVar[dict[Any, Any]] = {}
