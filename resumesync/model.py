@@ -24,7 +24,7 @@ JsonPath = tuple[str | int, ...]
 """A path into a resume document, e.g. ("experience", 0, "start")."""
 
 # The id of a resume that the apply creates: its changes name it until the POST answers with
-# the real id, which the applier then puts in their place (see `bind_pending` in applier.py).
+# the real id, which the applier then puts in their place (see `bind_pending` in applier/calls.py).
 PENDING_PREFIX = "new:"
 
 
