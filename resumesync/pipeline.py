@@ -30,7 +30,7 @@ from resumesync.live import read_live_state, summaries
 from resumesync.lockfile import read_lock
 from resumesync.model import Action, DesiredState, LiveState, Plan
 from resumesync.planner import build_plan
-from resumesync.preflight import Preflight, sent_fields
+from resumesync.preflight import Preflight
 from resumesync.problems import Problem, ProblemsError
 from resumesync.server_errors import problems_from_apply
 from resumesync.settings import Settings
@@ -89,7 +89,7 @@ async def plan_async(
         # an earlier apply died while creating: find what it created before planning anew
         desired = adopt(desired, summaries(await client.get_mine()))
     preflight = Preflight(desired)  # the server's own rules, checked as each resume comes in
-    live = await read_live_state(desired, client, sent=sent_fields, on_resume=preflight.check)
+    live = await read_live_state(desired, client, sent=preflight.sent, on_resume=preflight.check)
     preflight.raise_if_violations(live)  # refused before any write
     plan = checked_plan(desired, live, force, now, secrets, with_fingerprint=with_fingerprint)
     return PlanResult(plan=plan, live=live, desired=desired)

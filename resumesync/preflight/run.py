@@ -3,8 +3,10 @@ the plan in file order."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from resumesync import dictionaries
-from resumesync.model import DesiredState, LiveResume, LiveState
+from resumesync.model import DesiredResume, DesiredState, LiveResume, LiveState
 from resumesync.preflight.bodies import clone_put_body, new_resume_body, sent_fields
 from resumesync.preflight.rules import metro_problems, rule_problems
 from resumesync.preflight.validator import CompiledConditions
@@ -29,6 +31,19 @@ class Preflight:
         for index, resume in enumerate(desired.resumes):
             self._indexes.setdefault(resume.resume_id, []).append(index)
         self._found: dict[int, list[Problem]] = {}  # index in desired.resumes -> its problems
+        # id(file) -> (file, live document, the PUT body): see `sent`
+        self._sent: dict[int, tuple[DesiredResume, dict[str, Any], dict[str, Any]]] = {}
+
+    def sent(self, resume: DesiredResume, document: dict[str, Any]) -> dict[str, Any]:
+        """sent_fields(resume, document), computed once per file and live document: the reads
+        (which ask it what gates the writes), `check` and `problems` all need it, and at
+        agency scale each costs the normalizing of every declared field."""
+        known = self._sent.get(id(resume))
+        if known is not None and known[0] is resume and known[1] is document:
+            return known[2]
+        body = sent_fields(resume, document)
+        self._sent[id(resume)] = (resume, document, body)
+        return body
 
     @property
     def compiled(self) -> int:
@@ -40,7 +55,7 @@ class Preflight:
         (its lists are not needed)."""
         for index in self._indexes.get(live_resume.resume_id, []):
             resume = self._desired.resumes[index]
-            body = sent_fields(resume, live_resume.document)
+            body = self.sent(resume, live_resume.document)
             self._found[index] = resume_problems(
                 resume, body, live_resume.conditions, self._compiled
             )
@@ -62,7 +77,7 @@ class Preflight:
             if index not in self._found:
                 self.check(live_resume)
             problems.extend(self._found[index])
-            body = sent_fields(resume, live_resume.document)
+            body = self.sent(resume, live_resume.document)
             problems.extend(rule_problems(resume, body, live_resume.document))
             problems.extend(dictionaries.problems(resume, body, live.dictionaries))
             problems.extend(metro_problems(resume, live_resume, live.metro))
