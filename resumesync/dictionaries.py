@@ -5,7 +5,7 @@ experience entry's `industries`, ...). An id the server does not know fails the 
 `400 bad_json_data ... (unknown_id)`, after the other writes of the apply: in CI a green pull
 request and a red main. So `plan` reads the public dictionaries (spec: `GET /dictionaries`,
 `/languages`, `/industries`, `/professional_roles`, `/locales/resume`, `/areas/{id}`) for the
-ids it is about to send, each endpoint at most once per run (live.py), and refuses an unknown
+ids it is about to send, each endpoint at most once per run (live/gates.py), and refuses an unknown
 id at its line with the closest known id.
 
 Pure: refs() finds the ids in a body, ids_of() reads an endpoint's answer, problems() judges.

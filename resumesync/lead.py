@@ -2,7 +2,7 @@
 
 `GET /resumes/mine` is what tells a bad token or a dead server: when it fails, that one error
 is the run's answer. The reads that do not depend on it (the files name the resume ids) need
-not wait for it, though: a first round of them goes out with it (live.py), and only their
+not wait for it, though: a first round of them goes out with it (live/state.py), and only their
 retries wait for it. When it failed they give up at once, so an outage costs one attempt of
 each of that round's reads, never a retry per read (no flood of "retrying" lines); when it
 succeeded they retry as any read does.

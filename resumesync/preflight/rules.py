@@ -56,7 +56,7 @@ def metro_problems(
     resume: DesiredResume, live_resume: LiveResume, stations: Mapping[str, frozenset[str]]
 ) -> list[Problem]:
     """A declared metro station that is not in its area's metro directory (`stations`: area
-    id -> station ids, as read by live.py), which the server would drop on save."""
+    id -> station ids, as read by live/gates.py), which the server would drop on save."""
     check = metro_to_check(resume.fields, live_resume.document)
     if check is None:
         return []
