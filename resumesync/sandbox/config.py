@@ -160,6 +160,12 @@ class FaultDice:
         with self._lock:
             self._faults = dataclasses.replace(self._faults, **changes)
 
+    def reseed(self, seed: int | None) -> None:
+        with self._lock:
+            self._seed = seed
+            self._random = random.Random(seed)
+            self._repeats.clear()
+
     def draw(self, key: str = "") -> Decision:
         """The fate of one request; `key` identifies it (used with `by_request`)."""
         with self._lock:

@@ -78,6 +78,12 @@ class RunningSandbox:
         """latency=, error_rate=, rate_limit_rate=, drop_rate=, retry_after= at run time."""
         self._server.dice.set(**changes)
 
+    def reseed(self, seed: int | None) -> None:
+        """Starts the fault dice over from `seed`, as if the server had just started: with
+        faults_by_request, each request's faults then follow from the seed and how often it
+        came since, whatever earlier clients sent (or gave up before sending)."""
+        self._server.dice.reseed(seed)
+
     def hold(
         self,
         nth: int = 1,

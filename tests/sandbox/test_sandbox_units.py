@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from resumesync.sandbox.clock import api_time, timestamp_of
 from resumesync.sandbox.conditions import condition_errors, resume_conditions
+from resumesync.sandbox.config import FaultDice, Faults
 from resumesync.sandbox.errors import FieldError, pointer
 from resumesync.sandbox.normalization import total_experience
 from resumesync.sandbox.phones import group_number, split_formatted
@@ -67,3 +68,16 @@ def test_rules_apply_inside_list_items_with_their_index() -> None:
         ("/recommendation/1/name", "is_empty"),
         ("/skill_set/1", "is_too_long"),
     ]
+
+
+def test_reseeded_dice_draw_as_if_nothing_came_before() -> None:
+    """The fault tests start each run's dice over: what an earlier run sent (timing decides
+    which of its concurrent reads left before it gave up) must not shift the next run's faults."""
+    faults = Faults(error_rate=0.5, rate_limit_rate=0.5, drop_rate=0.5)
+    used = FaultDice(faults, 7, by_request=True)
+    for key in ("GET /resumes/mine", "GET /resumes/mine", "GET /resumes/a"):
+        used.draw(key)
+    used.reseed(8)
+    fresh = FaultDice(faults, 8, by_request=True)
+    keys = ["GET /resumes/mine", "GET /resumes/a", "GET /resumes/mine", "PUT /resumes/a"]
+    assert [used.draw(key) for key in keys] == [fresh.draw(key) for key in keys]
