@@ -2,7 +2,7 @@
 (applier.CreationHooks).
 
     before the POST   .resumesync/creating.json records the intent (intents.py)
-    after the 201     the `id:` line goes into the resume file (yamlwrite.py), then the
+    after the 201     the `id:` line goes into the resume file (yamlwrite/idline.py), then the
                       record is removed
 
 A crash between the two leaves the record: the next plan adopts the new resume instead of
