@@ -109,7 +109,7 @@ def test_a_pair_obtained_by_a_refresh_during_the_run_is_a_secret_for_every_check
     oauth.clock.advance(FOURTEEN_DAYS + 1)
     env = {"RESUMESYNC_CONFIG_DIR": str(tmp_path / "config")}
     settings = resolve_settings(
-        repo, env, api_url=oauth.url, user_agent=AGENT, token_file=store_path
+        repo, env, api_url=oauth.url, user_agent=AGENT, token_file=store_path, max_rps=1000
     )
     pipeline.plan(pipeline.load(repo, env), settings)
     assert len(oauth.refresh_requests()) == 1
