@@ -117,3 +117,16 @@ def dripping(stop: threading.Event) -> Respond:
             stop.wait(0.05)
 
     return drip
+
+
+def gzipped(body: bytes) -> Respond:
+    """A 200 whose body is `body` as sent, declared gzip-encoded (a bomb, to the client)."""
+
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Encoding", "gzip")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return respond

@@ -25,7 +25,7 @@ from resumesync.client.concurrency import bounded_map
 from resumesync.live import read_live_state
 from resumesync.model import DesiredList, DesiredResume, DesiredState
 
-from .hostile import dripping, hostile_server, json_body, streaming
+from .hostile import dripping, gzipped, hostile_server, json_body, streaming
 from .support import TOKEN, make_client, run
 
 RESUME = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"
@@ -62,13 +62,7 @@ def test_a_huge_body_is_refused_while_streaming(monkeypatch: pytest.MonkeyPatch)
 def test_a_gzip_bomb_is_refused_after_decompression(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(client_body, "MAX_RESPONSE_BYTES", 1024 * 1024)
     bomb = gzip.compress(b"\0" * (32 * 1024 * 1024), compresslevel=9)  # ~32 KB on the wire
-
-    def respond(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Encoding", "gzip")
-        handler.send_header("Content-Length", str(len(bomb)))
-        handler.end_headers()
-        handler.wfile.write(bomb)
+    respond = gzipped(bomb)
 
     with (
         hostile_server(lambda m, p: respond) as server,
@@ -359,13 +353,7 @@ def test_a_gzip_bomb_never_expands_past_the_cap_in_memory(
 
     monkeypatch.setattr(client_body, "MAX_RESPONSE_BYTES", 1024 * 1024)
     bomb = gzip.compress(b"\0" * (256 * 1024 * 1024), compresslevel=9)
-
-    def respond(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Encoding", "gzip")
-        handler.send_header("Content-Length", str(len(bomb)))
-        handler.end_headers()
-        handler.wfile.write(bomb)
+    respond = gzipped(bomb)
 
     with hostile_server(lambda m, p: respond) as server:
         tracemalloc.start()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +16,7 @@ from resumesync.cli import cli
 from resumesync.employers import Employer, flow_scalar, yaml_entry
 from resumesync.sandbox import SandboxConfig, running_sandbox
 from resumesync.yamlfile import parse_yaml
+from tests.client.hostile import json_body
 
 
 @pytest.fixture
@@ -116,19 +116,15 @@ class HostileEmployers(BaseHTTPRequestHandler):
                 {"id": "404", "name": "Gone"},
                 "not an employer",
             ]
-            self._answer(200, {"found": "many", "items": items, "page": 0, "pages": 1})
+            json_body(
+                self, status=200, body={"found": "many", "items": items, "page": 0, "pages": 1}
+            )
         elif path == "/employers/404":
-            self._answer(404, {"errors": [{"type": "not_found"}]})
+            json_body(self, status=404, body={"errors": [{"type": "not_found"}]})
         else:
-            self._answer(200, {"id": "x", "area": {"id": "1", "name": "Moscow\r\nX"}})
-
-    def _answer(self, status: int, body: object) -> None:
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+            json_body(
+                self, status=200, body={"id": "x", "area": {"id": "1", "name": "Moscow\r\nX"}}
+            )
 
     def log_message(self, *args: object) -> None:  # quiet
         pass

@@ -4,7 +4,6 @@ and when each is next due. Against the sandbox with a hand-moved clock: no sleep
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,6 +16,7 @@ from resumesync.model import DesiredResume, DesiredState, PublishMode
 from resumesync.renew import Outcome, Renewal, format_moment, parse_moment, renew
 from resumesync.sandbox import Account, ManualClock, SandboxConfig, running_sandbox
 from resumesync.settings import Settings
+from tests.client.hostile import json_body
 
 TOKEN = "USERrenewtests000000000000000000000000000000000000000000000000000000"
 BACKEND = "7f3c9a1e5b2d4c6e8a0f1b3d5e7a9c2e4f6a8b"  # published, renewable in the seed
@@ -104,18 +104,18 @@ class RacingServer(BaseHTTPRequestHandler):
             "can_publish_or_update": True,
             "next_publish_at": "2020-01-01T00:00:00+0300",
         }
-        self._answer(200, {"found": 1, "pages": 1, "page": 0, "per_page": 100, "items": [item]})
+        json_body(
+            self,
+            status=200,
+            body={"found": 1, "pages": 1, "page": 0, "per_page": 100, "items": [item]},
+        )
 
     def do_POST(self) -> None:
-        self._answer(429, {"errors": [{"type": "resumes", "value": "touch_limit_exceeded"}]})
-
-    def _answer(self, status: int, body: dict[str, Any]) -> None:
-        payload = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        json_body(
+            self,
+            status=429,
+            body={"errors": [{"type": "resumes", "value": "touch_limit_exceeded"}]},
+        )
 
     def log_message(self, *args: object) -> None:
         pass
