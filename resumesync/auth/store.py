@@ -124,16 +124,14 @@ class TokenStore:
             raise TokenStoreError(f"{self.path}: too large for a token store")
         if not raw.strip():
             return {}  # an empty file (a CI secret not set yet) holds no pair
-        try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        pairs = store_pairs(raw)
+        if pairs is None:
             raise TokenStoreError(
                 f"{self.path}: not a resumesync token store (not JSON); "
                 "`resumesync login` writes one"
-            ) from None
-        pairs = data.get("pairs") if isinstance(data, dict) else None
-        if not isinstance(pairs, dict) or not all(isinstance(v, dict) for v in pairs.values()):
-            raise TokenStoreError(f'{self.path}: not a resumesync token store (no "pairs")')
+            )
+        if isinstance(pairs, str):
+            raise TokenStoreError(f"{self.path}: not a resumesync token store ({pairs})")
         return pairs
 
     def _write(self, pairs: dict[str, dict[str, Any]]) -> None:
@@ -151,6 +149,19 @@ class TokenStore:
             raise TokenStoreError(f"{self.path.parent}: cannot create it: {error}") from None
 
 
+def store_pairs(text: str | bytes) -> dict[str, dict[str, Any]] | str | None:
+    """The pairs of a store's text; None when it is not JSON, or what else is wrong with it
+    (the caller names the file or the variable it came from)."""
+    try:
+        data = json.loads(text)
+    except ValueError:  # UnicodeDecodeError included
+        return None
+    pairs = data.get("pairs") if isinstance(data, dict) else None
+    if not isinstance(pairs, dict) or not all(isinstance(v, dict) for v in pairs.values()):
+        return 'no "pairs"'
+    return pairs
+
+
 def token_values(path: Path) -> list[tuple[str, str]]:
     """(name, value) of every token the store at `path` holds, for the secret guard
     (credentials.RunTokens); [] when there is no readable store (using it says why)."""
@@ -166,16 +177,14 @@ def token_values(path: Path) -> list[tuple[str, str]]:
 def restore_store(path: Path, text: str, source: str) -> int:
     """Writes a store kept elsewhere (a CI secret named `source`) to `path`, mode 0600, after
     checking that it is one; returns how many pairs it holds."""
-    try:
-        data = json.loads(text)
-    except ValueError:
+    pairs = store_pairs(text)
+    if pairs is None:
         raise TokenStoreError(
             f"{source} is not a resumesync token store (not JSON): set it to the file that "
             "`resumesync login --token-file FILE` wrote"
-        ) from None
-    pairs = data.get("pairs") if isinstance(data, dict) else None
-    if not isinstance(pairs, dict) or not all(isinstance(v, dict) for v in pairs.values()):
-        raise TokenStoreError(f'{source} is not a resumesync token store (no "pairs")')
+        )
+    if isinstance(pairs, str):
+        raise TokenStoreError(f"{source} is not a resumesync token store ({pairs})")
     store = TokenStore(path)
     store._make_directory()
     try:
